@@ -1,0 +1,60 @@
+// Exceptions the socket module raises, shaped like OTP's `erlang:error(Reason)`.
+//
+// OTP answers most failures with an `{error, Reason}` value; it raises only for arguments
+// of the wrong shape (spec section 6). Those raises become an `ErlangError` here: `reason`
+// is the Erlang term OTP raises (`'badarg'`, `['invalid', ['timeout', -5]]`, ...), and
+// `code` is a stable string for programs that dispatch on it, as the ws library does.
+
+export type ErrorCode =
+  | 'ERLSOCK_BADARG'
+  | 'ERLSOCK_INVALID'
+  | 'ERLSOCK_FUNCTION_CLAUSE'
+  | 'ERLSOCK_NOTSUP';
+
+export class ErlangError extends Error {
+  /** The Erlang term OTP raises with `erlang:error/1`. */
+  readonly reason: unknown;
+  readonly code: ErrorCode;
+  /** Always 'error': these mirror `erlang:error/1`, never `throw` or `exit`. */
+  readonly class = 'error' as const;
+
+  constructor(reason: unknown, code: ErrorCode) {
+    super(`erlang error: ${format_reason(reason)}`);
+    this.name = 'ErlangError';
+    this.reason = reason;
+    this.code = code;
+  }
+}
+
+function code_of(reason: unknown): ErrorCode {
+  if (reason === 'badarg') return 'ERLSOCK_BADARG';
+  if (reason === 'function_clause') return 'ERLSOCK_FUNCTION_CLAUSE';
+  if (reason === 'notsup') return 'ERLSOCK_NOTSUP';
+  return 'ERLSOCK_INVALID';
+}
+
+/** Raises `erlang:error(Reason)`. */
+export function raise(reason: unknown): never {
+  throw new ErlangError(reason, code_of(reason));
+}
+
+export function badarg(): never {
+  return raise('badarg');
+}
+
+/** `erlang:error({invalid, What})`. */
+export function raise_invalid(what: unknown): never {
+  return raise(['invalid', what]);
+}
+
+/** A short Erlang-like rendering for error messages; not a full term printer. */
+export function format_reason(t: unknown): string {
+  if (Array.isArray(t)) return `{${t.map(format_reason).join(',')}}`;
+  if (typeof t === 'string') return t;
+  if (Buffer.isBuffer(t)) return `<<${t.length} bytes>>`;
+  if (t !== null && typeof t === 'object') {
+    const s = String(t);
+    return s === '[object Object]' ? JSON.stringify(t) : s;
+  }
+  return String(t);
+}
