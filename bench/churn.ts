@@ -1,0 +1,60 @@
+// `npm run bench -- churn [--servers ...] [--count N] [--concurrency C] [--runs R]`
+//
+// Connection churn: connect, echo 64 bytes, close, with C cycles in flight, for N cycles
+// (bounded at 15 s each), against every echo server in one run. Each run starts a fresh
+// server; the figure is the median of R runs. Also prints how many descriptors the server
+// holds afterwards: the guide example on OTP keeps every accepted socket open (its
+// setopt(Sock, otp, owner, Pid) fails, so the acceptor stays the owner), erlsock closes each
+// one when its handler ends.
+import { SERVER_LABEL, ServerName, buildTools, fdCount, loadgen, parseOptions, printTable, ratio, sleep, startServer } from './_servers';
+
+interface Churn {
+  perSecond: number;
+  fdsAfter: number;
+}
+
+async function churnOnce(name: ServerName, count: number, concurrency: number): Promise<Churn> {
+  const server = await startServer(name);
+  try {
+    const r = await loadgen(
+      ['churn', '--port', String(server.port), '--count', String(count), '--concurrency', String(concurrency), '--duration', '15000'],
+      60000,
+    );
+    await sleep(300); // let the server see the last closes
+    return { perSecond: Number(r.conns_per_s), fdsAfter: fdCount(server.pid) };
+  } finally {
+    await server.stop();
+  }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+export async function main(args: string[]): Promise<void> {
+  const { servers, flags } = parseOptions(args);
+  const count = Number(flags.get('count') ?? 10000);
+  const concurrency = Number(flags.get('concurrency') ?? 8);
+  const runs = Number(flags.get('runs') ?? 3);
+  buildTools();
+  const results = new Map<ServerName, Churn>();
+  for (const s of servers) {
+    const each: Churn[] = [];
+    for (let i = 0; i < runs; i++) {
+      const c = await churnOnce(s, count, concurrency);
+      console.log(`${s.padEnd(9)} churn run ${i + 1}: ${Math.round(c.perSecond)} connections/s, ${c.fdsAfter} fds open after`);
+      each.push(c);
+    }
+    results.set(s, { perSecond: median(each.map((c) => c.perSecond)), fdsAfter: median(each.map((c) => c.fdsAfter)) });
+  }
+  console.log(`\nconnect / echo 64 bytes / close, ${count} cycles, ${concurrency} in flight, median of ${runs} runs`);
+  const base = results.get('erlsock');
+  printTable(
+    ['server', 'connections/s', 'fds open after', 'erlsock vs this'],
+    servers.map((s) => {
+      const r = results.get(s)!;
+      return [SERVER_LABEL[s], `${Math.round(r.perSecond)}`, `${r.fdsAfter}`, s === 'erlsock' ? '-' : ratio(base?.perSecond, r.perSecond)];
+    }),
+  );
+}

@@ -1,0 +1,107 @@
+// `npm run bench -- echo [--servers erlsock,node_net,erlang,c_epoll] [--conns 1,10,100,1000]
+//                        [--duration MS] [--warmup MS] [--no-16k]`
+//
+// Ping-pong of 64-byte messages over 1, 10, 100 and 1,000 connections against every echo
+// server in one run (server on core 1, the C load generator on core 0): round trips/s and
+// median/p99 round trip. Then the 16 KiB case on the guide example (erlsock and Erlang),
+// with and without nodelay: the guide's recv(Sock, 0) reads at most 8192 bytes, so a 16 KiB
+// message goes back as two sends and, without nodelay, the second waits for a delayed ACK.
+import {
+  SERVER_LABEL,
+  ServerName,
+  buildTools,
+  loadgen,
+  parseOptions,
+  printTable,
+  ratio,
+  startServer,
+} from './_servers';
+
+interface PingPong {
+  rtt_per_s: number;
+  median_us: number;
+  p99_us: number;
+}
+
+async function pingpong(
+  name: ServerName,
+  conns: number[],
+  size: number,
+  nodelay: boolean,
+  warmup: number,
+  duration: number,
+): Promise<Map<number, PingPong>> {
+  const results = new Map<number, PingPong>();
+  const server = await startServer(name, { nodelay });
+  try {
+    for (const n of conns) {
+      const r = (await loadgen(
+        ['pingpong', '--port', String(server.port), '--conns', String(n), '--size', String(size),
+          '--warmup', String(warmup), '--duration', String(duration), ...(nodelay ? ['--nodelay'] : [])],
+        warmup + duration + 90000,
+      )) as unknown as PingPong;
+      results.set(n, r);
+      console.log(
+        `${name.padEnd(9)} size=${size} conns=${String(n).padEnd(5)} nodelay=${nodelay ? 'yes' : 'no '} ` +
+          `${Math.round(r.rtt_per_s).toString().padStart(7)} round trips/s  median ${r.median_us} us  p99 ${r.p99_us} us`,
+      );
+    }
+  } finally {
+    await server.stop();
+  }
+  return results;
+}
+
+export async function main(args: string[]): Promise<void> {
+  const { servers, flags } = parseOptions(args);
+  const conns = (flags.get('conns') ?? '1,10,100,1000').split(',').map(Number);
+  const duration = Number(flags.get('duration') ?? 3000);
+  const warmup = Number(flags.get('warmup') ?? 1000);
+  buildTools();
+
+  const small = new Map<ServerName, Map<number, PingPong>>();
+  for (const s of servers) small.set(s, await pingpong(s, conns, 64, false, warmup, duration));
+
+  console.log('\n64-byte ping-pong, round trips/s (median / p99 round trip in us)');
+  printTable(
+    ['connections', ...servers.map((s) => SERVER_LABEL[s])],
+    conns.map((n) => [
+      String(n),
+      ...servers.map((s) => {
+        const r = small.get(s)!.get(n)!;
+        return `${Math.round(r.rtt_per_s)} (${r.median_us} / ${r.p99_us})`;
+      }),
+    ]),
+  );
+  if (servers.includes('erlsock')) {
+    const peers = servers.filter((s) => s !== 'erlsock');
+    console.log('\nerlsock against its peers (round trips/s ratio; at 1 connection also median round trip, peer/erlsock)');
+    printTable(
+      ['connections', ...peers.map((s) => `vs ${SERVER_LABEL[s]}`)],
+      conns.map((n) => [
+        String(n),
+        ...peers.map((p) => {
+          const e = small.get('erlsock')!.get(n)!;
+          const o = small.get(p)!.get(n)!;
+          const thr = ratio(e.rtt_per_s, o.rtt_per_s);
+          return n === 1 ? `${thr} (median ${ratio(o.median_us, e.median_us)})` : thr;
+        }),
+      ]),
+    );
+  }
+
+  if (flags.get('no-16k') === 'true') return;
+  const big = servers.filter((s) => s === 'erlsock' || s === 'erlang');
+  const bigConns = [10];
+  const rows: string[][] = [];
+  for (const s of big) {
+    for (const nodelay of [false, true]) {
+      const r = (await pingpong(s, bigConns, 16384, nodelay, warmup, duration)).get(10)!;
+      rows.push([SERVER_LABEL[s], nodelay ? 'yes' : 'no', `${Math.round(r.rtt_per_s)}`, `${r.median_us}`, `${r.p99_us}`]);
+    }
+  }
+  if (rows.length) {
+    console.log('\n16 KiB ping-pong over 10 connections, the guide example (nodelay set on the listening socket, inherited)');
+    printTable(['server', 'nodelay', 'round trips/s', 'median us', 'p99 us'], rows);
+  }
+}
