@@ -1,0 +1,54 @@
+// Hooks for layers built on the runtime (the socket layer). Not user API.
+import type { Pid } from './terms';
+import { ExitHook, mailbox_remove_first } from './process';
+import { defer, drain } from './scheduler';
+
+export interface ExitHandle {
+  cancel(): void;
+}
+
+function cancel_hook(this: ExitHook): void {
+  const p = this.owner;
+  if (p === null) return; // already ran, or cancelled
+  if (this.prev !== null) this.prev.next = this.next;
+  else p.exit_hooks = this.next;
+  if (this.next !== null) this.next.prev = this.prev;
+  this.prev = this.next = null;
+  this.owner = null;
+  this.fn = null;
+}
+
+/**
+ * Calls fn(reason) synchronously when pid dies, after it is dead to everyone (links,
+ * monitors, registry). If pid is already dead, fn('noproc') runs on the next scheduler turn.
+ * O(1) to add and to cancel.
+ */
+export function on_exit(pid: Pid, fn: (reason: unknown) => void): ExitHandle {
+  const p = pid.proc;
+  if (p === null) {
+    let cancelled = false;
+    defer(() => {
+      if (!cancelled) fn('noproc');
+    });
+    return {
+      cancel() {
+        cancelled = true;
+      },
+    };
+  }
+  const h: ExitHook & ExitHandle = { fn, prev: null, next: p.exit_hooks, owner: p, cancel: cancel_hook };
+  if (p.exit_hooks !== null) p.exit_hooks.prev = h;
+  p.exit_hooks = h;
+  return h;
+}
+
+/** Removes the first message in pid's mailbox for which pred holds; true if one was removed. */
+export function mailbox_remove(pid: Pid, pred: (msg: unknown) => boolean): boolean {
+  const p = pid.proc;
+  return p !== null && mailbox_remove_first(p, pred);
+}
+
+/** Runs the run queue now (within the fairness budget) unless the scheduler is already running. */
+export function run_pending(): void {
+  drain();
+}

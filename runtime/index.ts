@@ -1,0 +1,21 @@
+// The process runtime's public API (the package root re-exports it).
+export { Pid, Ref } from './terms';
+export { _, Clause } from './pattern';
+export type { Matched, Wildcard } from './pattern';
+export { receive, on, after, After } from './receive';
+export type { Proc, ReceiveResult, BodyResult } from './receive';
+export { self, send, bang, make_ref } from './send';
+export { spawn, spawn_link, spawn_monitor, spawn_opt } from './spawn';
+export type { SpawnOpts } from './spawn';
+export { exit, link, unlink, process_flag } from './signals';
+export { error, ErlangExit, ErlangError } from './exits';
+export { monitor, demonitor } from './monitors';
+export { register, unregister, whereis, registered } from './registry';
+export { send_after, start_timer, cancel_timer } from './timers';
+export { is_process_alive, processes, process_info } from './info';
+export type { ProcessInfo, ProcessInfoItem, ProcessStatus } from './info';
+export { run, await_promise, ExitError } from './run';
+export { set_process_limit, process_limit } from './process';
+export { set_crash_logger } from './crash_report';
+export type { CrashReport, CrashLogger } from './crash_report';
+export { format_term } from './format';

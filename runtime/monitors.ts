@@ -1,0 +1,60 @@
+// Monitors: monitor('process', Pid | Name) and demonitor. The DOWN message is
+// ['DOWN', Ref, 'process', Pid, Reason] (with [Name, 'nonode@nohost'] for a name), and
+// reason 'noproc' at once for a process that is not alive.
+import { Pid, Ref } from './terms';
+import { Process, Monitor, mailbox_remove_first } from './process';
+import { error } from './exits';
+import { running, deliver } from './scheduler';
+import { lookup } from './registry';
+import { make_ref } from './send';
+
+/** Starts watcher monitoring target (a live process). */
+export function add_monitor(watcher: Process, target: Process, ref: Ref, tag: unknown): void {
+  const m: Monitor = { ref, watcher, target, tag };
+  (watcher.monitors ??= new Map()).set(ref, m);
+  (target.monitored_by ??= new Map()).set(ref, m);
+}
+
+/** monitor('process', Pid | RegisteredName) → a Ref. */
+export function monitor(type: 'process', target: Pid | string): Ref {
+  const me = running('monitor()');
+  if (type !== 'process') error('badarg');
+  let p: Process | null;
+  let tag: unknown;
+  if (target instanceof Pid) {
+    p = target.proc;
+    tag = target;
+  } else if (typeof target === 'string') {
+    p = lookup(target);
+    tag = [target, 'nonode@nohost'];
+  } else return error('badarg');
+  const ref = make_ref(); // marks the mailbox, so a receive for this DOWN skips older messages
+  if (p === null) deliver(me, ['DOWN', ref, 'process', tag, 'noproc']);
+  else add_monitor(me, p, ref, tag);
+  return ref;
+}
+
+/**
+ * demonitor(Ref) → true. With 'flush' a DOWN already delivered is removed from the mailbox;
+ * with 'info' the result says whether the monitor was still active.
+ */
+export function demonitor(ref: Ref, opts: ReadonlyArray<'flush' | 'info'> = []): boolean {
+  const me = running('demonitor()');
+  if (!(ref instanceof Ref) || !Array.isArray(opts)) error('badarg');
+  let flush = false;
+  let info = false;
+  for (const o of opts) {
+    if (o === 'flush') flush = true;
+    else if (o === 'info') info = true;
+    else error('badarg');
+  }
+  const m = me.monitors?.get(ref);
+  if (m !== undefined) {
+    me.monitors?.delete(ref);
+    m.target.monitored_by?.delete(ref);
+  }
+  if (flush) {
+    while (mailbox_remove_first(me, (msg) => Array.isArray(msg) && msg.length === 5 && msg[0] === 'DOWN' && msg[1] === ref));
+  }
+  return info ? m !== undefined : true;
+}

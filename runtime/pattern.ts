@@ -1,0 +1,135 @@
+// Receive patterns: compiled once into matcher functions, and their TypeScript types.
+//
+// A pattern is a literal (compared with ===), a Pid or Ref (by identity), the wildcard `_`,
+// a predicate function (an element guard), a Buffer (equal bytes), an array (same length,
+// each element matches), or a plain object (each listed key present and matching; other keys
+// allowed, like an Erlang map pattern).
+import { Pid, Ref } from './terms';
+
+/** The wildcard pattern: matches anything. */
+export const _: unique symbol = Symbol('_');
+export type Wildcard = typeof _;
+
+/** The type of message a pattern matches. */
+export type Matched<P> = P extends Wildcard
+  ? unknown
+  : P extends (v: unknown) => v is infer T
+    ? T
+    : P extends (v: never) => unknown
+      ? unknown
+      : P extends Pid
+        ? Pid
+        : P extends Ref
+          ? Ref
+          : P extends Buffer
+            ? Buffer
+            : P extends readonly unknown[]
+              ? { -readonly [K in keyof P]: Matched<P[K]> }
+              : P extends object
+                ? { -readonly [K in keyof P]: Matched<P[K]> } & Record<string, unknown>
+                : P;
+
+export type Matcher = (v: unknown) => boolean;
+
+const any_value: Matcher = () => true;
+
+function is_plain_object(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object') return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+function guard_matcher(pred: (v: unknown) => unknown): Matcher {
+  // A guard that throws fails the clause, as in Erlang.
+  return (v) => {
+    try {
+      return !!pred(v);
+    } catch {
+      return false;
+    }
+  };
+}
+
+function array_matcher(pattern: readonly unknown[]): Matcher {
+  const n = pattern.length;
+  const ms = pattern.map(compile_pattern);
+  // Literal elements are compared inline, the common tagged-tuple case needs no calls.
+  const lits = pattern.map((e) => is_literal(e));
+  if (n === 2 && lits[0]) {
+    const t = pattern[0];
+    const m1 = ms[1];
+    return (v) => Array.isArray(v) && v.length === 2 && v[0] === t && m1(v[1]);
+  }
+  return (v) => {
+    if (!Array.isArray(v) || v.length !== n) return false;
+    for (let i = 0; i < n; i++) {
+      if (lits[i] ? v[i] !== pattern[i] : !ms[i](v[i])) return false;
+    }
+    return true;
+  };
+}
+
+function object_matcher(pattern: Record<string, unknown>): Matcher {
+  const keys = Object.keys(pattern);
+  const ms = keys.map((k) => compile_pattern(pattern[k]));
+  return (v) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+    const o = v as Record<string, unknown>;
+    for (let i = 0; i < keys.length; i++) {
+      if (!(keys[i] in o) || !ms[i](o[keys[i]])) return false;
+    }
+    return true;
+  };
+}
+
+/** True for patterns matched by ===: primitives, Pids and Refs. */
+function is_literal(p: unknown): boolean {
+  return (p !== _ && typeof p !== 'object' && typeof p !== 'function') || p instanceof Pid || p instanceof Ref;
+}
+
+export function compile_pattern(p: unknown): Matcher {
+  if (p === _) return any_value;
+  if (typeof p === 'function') return guard_matcher(p as (v: unknown) => unknown);
+  if (p === null || typeof p !== 'object' || p instanceof Pid || p instanceof Ref) {
+    if (typeof p === 'number' && Number.isNaN(p)) return (v) => typeof v === 'number' && Number.isNaN(v);
+    return (v) => v === p;
+  }
+  if (Array.isArray(p)) return array_matcher(p);
+  if (Buffer.isBuffer(p)) return (v) => Buffer.isBuffer(v) && p.equals(v);
+  if (is_plain_object(p)) return object_matcher(p);
+  // Other objects (class instances) match by identity.
+  return (v) => v === p;
+}
+
+/** Every Ref the pattern holds: a message can match only if it holds them all. */
+export function refs_in(p: unknown, out: Ref[] = []): Ref[] {
+  if (p instanceof Ref) out.push(p);
+  else if (Array.isArray(p)) for (const e of p) refs_in(e, out);
+  else if (is_plain_object(p)) for (const k of Object.keys(p)) refs_in(p[k], out);
+  return out;
+}
+
+/** One receive clause: a pattern, an optional clause guard, an optional body. M is the matched message type. */
+export class Clause<R = unknown, M = unknown> {
+  readonly test: Matcher;
+  readonly refs: Ref[];
+
+  constructor(
+    readonly pattern: unknown,
+    readonly body: ((msg: M) => R) | null,
+    readonly guard: ((msg: M) => unknown) | null = null,
+  ) {
+    const m = compile_pattern(pattern);
+    if (guard === null) this.test = m;
+    else {
+      const g = guard_matcher(guard as (v: unknown) => unknown);
+      this.test = (v) => m(v) && g(v);
+    }
+    this.refs = refs_in(pattern);
+  }
+
+  /** The clause with a clause-level guard (Erlang's `Pattern when Guard ->`). */
+  when(guard: (msg: M) => unknown): Clause<R, M> {
+    return new Clause<R, M>(this.pattern, this.body, guard);
+  }
+}

@@ -1,0 +1,176 @@
+// The process record: state, mailbox (a singly linked list), and the table of live processes
+// (an intrusive doubly linked list, so spawn and exit are O(1) with no Map).
+import { Pid, Ref } from './terms';
+import type { Clause } from './pattern';
+
+export const enum Status {
+  Runnable = 0,
+  Running = 1,
+  Waiting = 2,
+  Dead = 3,
+}
+
+/** wake codes: a clause index (>= 0) or one of these. */
+export const WAKE_NONE = -1;
+export const WAKE_TIMEOUT = -2;
+export const WAKE_RESOLVED = -3;
+export const WAKE_REJECTED = -4;
+
+export interface MsgNode {
+  msg: unknown;
+  next: MsgNode | null;
+}
+
+export interface Monitor {
+  ref: Ref;
+  watcher: Process;
+  target: Process;
+  /** what the DOWN message names: the pid, or [name, node] when monitored by name. */
+  tag: unknown;
+}
+
+export interface ExitHook {
+  fn: ((reason: unknown) => void) | null;
+  prev: ExitHook | null;
+  next: ExitHook | null;
+  owner: Process | null;
+}
+
+export type Body = (...args: never[]) => unknown;
+
+export class Process {
+  readonly pid: Pid;
+  status: Status = Status.Runnable;
+  /** created lazily at the first step, so the body runs as this process and a plain function works too. */
+  gen: Generator<unknown, unknown, unknown> | null = null;
+  fn: Body | null;
+  args: unknown[] | null;
+  readonly fn_name: string;
+  readonly fn_arity: number;
+
+  mb_head: MsgNode | null = null;
+  mb_tail: MsgNode | null = null;
+  mb_len = 0;
+
+  /** clauses of the receive this process waits in (null: not waiting for messages). */
+  wait: Clause[] | null = null;
+  wait_n = 0;
+  wait_seq = 0;
+  wait_timer: NodeJS.Timeout | null = null;
+  wake = WAKE_NONE;
+  wake_msg: unknown = undefined;
+
+  /** Erlang's receive mark: a receive whose every clause needs mark_ref scans after mark_node. */
+  mark_ref: Ref | null = null;
+  mark_node: MsgNode | null = null;
+
+  trap_exit = false;
+  name: string | null = null;
+  links: Set<Process> | null = null;
+  monitors: Map<Ref, Monitor> | null = null;
+  monitored_by: Map<Ref, Monitor> | null = null;
+  exit_hooks: ExitHook | null = null;
+  exit_reason: unknown = undefined;
+  result: unknown = undefined;
+
+  prev: Process | null = null;
+  next: Process | null = null;
+
+  constructor(id: number, fn: Body, args: unknown[]) {
+    this.pid = new Pid(id, this);
+    this.fn = fn;
+    this.args = args;
+    this.fn_name = fn.name || 'anonymous';
+    this.fn_arity = fn.length;
+  }
+}
+
+// ---- the table of live processes ----
+
+let first: Process | null = null;
+let count = 0;
+let next_id = 80; // Erlang's first user pids are about <0.80.0>
+let limit = 262144; // erlang:system_info(process_limit) in OTP 25
+
+export function live_count(): number {
+  return count;
+}
+
+export function process_limit(): number {
+  return limit;
+}
+
+/** Sets the process limit (Erlang's +P); returns the previous one. */
+export function set_process_limit(n: number): number {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`process limit must be a positive integer, got ${String(n)}`);
+  const old = limit;
+  limit = n;
+  return old;
+}
+
+export function new_process(fn: Body, args: unknown[]): Process | null {
+  if (count >= limit) return null;
+  const p = new Process(next_id++, fn, args);
+  p.next = first;
+  if (first !== null) first.prev = p;
+  first = p;
+  count++;
+  return p;
+}
+
+export function unlist(p: Process): void {
+  if (p.prev !== null) p.prev.next = p.next;
+  else first = p.next;
+  if (p.next !== null) p.next.prev = p.prev;
+  p.prev = p.next = null;
+  count--;
+}
+
+/** Live pids, oldest first. */
+export function all_pids(): Pid[] {
+  const out: Pid[] = [];
+  for (let p = first; p !== null; p = p.next) out.push(p.pid);
+  return out.reverse();
+}
+
+// ---- mailbox list operations ----
+
+export function mailbox_append(p: Process, msg: unknown): void {
+  const node: MsgNode = { msg, next: null };
+  if (p.mb_tail === null) p.mb_head = node;
+  else p.mb_tail.next = node;
+  p.mb_tail = node;
+  p.mb_len++;
+}
+
+/** Unlinks node (whose predecessor is prev, or null at the head). */
+export function mailbox_unlink(p: Process, prev: MsgNode | null, node: MsgNode): void {
+  if (prev === null) p.mb_head = node.next;
+  else prev.next = node.next;
+  if (p.mb_tail === node) p.mb_tail = prev;
+  p.mb_len--;
+  if (node === p.mark_node) p.mark_ref = p.mark_node = null;
+}
+
+/** Removes the first message for which pred holds; true if one was removed. */
+export function mailbox_remove_first(p: Process, pred: (msg: unknown) => boolean): boolean {
+  let prev: MsgNode | null = null;
+  for (let node = p.mb_head; node !== null; prev = node, node = node.next) {
+    if (pred(node.msg)) {
+      mailbox_unlink(p, prev, node);
+      return true;
+    }
+  }
+  return false;
+}
+
+export function mailbox_messages(p: Process): unknown[] {
+  const out: unknown[] = [];
+  for (let node = p.mb_head; node !== null; node = node.next) out.push(node.msg);
+  return out;
+}
+
+/** Whether p has died (a function, so TypeScript does not narrow the status across calls). */
+export function is_dead(p: Process): boolean {
+  return p.status === Status.Dead;
+}

@@ -1,0 +1,137 @@
+// Selective receive: the first message in mailbox order that matches any clause (clauses
+// tried in order for each message); unmatched messages stay, in order.
+import { Clause, Matched } from './pattern';
+import { Process, Status, WAKE_NONE, WAKE_TIMEOUT, MsgNode, mailbox_unlink, is_dead } from './process';
+import { ProcessKilled, error } from './exits';
+import { running, spend_reduction, is_generator, enqueue } from './scheduler';
+import { Ref } from './terms';
+
+/** The type of a process body, and of every runtime call that may wait (call it with yield*). */
+export type Proc<T = void> = Generator<unknown, T, unknown>;
+
+/** A clause body's result, with a generator body's return value in place of the generator. */
+export type BodyResult<R> = R extends Generator<unknown, infer X, unknown> ? X : R;
+
+/** An `after` clause: the timeout of a receive. */
+export class After<R = 'timeout'> {
+  constructor(
+    readonly ms: number,
+    readonly body: (() => R) | null,
+  ) {}
+}
+
+type AnyClause = Clause<unknown, never> | After<unknown>;
+
+/** What receive returns for its clauses. */
+export type ReceiveResult<C> =
+  C extends Clause<infer R, never> ? BodyResult<R> : C extends After<infer R> ? BodyResult<R> : never;
+
+/** A receive clause; without a body it returns the matched message. Add a guard with .when(). */
+export function on<const P>(pattern: P): Clause<Matched<P>, Matched<P>>;
+export function on<const P, R>(pattern: P, body: (msg: Matched<P>) => R): Clause<R, Matched<P>>;
+export function on<const P, R>(pattern: P, body?: (msg: Matched<P>) => R): Clause<unknown, Matched<P>> {
+  return new Clause<unknown, Matched<P>>(pattern, body ?? null);
+}
+
+/** The timeout clause of a receive: ms >= 0 or 'infinity'. Without a body it returns 'timeout'. */
+export function after(ms: number | 'infinity'): After<'timeout'>;
+export function after<R>(ms: number | 'infinity', body: () => R): After<R>;
+export function after<R>(ms: number | 'infinity', body?: () => R): After<unknown> {
+  if (ms !== 'infinity' && !(typeof ms === 'number' && ms >= 0 && Number.isFinite(ms))) error('timeout_value');
+  return new After<unknown>(ms === 'infinity' ? Infinity : Math.ceil(ms), body ?? null);
+}
+
+
+// setTimeout is looked up at each call, so sinon fake timers drive receive ... after.
+const MAX_TIMER = 0x7fffffff; // setTimeout's longest delay; longer waits re-arm
+
+function on_timeout(p: Process, seq: number, deadline: number): void {
+  if (p.status !== Status.Waiting || p.wait_seq !== seq || p.wait === null) return;
+  // Timers may fire a little early by the wall clock; receive ... after N waits at least N ms.
+  const left = deadline - Date.now();
+  if (left > 0) {
+    p.wait_timer = setTimeout(on_timeout, Math.min(left, MAX_TIMER), p, seq, deadline);
+    return;
+  }
+  p.wait_timer = null;
+  p.wait = null;
+  p.wake = WAKE_TIMEOUT;
+  p.status = Status.Runnable;
+  enqueue(p);
+}
+
+/** The clauses (all but an After) all require ref: messages older than ref cannot match. */
+function all_need(clauses: AnyClause[], n: number, ref: Ref): boolean {
+  if (n === 0) return false;
+  for (let i = 0; i < n; i++) {
+    const refs = (clauses[i] as Clause<unknown, never>).refs;
+    if (refs.length === 0 || !refs.includes(ref)) return false;
+  }
+  return true;
+}
+
+function run_body(body: ((msg: never) => unknown) | null, msg: unknown): unknown {
+  return body === null ? msg : (body as (m: unknown) => unknown)(msg);
+}
+
+/**
+ * receive(clause..., after?): waits for the first message that matches a clause and returns
+ * what that clause's body returns (a generator body runs inside the receive, with yield*).
+ */
+export function receive<C extends AnyClause[]>(...clauses: C): Proc<ReceiveResult<C[number]>>;
+export function* receive(...clauses: AnyClause[]): Proc<unknown> {
+  const p = running('receive()');
+  if (is_dead(p)) throw new ProcessKilled();
+  let n = clauses.length;
+  let timeout: After<unknown> | null = null;
+  if (n > 0 && clauses[n - 1] instanceof After) {
+    timeout = clauses[n - 1] as After<unknown>;
+    n--;
+  }
+  for (let i = 0; i < n; i++) if (!(clauses[i] instanceof Clause)) error('badarg');
+
+  // A busy process gives the rest of the loop turn to others (and to timers and I/O).
+  if (spend_reduction()) yield;
+
+  let prev: MsgNode | null = null;
+  let node = p.mb_head;
+  if (p.mark_ref !== null && all_need(clauses, n, p.mark_ref)) {
+    prev = p.mark_node;
+    node = prev === null ? p.mb_head : prev.next;
+  }
+  for (; node !== null; prev = node, node = node.next) {
+    const msg = node.msg;
+    for (let i = 0; i < n; i++) {
+      const c = clauses[i] as Clause<unknown, never>;
+      if (c.test(msg)) {
+        mailbox_unlink(p, prev, node);
+        const r = run_body(c.body, msg);
+        return is_generator(r) ? yield* r : r;
+      }
+    }
+  }
+
+  if (timeout === null || timeout.ms > 0) {
+    p.wait = clauses as unknown as Clause[];
+    p.wait_n = n;
+    p.wake = WAKE_NONE;
+    p.status = Status.Waiting;
+    const seq = ++p.wait_seq;
+    if (timeout !== null && timeout.ms !== Infinity) {
+      p.wait_timer = setTimeout(on_timeout, Math.min(timeout.ms, MAX_TIMER), p, seq, Date.now() + timeout.ms);
+    }
+    yield;
+    if (is_dead(p)) throw new ProcessKilled();
+    if (p.wake >= 0) {
+      const c = clauses[p.wake] as Clause<unknown, never>;
+      const msg = p.wake_msg;
+      p.wake_msg = undefined;
+      const r = run_body(c.body, msg);
+      return is_generator(r) ? yield* r : r;
+    }
+  }
+  // Timed out.
+  const body = (timeout as After<unknown>).body;
+  const r = body === null ? 'timeout' : body();
+  return is_generator(r) ? yield* r : r;
+}

@@ -1,0 +1,49 @@
+// self(), send (alias bang) and make_ref.
+import { Pid, Ref } from './terms';
+import { Status } from './process';
+import { error } from './exits';
+import { current_process, running, deliver } from './scheduler';
+import { lookup } from './registry';
+
+/** The calling process's pid; throws outside any process. */
+export function self(): Pid {
+  return running('self()').pid;
+}
+
+/**
+ * send(Dest, Msg) → Msg. Dest is a pid (dropped silently if dead) or a registered name
+ * (error badarg if none). Works from outside any process too (I/O callbacks).
+ */
+export function send<M>(dest: Pid | string, msg: M): M {
+  const me = current_process();
+  if (me !== null && me.status === Status.Dead) return msg; // a dead process's finally cannot send
+  if (dest instanceof Pid) {
+    const p = dest.proc;
+    if (p !== null) deliver(p, msg);
+    return msg;
+  }
+  if (typeof dest === 'string') {
+    const p = lookup(dest);
+    if (p === null) error('badarg');
+    deliver(p, msg);
+    return msg;
+  }
+  return error('badarg');
+}
+
+/** Erlang's `Dest ! Msg`. */
+export const bang = send;
+
+/**
+ * A new unique reference. In a process it also marks the mailbox: a receive whose every
+ * clause needs this ref skips the messages that were there before (Erlang's ref trick).
+ */
+export function make_ref(): Ref {
+  const ref = new Ref();
+  const me = current_process();
+  if (me !== null) {
+    me.mark_ref = ref;
+    me.mark_node = me.mb_tail;
+  }
+  return ref;
+}

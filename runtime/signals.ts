@@ -1,0 +1,174 @@
+// Death and exit signals: terminate (the one way a process dies), exit/1 and exit/2, links,
+// trap_exit. Erlang's rules: a 'normal' signal is ignored unless trapped; exit(P, 'kill') is
+// untrappable and the victim dies 'killed'; a trapping process gets ['EXIT', From, Reason].
+import { Pid } from './terms';
+import { Process, Status, unlist } from './process';
+import { ErlangExit, ProcessKilled, error } from './exits';
+import { current_process, set_current, deliver, running } from './scheduler';
+import { forget } from './registry';
+
+
+// Exit signals along links are queued and handled in a loop, not by recursion, so a long
+// chain of linked processes cannot overflow the stack.
+const pending: Array<[Process, Pid, unknown]> = [];
+let signalling = false;
+
+/**
+ * Ends p with reason: at once it is dead to everyone (table, registry, monitors, links), then
+ * its exit hooks run, then (unless its code is on the stack right now) its finally blocks.
+ */
+export function terminate(p: Process, reason: unknown): void {
+  if (p.status === Status.Dead) return;
+  const on_stack = p.status === Status.Running;
+  p.status = Status.Dead;
+  p.exit_reason = reason;
+  unlist(p);
+  p.pid.proc = null;
+  p.wait = null;
+  if (p.wait_timer !== null) {
+    clearTimeout(p.wait_timer);
+    p.wait_timer = null;
+  }
+  forget(p);
+  p.mb_head = p.mb_tail = null;
+  p.mb_len = 0;
+  p.mark_ref = p.mark_node = null;
+  p.fn = null;
+  p.args = null;
+
+  if (p.monitors !== null) {
+    for (const m of p.monitors.values()) m.target.monitored_by?.delete(m.ref);
+    p.monitors = null;
+  }
+  if (p.links !== null) {
+    for (const q of p.links) {
+      q.links?.delete(p);
+      pending.push([q, p.pid, reason]);
+    }
+    p.links = null;
+  }
+  if (p.monitored_by !== null) {
+    const mons = p.monitored_by;
+    p.monitored_by = null;
+    for (const m of mons.values()) {
+      m.watcher.monitors?.delete(m.ref);
+      deliver(m.watcher, ['DOWN', m.ref, 'process', m.tag, reason]);
+    }
+  }
+  let h = p.exit_hooks;
+  p.exit_hooks = null;
+  while (h !== null) {
+    const fn = h.fn;
+    const next = h.next;
+    h.fn = null;
+    h.owner = null;
+    h.prev = h.next = null;
+    if (fn !== null) {
+      try {
+        fn(reason);
+      } catch (e) {
+        process.emitWarning(`erlsock: an on_exit hook threw: ${String(e)}`);
+      }
+    }
+    h = next;
+  }
+  if (!on_stack) run_finally(p);
+  handle_pending();
+}
+
+/** Runs the finally blocks of a dead process's suspended body; it runs nothing else again. */
+export function run_finally(p: Process): void {
+  const gen = p.gen;
+  p.gen = null;
+  if (gen === null) return;
+  const saved = set_current(p);
+  try {
+    gen.return(undefined);
+  } catch {
+    // A dead process's finally block threw: nobody is left to tell.
+  } finally {
+    set_current(saved);
+  }
+}
+
+function handle_pending(): void {
+  if (signalling) return;
+  signalling = true;
+  try {
+    for (let sig = pending.shift(); sig !== undefined; sig = pending.shift()) {
+      exit_signal(sig[0], sig[1], sig[2], false);
+    }
+  } finally {
+    signalling = false;
+  }
+}
+
+/** An exit signal from `from` arrives at q. */
+function exit_signal(q: Process, from: Pid, reason: unknown, from_exit2: boolean): void {
+  if (q.status === Status.Dead) return;
+  if (from_exit2 && reason === 'kill') terminate(q, 'killed');
+  else if (q.trap_exit) deliver(q, ['EXIT', from, reason]);
+  else if (reason !== 'normal') terminate(q, reason);
+}
+
+/** If the caller was killed by what it just did, unwind its code now. */
+function unwind_if_dead(): void {
+  const me = current_process();
+  if (me !== null && me.status === Status.Dead) throw new ProcessKilled();
+}
+
+/** exit(Reason) ends the calling process; exit(Pid, Reason) sends it an exit signal → true. */
+export function exit(reason: unknown): never;
+export function exit(pid: Pid, reason: unknown): true;
+export function exit(...args: [unknown] | [Pid, unknown]): true {
+  if (args.length === 1) throw new ErlangExit(args[0]);
+  const [pid, reason] = args;
+  if (!(pid instanceof Pid)) error('badarg');
+  const me = current_process();
+  const q = pid.proc;
+  if (q !== null) {
+    // A process that signals itself 'normal' without trapping exits does exit (observed on OTP 25).
+    if (q === me && reason === 'normal' && !q.trap_exit) terminate(q, 'normal');
+    else exit_signal(q, me !== null ? me.pid : new Pid(0), reason, true);
+    handle_pending();
+  }
+  unwind_if_dead();
+  return true;
+}
+
+/** link(Pid) → true. A dead pid: ['EXIT', Pid, 'noproc'] when trapping, else error noproc. */
+export function link(pid: Pid): true {
+  const me = running('link()');
+  if (!(pid instanceof Pid)) error('badarg');
+  const q = pid.proc;
+  if (q === null) {
+    if (me.trap_exit) deliver(me, ['EXIT', pid, 'noproc']);
+    else error('noproc');
+    return true;
+  }
+  if (q === me) return true;
+  (me.links ??= new Set()).add(q);
+  (q.links ??= new Set()).add(me);
+  return true;
+}
+
+/** unlink(Pid) → true. */
+export function unlink(pid: Pid): true {
+  const me = running('unlink()');
+  if (!(pid instanceof Pid)) error('badarg');
+  const q = pid.proc;
+  if (q !== null) {
+    me.links?.delete(q);
+    q.links?.delete(me);
+  }
+  return true;
+}
+
+/** process_flag('trap_exit', Bool) → the old value. */
+export function process_flag(flag: 'trap_exit', value: boolean): boolean {
+  const me = running('process_flag()');
+  if (flag !== 'trap_exit' || typeof value !== 'boolean') error('badarg');
+  const old = me.trap_exit;
+  me.trap_exit = value;
+  return old;
+}
