@@ -1,0 +1,72 @@
+// Per-Node-environment state (main thread or one Worker): the scratch out-area, which fds
+// this environment owns, and its poller. One is created per module load in an environment
+// and reaches every native function as its callback data, so no global state is shared
+// between Workers.
+#pragma once
+#include <node_api.h>
+#include <uv.h>
+#include <sys/epoll.h>
+#include <cstdint>
+#include <vector>
+
+namespace erlsock {
+
+// Scratch layout (mirrored in the exported constants SCRATCH_*).
+constexpr size_t kScratchAddr = 0;        // struct sockaddr_storage
+constexpr size_t kScratchAddrLen = 128;   // int32: its length
+constexpr size_t kScratchMsgFlags = 132;  // int32: recvmsg msg_flags
+constexpr size_t kScratchCtrlLen = 136;   // int32: recvmsg msg_controllen
+constexpr size_t kScratchInt = 140;       // int32: getsockopt int value
+constexpr size_t kScratchSize = 144;
+
+enum FdFlag : uint8_t { kOwned = 1, kRegistered = 2 };
+
+struct EnvState {
+  napi_env env = nullptr;
+  napi_async_cleanup_hook_handle cleanup = nullptr;
+
+  // C++-owned memory exposed as external ArrayBuffers without finalizers: if JS detaches
+  // one, V8 only drops its view, so the native side never writes through a dangling pointer.
+  // Freed at environment teardown, after which no JS runs.
+  uint8_t* scratch = nullptr;
+  std::vector<void*> blocks;  // every external block handed to JS (poll arrays grow)
+
+  std::vector<uint8_t> fds;  // FdFlag bits by fd number
+  size_t owned = 0;
+  size_t registered = 0;
+
+  // Poller.
+  int epfd = -1;
+  uv_poll_t poll_handle;
+  bool poll_started = false;
+  napi_ref handler = nullptr;
+  napi_async_context async_ctx = nullptr;
+  napi_ref tokens_ref = nullptr, events_ref = nullptr;
+  uint32_t* tokens = nullptr;
+  uint32_t* events = nullptr;
+  size_t capacity = 0;
+  std::vector<epoll_event> evbuf;
+
+  uint8_t flags(int fd) const { return fd >= 0 && static_cast<size_t>(fd) < fds.size() ? fds[fd] : 0; }
+  void set_flag(int fd, uint8_t f) {
+    if (static_cast<size_t>(fd) >= fds.size()) fds.resize(static_cast<size_t>(fd) * 2 + 64, 0);
+    fds[fd] |= f;
+  }
+  void clear_flag(int fd, uint8_t f) {
+    if (fd >= 0 && static_cast<size_t>(fd) < fds.size()) fds[fd] &= static_cast<uint8_t>(~f);
+  }
+  void own(int fd) { set_flag(fd, kOwned); owned++; }
+};
+
+// Defined in poller.cc.
+int poller_init(EnvState* st, uv_loop_t* loop);
+void poller_teardown_begin(EnvState* st, uv_close_cb done);
+int poller_unregister(EnvState* st, int fd);
+napi_value register_poller(napi_env env, napi_value exports, EnvState* st);
+// Defined in the other files: each adds its functions to exports.
+napi_value register_syscalls(napi_env env, napi_value exports, EnvState* st);
+napi_value register_sockopt(napi_env env, napi_value exports, EnvState* st);
+napi_value register_netinfo(napi_env env, napi_value exports, EnvState* st);
+napi_value register_constants(napi_env env, napi_value exports);
+
+}  // namespace erlsock
