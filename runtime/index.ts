@@ -3,7 +3,7 @@ export { Pid, Ref } from './terms';
 export { _, Clause } from './pattern';
 export type { Matched, Wildcard } from './pattern';
 export { receive, on, after, After } from './receive';
-export type { Proc, ReceiveResult, BodyResult } from './receive';
+export type { Proc, ReceiveResult, BodyResult, ReceiveClause } from './receive';
 export { self, send, bang, make_ref } from './send';
 export { spawn, spawn_link, spawn_monitor, spawn_opt } from './spawn';
 export type { SpawnOpts } from './spawn';

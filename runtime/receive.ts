@@ -1,6 +1,6 @@
 // Selective receive: the first message in mailbox order that matches any clause (clauses
 // tried in order for each message); unmatched messages stay, in order.
-import { Clause, Matched } from './pattern';
+import { Clause, Matched, Matcher } from './pattern';
 import { Process, Status, WAKE_NONE, WAKE_TIMEOUT, MsgNode, mailbox_unlink, is_dead } from './process';
 import { ProcessKilled, error } from './exits';
 import { running, spend_reduction, is_generator, enqueue } from './scheduler';
@@ -20,11 +20,18 @@ export class After<R = 'timeout'> {
   ) {}
 }
 
-type AnyClause = Clause<unknown, never> | After<unknown>;
+/** What receive needs of a clause (any Clause<R, M> is one). */
+export interface ReceiveClause<R> {
+  readonly test: Matcher;
+  readonly refs: Ref[];
+  readonly body: ((msg: never) => R) | null;
+}
+
+type AnyClause = ReceiveClause<unknown> | After<unknown>;
 
 /** What receive returns for its clauses. */
 export type ReceiveResult<C> =
-  C extends Clause<infer R, never> ? BodyResult<R> : C extends After<infer R> ? BodyResult<R> : never;
+  C extends After<infer R> ? BodyResult<R> : C extends ReceiveClause<infer R> ? BodyResult<R> : never;
 
 /** A receive clause; without a body it returns the matched message. Add a guard with .when(). */
 export function on<const P>(pattern: P): Clause<Matched<P>, Matched<P>>;
@@ -64,7 +71,7 @@ function on_timeout(p: Process, seq: number, deadline: number): void {
 function all_need(clauses: AnyClause[], n: number, ref: Ref): boolean {
   if (n === 0) return false;
   for (let i = 0; i < n; i++) {
-    const refs = (clauses[i] as Clause<unknown, never>).refs;
+    const refs = (clauses[i] as ReceiveClause<unknown>).refs;
     if (refs.length === 0 || !refs.includes(ref)) return false;
   }
   return true;
@@ -102,7 +109,7 @@ export function* receive(...clauses: AnyClause[]): Proc<unknown> {
   for (; node !== null; prev = node, node = node.next) {
     const msg = node.msg;
     for (let i = 0; i < n; i++) {
-      const c = clauses[i] as Clause<unknown, never>;
+      const c = clauses[i] as ReceiveClause<unknown>;
       if (c.test(msg)) {
         mailbox_unlink(p, prev, node);
         const r = run_body(c.body, msg);
@@ -123,7 +130,7 @@ export function* receive(...clauses: AnyClause[]): Proc<unknown> {
     yield;
     if (is_dead(p)) throw new ProcessKilled();
     if (p.wake >= 0) {
-      const c = clauses[p.wake] as Clause<unknown, never>;
+      const c = clauses[p.wake] as ReceiveClause<unknown>;
       const msg = p.wake_msg;
       p.wake_msg = undefined;
       const r = run_body(c.body, msg);
