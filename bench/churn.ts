@@ -57,4 +57,9 @@ export async function main(args: string[]): Promise<void> {
       return [SERVER_LABEL[s], `${Math.round(r.perSecond)}`, `${r.fdsAfter}`, s === 'erlsock' ? '-' : ratio(base?.perSecond, r.perSecond)];
     }),
   );
+  const erl = results.get('erlang');
+  if (base && erl) {
+    const v = base.perSecond / erl.perSecond;
+    console.log(`\ngoal ${v >= 1 ? 'met   ' : 'MISSED'} churn, erlsock / Erlang connections/s: ${v.toFixed(2)} (target >= 1)`);
+  }
 }

@@ -52,6 +52,27 @@ async function pingpong(
   return results;
 }
 
+/** The issue's goals for this workload, each marked met or MISSED with the measured ratio. */
+function printGoals(small: Map<ServerName, Map<number, PingPong>>): void {
+  const e100 = small.get('erlsock')?.get(100);
+  const e1 = small.get('erlsock')?.get(1);
+  const goal = (what: string, value: number | undefined, target: number, higherIsBetter = true): void => {
+    if (value === undefined) return;
+    const met = higherIsBetter ? value >= target : value <= target;
+    console.log(`goal ${met ? 'met   ' : 'MISSED'} ${what}: ${value.toFixed(2)} (target ${higherIsBetter ? '>=' : '<='} ${target})`);
+  };
+  const thr = (peer: ServerName): number | undefined => {
+    const o = small.get(peer)?.get(100);
+    return e100 && o ? e100.rtt_per_s / o.rtt_per_s : undefined;
+  };
+  console.log('');
+  goal('100 connections, erlsock / Erlang round trips/s', thr('erlang'), 2);
+  goal('100 connections, erlsock / Node net round trips/s', thr('node_net'), 1.5);
+  goal('100 connections, erlsock / C epoll round trips/s', thr('c_epoll'), 0.7);
+  const n1 = small.get('node_net')?.get(1);
+  goal('1 connection, erlsock median / Node net median', e1 && n1 ? e1.median_us / n1.median_us : undefined, 1, false);
+}
+
 export async function main(args: string[]): Promise<void> {
   const { servers, flags } = parseOptions(args);
   const conns = (flags.get('conns') ?? '1,10,100,1000').split(',').map(Number);
@@ -89,6 +110,8 @@ export async function main(args: string[]): Promise<void> {
       ]),
     );
   }
+
+  printGoals(small);
 
   if (flags.get('no-16k') === 'true') return;
   const big = servers.filter((s) => s === 'erlsock' || s === 'erlang');

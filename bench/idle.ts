@@ -45,4 +45,8 @@ export async function main(args: string[]): Promise<void> {
       return [SERVER_LABEL[s], `${r.before}`, `${r.held}`, r.perConnKiB.toFixed(2), s === 'erlsock' ? '-' : ratio(base?.perConnKiB, r.perConnKiB)];
     }),
   );
+  if (base) {
+    const v = base.perConnKiB;
+    console.log(`\ngoal ${v <= 3 ? 'met   ' : 'MISSED'} idle, erlsock KiB per connection incl. its handler: ${v.toFixed(2)} (target <= 3)`);
+  }
 }

@@ -158,11 +158,28 @@ static void raise_fd_limit(long need) {
   if (setrlimit(RLIMIT_NOFILE, &rl) != 0) die("setrlimit (need more fds)");
 }
 
+/* Churn spreads its connections over source addresses 127.0.x.y: each closed connection
+ * leaves a TIME_WAIT entry behind, and with tens of thousands of them on one source address
+ * connect() spends its time searching for a free port (the load generator's cost, not the
+ * server's). Every 127/8 address is loopback. */
+static int spread_sources;
+static uint32_t next_source;
+
+static void bind_spread_source(int fd) {
+  int one = 1;
+  setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+  struct sockaddr_in src = {.sin_family = AF_INET, .sin_port = 0};
+  next_source = next_source % 65000 + 1;
+  src.sin_addr.s_addr = htonl((127u << 24) | (next_source + 1));
+  if (bind(fd, (struct sockaddr *)&src, sizeof src) != 0) die("bind source");
+}
+
 /* Starts a non-blocking connect for conns[i]; readiness for write says it finished. */
 static void conn_open(int i) {
   struct conn *c = &conns[i];
   int fd = socket(server_addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) die("socket");
+  if (spread_sources && server_addr.ss_family == AF_INET) bind_spread_source(fd);
   if (opt.nodelay) {
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -369,6 +386,7 @@ static void run_pingpong(void) {
 
 static void run_churn(void) {
   struct epoll_event evs[MAX_EVENTS];
+  spread_sources = 1;
   long started = 0, completed = 0;
   int in_flight = 0;
   uint64_t t0 = now_ns();
