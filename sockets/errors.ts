@@ -5,23 +5,27 @@
 // is the Erlang term OTP raises (`'badarg'`, `['invalid', ['timeout', -5]]`, ...), and
 // `code` is a stable string for programs that dispatch on it, as the ws library does.
 
+import { ErlangError } from '../runtime/exits';
+
+export { ErlangError };
+
 export type ErrorCode =
   | 'ERLSOCK_BADARG'
   | 'ERLSOCK_INVALID'
   | 'ERLSOCK_FUNCTION_CLAUSE'
   | 'ERLSOCK_NOTSUP';
 
-export class ErlangError extends Error {
-  /** The Erlang term OTP raises with `erlang:error/1`. */
-  readonly reason: unknown;
+/**
+ * The runtime's `error(Reason)` exception, so a process that does not catch it exits with
+ * `[Reason, Stack]` exactly as an Erlang process would; plus a `code`.
+ */
+export class SocketError extends ErlangError {
   readonly code: ErrorCode;
-  /** Always 'error': these mirror `erlang:error/1`, never `throw` or `exit`. */
-  readonly class = 'error' as const;
 
   constructor(reason: unknown, code: ErrorCode) {
-    super(`erlang error: ${format_reason(reason)}`);
-    this.name = 'ErlangError';
-    this.reason = reason;
+    super(reason);
+    this.name = 'SocketError';
+    this.message = `erlang error: ${format_reason(reason)}`;
     this.code = code;
   }
 }
@@ -35,7 +39,7 @@ function code_of(reason: unknown): ErrorCode {
 
 /** Raises `erlang:error(Reason)`. */
 export function raise(reason: unknown): never {
-  throw new ErlangError(reason, code_of(reason));
+  throw new SocketError(reason, code_of(reason));
 }
 
 export function badarg(): never {

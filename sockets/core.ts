@@ -1,0 +1,197 @@
+// The socket machinery under the public API: creating a socket record, the poller's
+// readiness edges turned into select messages, the operation queues' waiter bookkeeping,
+// ownership, monitors, and the one close path every way of closing goes through.
+import * as prim from './prim_socket';
+import * as registry from './registry';
+import { Socket } from './socket_term';
+import { SockState } from './state';
+import type { Hook } from './state';
+import type { OpQueue, Waiter } from './op_queue';
+import { socket_message, down_message } from './messages';
+import { Pid, Ref } from '../runtime/terms';
+import { send, self } from '../runtime/send';
+import { on_exit, run_pending } from '../runtime/hooks';
+
+export type State = SockState<Pid, Ref>;
+export type Sock = Socket<State>;
+export type Q = OpQueue<Pid, Ref>;
+
+/** Poller token → socket. The only lookup per readiness event. */
+const by_token = new Map<number, Sock>();
+let poller_started = false;
+
+const EV_READ = prim.EV_IN | prim.EV_ERR | prim.EV_HUP | prim.EV_RDHUP;
+const EV_WRITE = prim.EV_OUT | prim.EV_ERR | prim.EV_HUP;
+
+/**
+ * One readiness batch from the poller: each edge marks the socket ready and sends the one
+ * select message to the current operation of that direction, if it has not had it yet.
+ * Then the woken processes run in this same loop turn.
+ */
+function on_ready(tokens: Uint32Array, events: Uint32Array, count: number): void {
+  for (let i = 0; i < count; i++) {
+    const sock = by_token.get(tokens[i]!);
+    if (sock === undefined) continue; // closed earlier in this batch, or before
+    const st = sock.state;
+    const ev = events[i]!;
+    if ((ev & EV_READ) !== 0) {
+      st.readable = true;
+      signal(sock, st.readq);
+      signal(sock, st.accq);
+    }
+    if ((ev & EV_WRITE) !== 0) {
+      st.writable = true;
+      signal(sock, st.writeq);
+      signal(sock, st.connq);
+    }
+  }
+  run_pending();
+}
+
+/** Sends the select message to q's current waiter unless it already has it. */
+export function signal(sock: Sock, q: Q): void {
+  const w = q.signal();
+  if (w !== null) send(w.pid, socket_message(sock, 'select', w.handle));
+}
+
+/** Whether the direction q waits on is believed ready (a promoted waiter is told at once). */
+function ready_for(st: State, q: Q): boolean {
+  if (q === st.readq || q === st.accq) return st.readable;
+  if (q === st.writeq) return st.writable;
+  return false;
+}
+
+/** After a waiter was promoted to current: tell it now if the socket is already ready. */
+export function promoted(sock: Sock, q: Q, w: Waiter<Pid, Ref> | null): void {
+  if (w !== null && ready_for(sock.state, q)) signal(sock, q);
+}
+
+/** The caller's operation completed: it leaves the queue, the next waiter may be told. */
+export function finish(sock: Sock, q: Q, pid: Pid): void {
+  if (q.current !== null) promoted(sock, q, q.done(pid));
+}
+
+/**
+ * A waiter that is not the owner needs a death hook (the owner's death closes the socket,
+ * which empties the queues anyway).
+ */
+export function watch_waiter(sock: Sock, w: Waiter<Pid, Ref>): void {
+  if (w.hook === null && w.pid !== sock.state.owner) {
+    const pid = w.pid;
+    w.hook = on_exit(pid, () => waiter_died(sock, pid));
+  }
+}
+
+function waiter_died(sock: Sock, pid: Pid): void {
+  const st = sock.state;
+  if (st.closed) return;
+  for (const q of [st.accq, st.readq, st.writeq, st.connq]) promoted(sock, q, q.remove_pid(pid));
+}
+
+/** Makes the record and the term for an open fd, registers it with the poller. */
+export function make_socket(
+  fd: number,
+  domain: string,
+  type: string,
+  protocol: string,
+  owner: Pid,
+  use_registry: boolean,
+  ctype: 'normal' | ['fromfd', number] = 'normal',
+): Sock | number {
+  if (!poller_started) {
+    prim.poll_start(on_ready);
+    poller_started = true;
+  }
+  const st: State = new SockState<Pid, Ref>(fd, domain, type, protocol, owner, use_registry, ctype);
+  const token = prim.new_token();
+  const r = prim.poll_add(fd, token);
+  if (r < 0) return r;
+  st.token = token;
+  const sock = new Socket(st);
+  by_token.set(token, sock);
+  if (use_registry) registry.add(sock);
+  registry.count_open(domain, type, protocol, 1);
+  st.owner_hook = on_exit(owner, () => close_socket(sock));
+  return sock;
+}
+
+/**
+ * Moves ownership. The old owner's parked operations get death hooks (they had none while
+ * it was the owner); the new owner's death closes the socket (at once if already dead).
+ */
+export function transfer(sock: Sock, to: Pid): void {
+  const st = sock.state;
+  const from = st.owner;
+  st.owner_hook?.cancel();
+  st.owner = to;
+  for (const q of [st.accq, st.readq, st.writeq, st.connq]) {
+    if (q.current !== null && q.current.pid === from) watch_waiter(sock, q.current);
+    for (const w of q.waiters) if (w.pid === from) watch_waiter(sock, w);
+  }
+  st.owner_hook = on_exit(to, () => close_socket(sock));
+}
+
+/**
+ * The close path (close/1, owner death, transfer to a dead pid): pending nowait waiters get
+ * the abort message (blocking callers turn it into {error, closed}); a waiter already sent
+ * its select message gets none, as OTP 25 does, and learns of the close when it calls
+ * again. Monitors fire, the registry forgets the socket, the fd is closed.
+ */
+export function close_socket(sock: Sock): void {
+  const st = sock.state;
+  if (st.closed) return;
+  st.closed = true;
+  st.owner_hook?.cancel();
+  st.owner_hook = null;
+  st.owner = null;
+  for (const q of [st.accq, st.readq, st.writeq, st.connq]) {
+    for (const w of q.drain()) {
+      if (!w.signalled) send(w.pid, socket_message(sock, 'abort', [w.handle, 'closed']));
+    }
+  }
+  if (st.monitors !== null) {
+    for (const [ref, m] of st.monitors) {
+      m.hook.cancel();
+      monitored.delete(ref);
+      send(m.pid, down_message(ref, sock));
+    }
+    st.monitors = null;
+  }
+  if (st.registered) registry.remove(sock);
+  registry.count_open(st.domain, st.type, st.protocol, -1);
+  by_token.delete(st.token);
+  prim.close(st.fd);
+}
+
+/** socket:monitor/1 refs → their socket, for cancel_monitor/1. */
+const monitored = new Map<Ref, Sock>();
+
+export function add_monitor(sock: Sock, ref: Ref, pid: Pid): void {
+  const st = sock.state;
+  if (st.closed) {
+    send(pid, down_message(ref, sock));
+    return;
+  }
+  const hook: Hook = on_exit(pid, () => {
+    st.monitors?.delete(ref);
+    monitored.delete(ref);
+  });
+  (st.monitors ??= new Map()).set(ref, { pid, hook });
+  monitored.set(ref, sock);
+}
+
+/** True when the caller's monitor was active and is now gone. */
+export function remove_monitor(ref: Ref): boolean {
+  const sock = monitored.get(ref);
+  if (sock === undefined) return false;
+  const m = sock.state.monitors?.get(ref);
+  if (m === undefined || m.pid !== self()) return false;
+  m.hook.cancel();
+  sock.state.monitors!.delete(ref);
+  monitored.delete(ref);
+  return true;
+}
+
+export function number_of_monitors(): number {
+  return monitored.size;
+}
