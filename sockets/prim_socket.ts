@@ -37,7 +37,9 @@
 //   {error: atom} (blocking, runs on the calling thread).
 //
 // POLLER (one epoll per Node environment, driven by one uv_poll_t on the epoll fd):
-//   poll_start(handler)    installs the batch handler (calling again replaces it)
+//   poll_start(handler)    adds a batch handler; poll_stop(handler) removes it. Usually there
+//                          is one (the socket layer); if several coexist (tests beside it),
+//                          each sees every batch and ignores tokens it does not know.
 //   poll_add(fd, token)    registers fd ONCE, edge-triggered, read and write interest both
 //                          (EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET): an edge is reported once;
 //                          after a short read / EAGAIN the next edge comes when data arrives.
@@ -327,7 +329,23 @@ export function getaddrinfo(host: string | undefined, service: string | undefine
 // ---- poller --------------------------------------------------------------------------------------
 
 export type PollHandler = (tokens: Uint32Array, events: Uint32Array, count: number) => void;
-export const poll_start = (handler: PollHandler): number => native.poll_start(handler);
+const handlers: PollHandler[] = [];
+function dispatch(tokens: Uint32Array, events: Uint32Array, count: number): void {
+  for (const h of handlers.slice()) h(tokens, events, count);
+}
+// One handler is installed directly, so the common case costs no extra call per batch.
+function install(): number {
+  return native.poll_start(handlers.length === 1 ? handlers[0]! : dispatch);
+}
+export function poll_start(handler: PollHandler): number {
+  if (!handlers.includes(handler)) handlers.push(handler);
+  return install();
+}
+export function poll_stop(handler: PollHandler): void {
+  const i = handlers.indexOf(handler);
+  if (i >= 0) handlers.splice(i, 1);
+  install();
+}
 export const poll_add = (fd: number, token: number): number => native.poll_add(fd, token);
 export const poll_del = (fd: number): number => native.poll_del(fd);
 let next_token = 0;
