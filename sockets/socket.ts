@@ -505,7 +505,7 @@ function connect_now(sock: Sock, sa: SockAddr, handle: Ref): 'ok' | Select | Err
     park(sock, st.connq, self(), handle);
     return ['select', select_info('connect', handle)];
   }
-  if (r === EISCONN && st.connected) return 'ok';
+  if (r === EISCONN && st.connected && !st.listening) return 'ok';
   return posix(r);
 }
 
@@ -739,6 +739,7 @@ export function* recvfrom(s: Socket, len: unknown = 0, a?: unknown, b?: unknown)
 }
 
 const MSG_TRUNC = prim.constants.MSG_TRUNC ?? 0x20;
+const RESULT_FLAGS = ['eor', 'trunc', 'ctrunc', 'oob', 'errqueue'];
 
 /** One recvmsg attempt with the caller's handle. */
 function recvmsg_now(sock: Sock, bufsz: number, ctrlsz: number, flags: number, handle: Ref): ['ok', MsgRecv] | Select | Error {
@@ -777,8 +778,10 @@ function recvmsg_now(sock: Sock, bufsz: number, ctrlsz: number, flags: number, h
   c.read_pkg++;
   if (r.data.length > c.read_pkg_max) c.read_pkg_max = r.data.length;
   finish(sock, q, pid);
-  const out: MsgRecv = { iov: [r.data], ctrl: r.ctrl.map(decode_cmsg), flags: prim.msg_flags_names(r.flags & ~0) };
-  if ((r.flags & MSG_TRUNC) !== 0 && !out.flags.includes('trunc')) out.flags.push('trunc');
+  // Only the result flags recvmsg(2) reports; the addon's own MSG_CMSG_CLOEXEC is not one.
+  const out_flags = prim.msg_flags_names(r.flags).filter((f) => RESULT_FLAGS.includes(f));
+  if ((r.flags & MSG_TRUNC) !== 0 && !out_flags.includes('trunc')) out_flags.push('trunc');
+  const out: MsgRecv = { iov: [r.data], ctrl: r.ctrl.map(decode_cmsg), flags: out_flags };
   if (!stream) out.addr = r.addr as SockAddr;
   return ['ok', out];
 }
