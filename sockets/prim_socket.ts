@@ -338,6 +338,7 @@ function install(): number {
   return native.poll_start(handlers.length === 1 ? handlers[0]! : dispatch);
 }
 export function poll_start(handler: PollHandler): number {
+  if (typeof handler !== 'function') throw new TypeError('prim_socket: poll_start needs a function');
   if (!handlers.includes(handler)) handlers.push(handler);
   return install();
 }

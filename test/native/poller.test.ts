@@ -1,0 +1,107 @@
+import { expect } from 'chai';
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import { p, C, Poll, Fds, tick } from './_support';
+
+function udp(fds: Fds): { fd: number; port: number } {
+  const fd = fds.track(p.socket(C.AF_INET!, C.SOCK_DGRAM!, 0));
+  p.bind(fd, { family: 'inet', addr: 'loopback', port: 0 });
+  return { fd, port: (p.sockname(fd) as { port: number }).port };
+}
+
+describe('native: the poller', () => {
+  let poll: Poll;
+  const fds = new Fds();
+  beforeEach(() => { poll = new Poll(); });
+  afterEach(() => { fds.closeAll(); poll.stop(); });
+
+  it('delivers many ready sockets in one JS call (past the initial capacity)', async () => {
+    const N = 600;
+    const socks = Array.from({ length: N }, () => udp(fds));
+    const tokens = socks.map((s) => poll.add(s.fd));
+    await tick(10);
+    // Registration reports current readiness: every socket is writable, all in one batch.
+    expect(poll.batches.length).to.equal(1);
+    expect(poll.batches[0]!.tokens.slice().sort((a, b) => a - b)).to.deep.equal(tokens.slice().sort((a, b) => a - b));
+    expect(poll.batches[0]!.events.every((e) => (e & p.EV_OUT) !== 0)).to.equal(true);
+    poll.reset();
+    const tx = udp(fds);
+    for (const s of socks) p.sendto(tx.fd, Buffer.from('x'), 0, 1, 0, { family: 'inet', addr: 'loopback', port: s.port });
+    await tick(10);
+    expect(poll.batches.length).to.equal(1);
+    const b = poll.batches[0]!;
+    expect(b.tokens.length).to.equal(N);
+    expect(new Set(b.tokens)).to.deep.equal(new Set(tokens));
+    expect(b.events.every((e) => (e & p.EV_IN) !== 0)).to.equal(true);
+  });
+
+  it('is edge-triggered with read and write interest together: a new datagram is a new edge', async () => {
+    const a = udp(fds);
+    const tx = udp(fds);
+    const t = poll.add(a.fd);
+    expect(await poll.wait(t, p.EV_OUT) & p.EV_OUT).to.equal(p.EV_OUT);
+    await tick(5);
+    poll.reset();
+    // Nothing changes: no event.
+    await tick(20);
+    expect(poll.batches).to.deep.equal([]);
+    p.sendto(tx.fd, Buffer.from('1'), 0, 1, 0, { family: 'inet', addr: 'loopback', port: a.port });
+    expect(await poll.wait(t, p.EV_IN) & p.EV_IN).to.equal(p.EV_IN);
+    // Not read yet; a second datagram still raises a fresh edge.
+    p.sendto(tx.fd, Buffer.from('2'), 0, 1, 0, { family: 'inet', addr: 'loopback', port: a.port });
+    expect(await poll.wait(t, p.EV_IN) & p.EV_IN).to.equal(p.EV_IN);
+  });
+
+  it('never delivers a stale event to a new socket that reuses a closed fd number', async () => {
+    for (let round = 0; round < 20; round++) {
+      const a = udp(fds);
+      const tx = udp(fds);
+      const ta = poll.add(a.fd);
+      // a is writable and readable: its events are pending in the epoll set right now.
+      p.sendto(tx.fd, Buffer.from('stale'), 0, 5, 0, { family: 'inet', addr: 'loopback', port: a.port });
+      expect(p.close(a.fd)).to.equal(0);
+      const b = fds.track(p.socket(C.AF_INET!, C.SOCK_DGRAM!, 0));
+      expect(b).to.equal(a.fd); // the kernel hands out the lowest free number
+      const tb = poll.add(b);
+      await tick(2);
+      const seen = poll.batches.flatMap((x) => x.tokens);
+      expect(seen).to.not.include(ta);
+      expect(seen).to.include(tb);
+      poll.reset();
+    }
+  });
+
+  it('close deregisters: no event after close, poll_del then says enoent', async () => {
+    const a = udp(fds);
+    const tx = udp(fds);
+    const t = poll.add(a.fd);
+    await poll.wait(t, p.EV_OUT);
+    const before = p.open_fds();
+    expect(p.close(a.fd)).to.equal(0);
+    expect(p.open_fds()).to.equal(before - 1);
+    expect(p.errno_atom(p.poll_del(a.fd))).to.equal('enoent');
+    p.sendto(tx.fd, Buffer.from('x'), 0, 1, 0, { family: 'inet', addr: 'loopback', port: a.port });
+    await tick(10);
+    expect(poll.batches.flatMap((b) => b.tokens).filter((x) => x === t).length).to.equal(1);
+  });
+
+  it('refuses a second registration of the same fd (eexist) and bad fds (ebadf)', () => {
+    const a = udp(fds);
+    poll.add(a.fd);
+    expect(p.errno_atom(p.poll_add(a.fd, p.new_token()))).to.equal('eexist');
+    expect(p.errno_atom(p.poll_add(-1, p.new_token()))).to.equal('ebadf');
+    expect(p.poll_del(a.fd)).to.equal(0);
+  });
+
+  it('keeps Node alive only while a socket is registered', function () {
+    this.timeout(10000);
+    const child = path.join(__dirname, '_child_alive.js');
+    // Registered and closed: the process ends by itself.
+    const done = spawnSync(process.execPath, [child, 'close'], { timeout: 5000, encoding: 'utf8' });
+    expect(done.status, done.stderr).to.equal(0);
+    expect(done.stdout).to.contain('event');
+    // Registered and left open: still running when the timeout kills it.
+    const held = spawnSync(process.execPath, [child, 'hold'], { timeout: 1000, encoding: 'utf8' });
+    expect(held.signal).to.equal('SIGTERM');
+  });
+});
