@@ -328,6 +328,34 @@ static void setup_connections(void) {
   }
 }
 
+/* Lets every message still in flight come back before the connections close: closing with
+ * unread data would send a reset, and the guide's handler treats econnreset as a crash
+ * (a crash report per connection on Erlang and on erlsock alike). Bounded at 2 s. */
+static void drain_in_flight(void) {
+  struct epoll_event evs[MAX_EVENTS];
+  uint64_t deadline = now_ns() + 2000000000ull;
+  for (;;) {
+    int waiting = 0;
+    for (int i = 0; i < opt.conns; i++)
+      if (conns[i].state == C_SENDING || conns[i].state == C_WAITING) waiting++;
+    if (waiting == 0 || now_ns() > deadline) return;
+    int n = epoll_wait(epfd, evs, MAX_EVENTS, 100);
+    if (n < 0 && errno != EINTR) die("epoll_wait");
+    for (int k = 0; k < n; k++) {
+      int i = (int)evs[k].data.u32;
+      struct conn *c = &conns[i];
+      if (c->state == C_SENDING && (evs[k].events & EPOLLOUT)) {
+        if (conn_push(i) == 0) want_write(i, 0);
+      }
+      if (c->state != C_IDLE && (evs[k].events & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
+        int r = conn_pull(i);
+        if (r < 0) { c->state = C_IDLE; continue; }
+        if (r == 1 && c->sent == opt.size) c->state = C_IDLE;
+      }
+    }
+  }
+}
+
 /* ---- modes --------------------------------------------------------------------------- */
 
 static void run_pingpong(void) {
@@ -376,6 +404,7 @@ static void run_pingpong(void) {
     }
   }
   double secs = (double)(now_ns() - t_measure) / 1e9;
+  drain_in_flight();
   qsort(samples, n_samples, sizeof(uint32_t), cmp_u32);
   printf("{\"mode\":\"pingpong\",\"conns\":%d,\"size\":%zu,\"nodelay\":%s,\"round_trips\":%llu,"
          "\"seconds\":%.3f,\"rtt_per_s\":%.0f,\"median_us\":%.1f,\"p99_us\":%.1f}\n",
