@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // erlsock-echo: the guide's echo example (examples/echo.ts) from the command line.
 //
 //   erlsock-echo server [--addr A] [--port P] [--quiet] [--nodelay]

@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import * as v8 from 'v8';
 import * as vm from 'vm';
 import { Pid, Proc, _, after as after_ms, is_process_alive, monitor, on, receive, run, set_crash_logger } from '../../runtime';
+import * as net from '../../sockets/net';
 import * as socket from '../../sockets/socket';
 import type { Socket } from '../../sockets/socket_term';
 import * as echo from '../../examples/echo';
@@ -173,6 +174,17 @@ describe('echo example (the OTP Socket Usage guide, ported)', function () {
     // A recursive handler would hold a frame per echo: 90,000 frames are megabytes.
     const growth = used[1] - used[0];
     expect(growth, `heap grew ${growth} bytes`).to.be.below(1024 * 1024);
+  });
+
+  it('get_local_addr picks the first up, running, non-loopback address, through net.getifaddrs', function () {
+    const r = net.getifaddrs('inet');
+    expect(r[0]).to.equal('ok');
+    const usable = (r[1] as net.IfAddr[]).filter((m) => m.flags.includes('up') && m.flags.includes('running') && !m.flags.includes('loopback'));
+    if (usable.length === 0) {
+      expect(() => echo.get_local_addr('inet')).to.throw(/badmatch/); // as the guide's {ok, [SockAddr|_]} match would
+    } else {
+      expect(echo.get_local_addr('inet')).to.deep.equal(usable[0].addr!.addr);
+    }
   });
 
   it('rejects what the guide\'s guards reject, with function_clause', async function () {
