@@ -6,6 +6,7 @@
 // holds afterwards: the guide example on OTP keeps every accepted socket open (its
 // setopt(Sock, otp, owner, Pid) fails, so the acceptor stays the owner), erlsock closes each
 // one when its handler ends.
+import * as os from 'os';
 import { SERVER_LABEL, ServerName, buildTools, fdCount, loadgen, parseOptions, printTable, ratio, sleep, startServer } from './_servers';
 
 interface Churn {
@@ -38,6 +39,7 @@ export async function main(args: string[]): Promise<void> {
   const concurrency = Number(flags.get('concurrency') ?? 8);
   const runs = Number(flags.get('runs') ?? 3);
   buildTools();
+  console.log(`load average before: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const results = new Map<ServerName, Churn>();
   for (const s of servers) {
     const each: Churn[] = [];

@@ -3,6 +3,7 @@
 // Memory per idle connection: for every echo server in one run, open N connections (10,000
 // by default), one echo on each so that the server has accepted it and started its handler,
 // and read the server's resident memory (VmRSS) before and while they are held.
+import * as os from 'os';
 import { SERVER_LABEL, ServerName, buildTools, parseOptions, printTable, ratio, rssKiB, sleep, startServer, withIdleConnections } from './_servers';
 
 interface Idle {
@@ -30,6 +31,7 @@ export async function main(args: string[]): Promise<void> {
   const { servers, flags } = parseOptions(args);
   const conns = Number(flags.get('conns') ?? 10000);
   buildTools();
+  console.log(`load average before: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const results = new Map<ServerName, Idle>();
   for (const s of servers) {
     const r = await idleOnce(s, conns);
