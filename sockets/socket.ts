@@ -356,7 +356,7 @@ const unspec = (): SockAddr => ({ family: 'unspec', addr: Buffer.alloc(0) });
 
 /** One write attempt with the caller's handle: 'ok', a select (with the unsent rest), or an error. */
 function write_now(sock: Sock, data: Buffer, flags: number, handle: Ref, tag: SelectTag,
-  dest: SockAddr | undefined): 'ok' | Select | SelectWith<Buffer> | Error {
+  dest: SockAddr | undefined, ctrl?: prim.Cmsg[]): 'ok' | Select | SelectWith<Buffer> | Error {
   const st = sock.state;
   if (st.closed) return CLOSED;
   const pid = self();
@@ -373,7 +373,8 @@ function write_now(sock: Sock, data: Buffer, flags: number, handle: Ref, tag: Se
     return ['select', select_info(tag, handle)];
   }
   const len = data.length;
-  const n = dest === undefined ? prim.send(st.fd, data, 0, len, flags) : prim.sendto(st.fd, data, 0, len, flags, dest);
+  const n = ctrl !== undefined ? prim.sendmsg(st.fd, [data], dest as prim.SockAddrIn | undefined, ctrl, flags)
+    : dest === undefined ? prim.send(st.fd, data, 0, len, flags) : prim.sendto(st.fd, data, 0, len, flags, dest);
   if (n === len) {
     const c = st.counters;
     c.write_byte += n;
@@ -408,7 +409,7 @@ function accept_now(sock: Sock, handle: Ref): ['ok', Socket] | Select | Error {
     st.rselected = true;
     return enqueue(sock, q, pid, handle, 'accept');
   }
-  if (!st.readable) {
+  if (!st.readable && st.listening) {
     park(sock, q, pid, handle);
     st.rselected = true;
     return ['select', select_info('accept', handle)];
@@ -556,13 +557,13 @@ type SendResult = 'ok' | Select | SelectWith<Buffer> | Error;
 
 /** The blocking loop shared by send and sendto: resend the rest after each select. */
 function* write_loop(sock: Sock, data: Buffer, flags: number, t: number | 'infinity', tag: SelectTag,
-  dest: SockAddr | undefined): Proc<'ok' | Error> {
+  dest: SockAddr | undefined, ctrl?: prim.Cmsg[]): Proc<'ok' | Error> {
   const deadline = deadline_of(t);
   let rest = data;
   let sent_some = false;
   for (;;) {
     const handle = make_ref();
-    const r = write_now(sock, rest, flags, handle, tag, dest);
+    const r = write_now(sock, rest, flags, handle, tag, dest, sent_some ? undefined : ctrl);
     if (r === 'ok') return r;
     if (r[0] === 'error') {
       return r[1] === 'closed' && sent_some ? ['error', ['closed', rest]] : (r as Error);
@@ -621,12 +622,41 @@ export function* sendto(s: Socket, data: unknown, dest: unknown, a?: unknown, b?
   return yield* write_loop(sock, buf, bits, timeout, SENDTO_TAG, sa);
 }
 
+/**
+ * sendmsg's ctrl list → control messages: the ones OTP encodes by value, ip tos and ttl and
+ * ipv6 tclass and hoplimit (integers); undefined for anything else.
+ */
+function encode_ctrl(list: unknown): prim.Cmsg[] | undefined {
+  if (!Array.isArray(list)) return undefined;
+  const K = prim.constants;
+  const known: Record<string, [number | undefined, number | undefined]> = {
+    'ip:tos': [K.IPPROTO_IP, K.IP_TOS], 'ip:ttl': [K.IPPROTO_IP, K.IP_TTL],
+    'ipv6:tclass': [K.IPPROTO_IPV6, K.IPV6_TCLASS], 'ipv6:hoplimit': [K.IPPROTO_IPV6, K.IPV6_HOPLIMIT],
+  };
+  const out: prim.Cmsg[] = [];
+  for (const c of list) {
+    if (c === null || typeof c !== 'object') return undefined;
+    const m = c as { level?: unknown; type?: unknown; value?: unknown; data?: unknown };
+    const k = known[`${String(m.level)}:${String(m.type)}`];
+    if (k === undefined || k[0] === undefined || k[1] === undefined) return undefined;
+    let data: Buffer;
+    if (Buffer.isBuffer(m.data)) data = m.data;
+    else if (typeof m.value === 'number' && Number.isInteger(m.value)) {
+      data = Buffer.alloc(4);
+      data.writeInt32LE(m.value, 0);
+    } else return undefined;
+    out.push({ level: k[0], type: k[1], data });
+  }
+  return out;
+}
+
 type SendmsgResult = 'ok' | Select | SelectWith<Buffer[]> | Error;
 
 /**
- * sendmsg(S, #{iov, addr?}[, Flags][, Timeout = 'infinity']). The rest of a partial write
- * comes back as a list of binaries, as OTP's does. Control messages (ctrl) are not sent
- * yet: a non-empty ctrl gives ['error', ['invalid', ['ctrl', Ctrl]]].
+ * sendmsg(S, #{iov, addr?, ctrl?}[, Flags][, Timeout = 'infinity']). The rest of a partial
+ * write comes back as a list of binaries, as OTP's does. ctrl entries: ip tos/ttl and
+ * ipv6 tclass/hoplimit with an integer value (or raw data); others give
+ * ['error', ['invalid', ['ctrl', Ctrl]]].
  */
 export function sendmsg(s: Socket, msg: MsgSend, timeout?: Timeout): Proc<SendmsgResult>;
 export function sendmsg(s: Socket, msg: MsgSend, flags: string[], timeout?: Timeout): Proc<SendmsgResult>;
@@ -641,15 +671,19 @@ export function* sendmsg(s: Socket, msg: MsgSend, a?: unknown, b?: unknown): Pro
     dest = addr.normalize(msg.addr, true);
     if (dest === undefined) return raise_invalid(['sockaddr', msg.addr]);
   }
-  if (Array.isArray(msg.ctrl) && msg.ctrl.length > 0) return ['error', ['invalid', ['ctrl', msg.ctrl]]];
+  let ctrl: prim.Cmsg[] | undefined;
+  if (msg.ctrl !== undefined) {
+    ctrl = encode_ctrl(msg.ctrl);
+    if (ctrl === undefined) return ['error', ['invalid', ['ctrl', msg.ctrl]]];
+  }
   const [flags, t] = Array.isArray(a) ? [a, b ?? 'infinity'] : [[], a ?? 'infinity'];
   const timeout = check_timeout(t);
   const bits = flag_bits(flags, SEND_FLAGS);
   if (typeof bits !== 'number') return bits;
   const tag: SelectTag = ['sendmsg', 0];
   let r: SendResult;
-  if (timeout === 'nowait' || timeout instanceof Ref) r = write_now(sock, buf, bits, handle_of(timeout), tag, dest);
-  else r = yield* write_loop(sock, buf, bits, timeout, tag, dest);
+  if (timeout === 'nowait' || timeout instanceof Ref) r = write_now(sock, buf, bits, handle_of(timeout), tag, dest, ctrl);
+  else r = yield* write_loop(sock, buf, bits, timeout, tag, dest, ctrl);
   // Rests as iov lists.
   if (r !== 'ok' && r[0] === 'select' && r[1][0] !== 'select_info') {
     const [si, rest] = r[1] as [SelectInfo<Ref>, Buffer];

@@ -80,7 +80,7 @@ export interface MsgRecv {
 /** sendmsg's argument. */
 export interface MsgSend {
   iov: Buffer[];
-  addr?: SockAddrInput;
+  addr?: SockAddrInput | SockAddr;
   ctrl?: unknown[];
 }
 
