@@ -356,5 +356,10 @@ export function new_token(): number {
   if (next_token === 0) throw new Error('prim_socket: poller tokens exhausted');
   return next_token;
 }
+const POLL_T0 = new BigUint64Array(native.scratch, k('SCRATCH_POLL_T0'), 1);
+/** When the batch being delivered began in native code (process.hrtime.bigint() clock). */
+export const poll_batch_t0 = (): bigint => POLL_T0[0]!;
+/** Benchmark probes (bench/syscall.ts): see sockets/prim/native.ts. */
+export const probes = { nop_recv: native.nop_recv, bench_loop: native.bench_loop };
 /** How many fds this environment has open through the addon. */
 export const open_fds = (): number => native.open_fds();

@@ -80,6 +80,7 @@ napi_value register_constants(napi_env env, napi_value exports) {
   set("SCRATCH_MSGFLAGS", kScratchMsgFlags);
   set("SCRATCH_CTRLLEN", kScratchCtrlLen);
   set("SCRATCH_INT", kScratchInt);
+  set("SCRATCH_POLL_T0", kScratchPollT0);
   napi_set_named_property(env, exports, "constants", obj);
   return exports;
 }

@@ -17,7 +17,8 @@ constexpr size_t kScratchAddrLen = 128;   // int32: its length
 constexpr size_t kScratchMsgFlags = 132;  // int32: recvmsg msg_flags
 constexpr size_t kScratchCtrlLen = 136;   // int32: recvmsg msg_controllen
 constexpr size_t kScratchInt = 140;       // int32: getsockopt int value
-constexpr size_t kScratchSize = 144;
+constexpr size_t kScratchPollT0 = 144;    // uint64: uv_hrtime() when the current batch began
+constexpr size_t kScratchSize = 152;
 
 enum FdFlag : uint8_t { kOwned = 1, kRegistered = 2 };
 

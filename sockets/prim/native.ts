@@ -48,6 +48,10 @@ export interface NativeAddon {
   poll_start(handler: (tokens: Uint32Array, events: Uint32Array, count: number) => void): number;
   poll_add(fd: number, token: number): number;
   poll_del(fd: number): number;
+  /** Benchmark probes: recv's argument decoding without the syscall; a C syscall loop
+   *  run inside this process (op 0 send, 1 recv, 2 recv expecting EAGAIN) → ns. */
+  nop_recv(fd: number, buf: Uint8Array, off: number, len: number, flags: number): number;
+  bench_loop(op: number, fd: number, buf: Uint8Array, len: number, count: number): number;
   /** Descriptors this environment opened and has not closed (for tests and teardown). */
   open_fds(): number;
 }
