@@ -3,7 +3,7 @@
 import { Clause, Matched, Matcher } from './pattern';
 import { Process, Status, WAKE_NONE, WAKE_TIMEOUT, MsgNode, mailbox_unlink, is_dead } from './process';
 import { ProcessKilled, error } from './exits';
-import { running, spend_reduction, is_generator, enqueue } from './scheduler';
+import { running, spend_reduction, is_generator, enqueue, PROC_MARK } from './scheduler';
 import { Ref } from './terms';
 
 /** The type of a process body, and of every runtime call that may wait (call it with yield*). */
@@ -77,48 +77,113 @@ function all_need(clauses: AnyClause[], n: number, ref: Ref): boolean {
   return true;
 }
 
-function run_body(body: ((msg: never) => unknown) | null, msg: unknown): unknown {
-  return body === null ? msg : (body as (m: unknown) => unknown)(msg);
+type Iter = Iterator<unknown, unknown, unknown>;
+
+const SUSPEND: IteratorResult<unknown, unknown> = Object.freeze({ done: false, value: undefined });
+
+const enum Op {
+  Start,
+  Scan, // resumed after giving up the rest of the turn
+  Waiting,
+  Delegating, // running a generator clause body
+  Done,
 }
 
 /**
- * receive(clause..., after?): waits for the first message that matches a clause and returns
- * what that clause's body returns (a generator body runs inside the receive, with yield*).
+ * One receive, as a hand-written iterator rather than a generator: the common case (a
+ * message is there, or arrives while waiting) allocates this object and nothing else.
+ * `yield*` drives it; return() and throw() reach a generator clause body it is running.
  */
-export function receive<C extends AnyClause[]>(...clauses: C): Proc<ReceiveResult<C[number]>>;
-export function* receive(...clauses: AnyClause[]): Proc<unknown> {
-  const p = running('receive()');
-  if (is_dead(p)) throw new ProcessKilled();
-  let n = clauses.length;
-  let timeout: After<unknown> | null = null;
-  if (n > 0 && clauses[n - 1] instanceof After) {
-    timeout = clauses[n - 1] as After<unknown>;
-    n--;
-  }
-  for (let i = 0; i < n; i++) if (!(clauses[i] instanceof Clause)) error('badarg');
+class ReceiveOp implements Iter {
+  private state = Op.Start;
+  private inner: Iter | null = null;
+  private readonly n: number;
+  private readonly timeout: After<unknown> | null;
 
-  // A busy process gives the rest of the loop turn to others (and to timers and I/O).
-  if (spend_reduction()) yield;
-
-  let prev: MsgNode | null = null;
-  let node = p.mb_head;
-  if (p.mark_ref !== null && all_need(clauses, n, p.mark_ref)) {
-    prev = p.mark_node;
-    node = prev === null ? p.mb_head : prev.next;
+  constructor(private readonly clauses: AnyClause[]) {
+    let n = clauses.length;
+    let timeout: After<unknown> | null = null;
+    if (n > 0 && clauses[n - 1] instanceof After) {
+      timeout = clauses[n - 1] as After<unknown>;
+      n--;
+    }
+    for (let i = 0; i < n; i++) if (!(clauses[i] instanceof Clause)) error('badarg');
+    this.n = n;
+    this.timeout = timeout;
   }
-  for (; node !== null; prev = node, node = node.next) {
-    const msg = node.msg;
-    for (let i = 0; i < n; i++) {
-      const c = clauses[i] as ReceiveClause<unknown>;
-      if (c.test(msg)) {
-        mailbox_unlink(p, prev, node);
-        const r = run_body(c.body, msg);
-        return is_generator(r) ? yield* r : r;
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  next(v?: unknown): IteratorResult<unknown, unknown> {
+    switch (this.state) {
+      case Op.Start: {
+        const p = running('receive()');
+        if (is_dead(p)) throw new ProcessKilled();
+        // A busy process gives the rest of the loop turn to others (and to timers and I/O).
+        if (spend_reduction()) {
+          this.state = Op.Scan;
+          return SUSPEND;
+        }
+        return this.scan(p);
       }
+      case Op.Scan:
+        return this.scan(running('receive()'));
+      case Op.Waiting: {
+        const p = running('receive()');
+        if (is_dead(p)) throw new ProcessKilled();
+        if (p.wake >= 0) {
+          const msg = p.wake_msg;
+          p.wake_msg = undefined;
+          return this.body(p.wake, msg);
+        }
+        return this.timed_out();
+      }
+      case Op.Delegating:
+        return this.delegate((this.inner as Iter).next(v));
+      default:
+        return { done: true, value: undefined };
     }
   }
 
-  if (timeout === null || timeout.ms > 0) {
+  throw(e: unknown): IteratorResult<unknown, unknown> {
+    if (this.state === Op.Delegating) {
+      const inner = this.inner as Iter;
+      if (inner.throw !== undefined) return this.delegate(inner.throw(e));
+    }
+    this.state = Op.Done;
+    throw e;
+  }
+
+  return(v?: unknown): IteratorResult<unknown, unknown> {
+    const inner = this.inner;
+    this.state = Op.Done;
+    this.inner = null;
+    if (inner !== null && inner.return !== undefined) inner.return(v);
+    return { done: true, value: v };
+  }
+
+  private scan(p: Process): IteratorResult<unknown, unknown> {
+    const clauses = this.clauses;
+    const n = this.n;
+    let prev: MsgNode | null = null;
+    let node = p.mb_head;
+    if (p.mark_ref !== null && all_need(clauses, n, p.mark_ref)) {
+      prev = p.mark_node;
+      node = prev === null ? p.mb_head : prev.next;
+    }
+    for (; node !== null; prev = node, node = node.next) {
+      const msg = node.msg;
+      for (let i = 0; i < n; i++) {
+        if ((clauses[i] as ReceiveClause<unknown>).test(msg)) {
+          mailbox_unlink(p, prev, node);
+          return this.body(i, msg);
+        }
+      }
+    }
+    const timeout = this.timeout;
+    if (timeout !== null && timeout.ms === 0) return this.timed_out();
     p.wait = clauses as unknown as Clause[];
     p.wait_n = n;
     p.wake = WAKE_NONE;
@@ -127,18 +192,44 @@ export function* receive(...clauses: AnyClause[]): Proc<unknown> {
     if (timeout !== null && timeout.ms !== Infinity) {
       p.wait_timer = setTimeout(on_timeout, Math.min(timeout.ms, MAX_TIMER), p, seq, Date.now() + timeout.ms);
     }
-    yield;
-    if (is_dead(p)) throw new ProcessKilled();
-    if (p.wake >= 0) {
-      const c = clauses[p.wake] as ReceiveClause<unknown>;
-      const msg = p.wake_msg;
-      p.wake_msg = undefined;
-      const r = run_body(c.body, msg);
-      return is_generator(r) ? yield* r : r;
-    }
+    this.state = Op.Waiting;
+    return SUSPEND;
   }
-  // Timed out.
-  const body = (timeout as After<unknown>).body;
-  const r = body === null ? 'timeout' : body();
-  return is_generator(r) ? yield* r : r;
+
+  private body(i: number, msg: unknown): IteratorResult<unknown, unknown> {
+    const body = (this.clauses[i] as ReceiveClause<unknown>).body;
+    return this.finish(body === null ? msg : (body as (m: unknown) => unknown)(msg));
+  }
+
+  private timed_out(): IteratorResult<unknown, unknown> {
+    const body = (this.timeout as After<unknown>).body;
+    return this.finish(body === null ? 'timeout' : body());
+  }
+
+  private finish(r: unknown): IteratorResult<unknown, unknown> {
+    if (is_generator(r)) {
+      this.inner = r;
+      this.state = Op.Delegating;
+      return this.delegate(r.next());
+    }
+    this.state = Op.Done;
+    return { done: true, value: r };
+  }
+
+  private delegate(r: IteratorResult<unknown, unknown>): IteratorResult<unknown, unknown> {
+    if (r.done === true) {
+      this.state = Op.Done;
+      this.inner = null;
+    }
+    return r;
+  }
+}
+(ReceiveOp.prototype as unknown as Record<symbol, boolean>)[PROC_MARK] = true;
+
+/**
+ * receive(clause..., after?): waits for the first message that matches a clause and returns
+ * what that clause's body returns (a generator body runs inside the receive, with yield*).
+ */
+export function receive<C extends AnyClause[]>(...clauses: C): Proc<ReceiveResult<C[number]>> {
+  return new ReceiveOp(clauses) as unknown as Proc<ReceiveResult<C[number]>>;
 }

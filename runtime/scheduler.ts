@@ -145,10 +145,14 @@ function run_deferred(): void {
 
 const GeneratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf((function* () {})())) as object;
 
+/** Marks iterator classes that are runtime Procs without being generators (receive). */
+export const PROC_MARK: unique symbol = Symbol('erlsock.proc');
+
+/** A generator object, or a runtime Proc such as a receive: something to run with yield*. */
 export function is_generator(v: unknown): v is Generator<unknown, unknown, unknown> {
   if (v === null || typeof v !== 'object') return false;
-  const proto = Object.getPrototypeOf(v) as object | null;
-  return proto !== null && Object.getPrototypeOf(proto) === GeneratorPrototype;
+  const proto = Object.getPrototypeOf(v) as (object & { [PROC_MARK]?: boolean }) | null;
+  return proto !== null && (Object.getPrototypeOf(proto) === GeneratorPrototype || proto[PROC_MARK] === true);
 }
 
 /** Resumes p until it yields, waits, returns or throws. */
