@@ -1,0 +1,52 @@
+// Pattern compilation, unit by unit.
+import { expect } from 'chai';
+import { compile_pattern, refs_in, _, Clause } from '../../runtime/pattern';
+import { Pid, Ref } from '../../runtime/terms';
+
+describe('runtime/pattern', () => {
+  it('literals by ===, NaN by NaN, the wildcard matches anything', () => {
+    expect(compile_pattern('ok')('ok')).to.equal(true);
+    expect(compile_pattern('ok')('ko')).to.equal(false);
+    expect(compile_pattern(1)('1')).to.equal(false);
+    expect(compile_pattern(NaN)(NaN)).to.equal(true);
+    expect(compile_pattern(null)(undefined)).to.equal(false);
+    expect(compile_pattern(_)(undefined)).to.equal(true);
+  });
+
+  it('arrays need the exact length; objects the listed keys (others allowed)', () => {
+    const m = compile_pattern(['a', _, ['b', 1]]);
+    expect(m(['a', 0, ['b', 1]])).to.equal(true);
+    expect(m(['a', 0, ['b', 1], 'extra'])).to.equal(false);
+    expect(m(['a', 0, ['b', 2]])).to.equal(false);
+    expect(m({ 0: 'a', 1: 0, 2: ['b', 1], length: 3 })).to.equal(false);
+    const o = compile_pattern({ k: 'v', n: _ });
+    expect(o({ k: 'v', n: undefined, other: 1 })).to.equal(true);
+    expect(o({ k: 'v' })).to.equal(false);
+    expect(o(['v'])).to.equal(false);
+  });
+
+  it('Pids and Refs by identity, Buffers by bytes, predicates as guards (a throw fails)', () => {
+    const p = new Pid(1);
+    const r = new Ref();
+    expect(compile_pattern([p, r])([p, r])).to.equal(true);
+    expect(compile_pattern([p, r])([new Pid(1), r])).to.equal(false);
+    expect(compile_pattern(Buffer.from('ab'))(Buffer.from('ab'))).to.equal(true);
+    expect(compile_pattern(Buffer.from('ab'))('ab')).to.equal(false);
+    expect(compile_pattern((v: unknown) => typeof v === 'number')(3)).to.equal(true);
+    expect(
+      compile_pattern(() => {
+        throw new Error('x');
+      })(3),
+    ).to.equal(false);
+  });
+
+  it('finds the Refs a pattern requires; clause guards run after the pattern', () => {
+    const r1 = new Ref();
+    const r2 = new Ref();
+    expect(refs_in(['a', r1, { x: r2 }])).to.deep.equal([r1, r2]);
+    const c = new Clause<unknown, [string, number]>(['n', _], null).when(([, n]) => n > 1);
+    expect(c.test(['n', 2])).to.equal(true);
+    expect(c.test(['n', 1])).to.equal(false);
+    expect(c.test('n')).to.equal(false);
+  });
+});
