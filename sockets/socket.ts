@@ -895,14 +895,14 @@ function queue_of(st: State, tag: unknown): Q | undefined {
  * After 'ok' no select or abort message for that handle is in the mailbox or will come:
  * one already delivered is removed. The next queued caller, if any, takes over.
  */
-export function cancel(s: Socket, si: SelectInfo<Ref>): 'ok' | Error {
+export function cancel(s: Socket, si: SelectInfo<unknown>): 'ok' | Error {
   const sock = sock_of(s);
   if (!Array.isArray(si) || si.length !== 3 || si[0] !== 'select_info') return badarg();
   const st = sock.state;
   if (st.closed) return CLOSED;
   const q = queue_of(st, si[1]);
   const pid = self();
-  const res = q === undefined ? null : q.cancel(pid, si[2]);
+  const res = q === undefined ? null : q.cancel(pid, si[2] as Ref);
   if (res === null) return ['error', ['invalid', si]];
   if (res.removed.signalled) mailbox_remove(pid, (m) => is_select_message(m, sock, si[2]));
   if (q === st.connq) st.connecting = false;
