@@ -8,7 +8,8 @@
         "native/src/netinfo.cc",
         "native/src/poller.cc",
         "native/src/sockopt.cc",
-        "native/src/syscalls.cc"
+        "native/src/syscalls.cc",
+        "native/src/thread_probe.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],

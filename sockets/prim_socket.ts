@@ -360,6 +360,13 @@ const POLL_T0 = new BigUint64Array(native.scratch, k('SCRATCH_POLL_T0'), 1);
 /** When the batch being delivered began in native code (process.hrtime.bigint() clock). */
 export const poll_batch_t0 = (): bigint => POLL_T0[0]!;
 /** Benchmark probes (bench/syscall.ts): see sockets/prim/native.ts. */
-export const probes = { nop_recv: native.nop_recv, bench_loop: native.bench_loop };
+export const probes = {
+  nop_recv: native.nop_recv,
+  bench_loop: native.bench_loop,
+  thread_probe_start: native.thread_probe_start,
+  thread_probe_add: native.thread_probe_add,
+  thread_probe_kick: native.thread_probe_kick,
+  thread_probe_stop: native.thread_probe_stop,
+};
 /** How many fds this environment has open through the addon. */
 export const open_fds = (): number => native.open_fds();

@@ -52,6 +52,11 @@ export interface NativeAddon {
    *  run inside this process (op 0 send, 1 recv, 2 recv expecting EAGAIN) → ns. */
   nop_recv(fd: number, buf: Uint8Array, off: number, len: number, flags: number): number;
   bench_loop(op: number, fd: number, buf: Uint8Array, len: number, count: number): number;
+  /** Benchmark probe of the other poller design (a thread + thread-safe function). */
+  thread_probe_start(handler: (tokens: Uint32Array, count: number, t0: bigint) => void): number;
+  thread_probe_add(fd: number, token: number): number;
+  thread_probe_kick(): number;
+  thread_probe_stop(): number;
   /** Descriptors this environment opened and has not closed (for tests and teardown). */
   open_fds(): number;
 }

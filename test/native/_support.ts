@@ -5,6 +5,10 @@ import * as p from '../../sockets/prim_socket';
 export { p };
 export const C = p.constants;
 
+/** Test time limits scale with ERLSOCK_TEST_TIME_SCALE (native/valgrind.sh sets 30). */
+export const TIME_SCALE = Number(process.env.ERLSOCK_TEST_TIME_SCALE ?? 1) || 1;
+export const scaled = (ms: number): number => ms * TIME_SCALE;
+
 export interface Batch { tokens: number[]; events: number[] }
 
 /** One poller subscription: records batches and wakes waiters by token. */
@@ -50,7 +54,7 @@ export class Poll {
   }
   /** Resolves with the accumulated event bits once any of `bits` was seen for `token`
    *  (consuming those bits), or rejects after `ms`. */
-  wait(token: number, bits: number, ms = 2000): Promise<number> {
+  wait(token: number, bits: number, ms = scaled(2000)): Promise<number> {
     return new Promise((resolve, reject) => {
       let ws = this.waiters.get(token);
       if (!ws) this.waiters.set(token, (ws = new Set()));
@@ -64,7 +68,7 @@ export class Poll {
     });
   }
   /** Resolves at the next batch, whatever it holds. */
-  next_batch(ms = 2000): Promise<void> {
+  next_batch(ms = scaled(2000)): Promise<void> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no batch')), ms);
       this.nexts.push(() => { clearTimeout(timer); resolve(); });

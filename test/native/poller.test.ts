@@ -63,7 +63,7 @@ describe('native: the poller', () => {
       const b = fds.track(p.socket(C.AF_INET!, C.SOCK_DGRAM!, 0));
       expect(b).to.equal(a.fd); // the kernel hands out the lowest free number
       const tb = poll.add(b);
-      await tick(2);
+      await poll.wait(tb, p.EV_OUT);
       const seen = poll.batches.flatMap((x) => x.tokens);
       expect(seen).to.not.include(ta);
       expect(seen).to.include(tb);

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { p } from './_support';
+import { p, scaled } from './_support';
 
 const BODY = path.join(__dirname, '_worker_body.js');
 
@@ -23,7 +23,7 @@ function run(mode: string, terminate: boolean): Promise<{ report: Report; code: 
   return new Promise((resolve, reject) => {
     const w = new Worker(BODY, { workerData: { mode } });
     let report: Report | undefined;
-    const timer = setTimeout(() => { void w.terminate(); reject(new Error('worker did not finish')); }, 5000);
+    const timer = setTimeout(() => { void w.terminate(); reject(new Error('worker did not finish')); }, scaled(5000));
     w.on('message', (m: Report) => { report = m; if (terminate) void w.terminate(); });
     w.on('error', reject);
     w.on('exit', (code) => {
