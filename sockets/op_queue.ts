@@ -24,6 +24,7 @@ export type Admission = 'try' | 'queued' | 'invalid_state';
 export class OpQueue<P, H> {
   current: Waiter<P, H> | null = null;
   readonly waiters: Waiter<P, H>[] = [];
+  private spare: Waiter<P, H> | null = null;
 
   /** num_readers / num_writers / num_acceptors as info/1 reports them. */
   get size(): number {
@@ -59,7 +60,16 @@ export class OpQueue<P, H> {
       cur.signalled = false;
       return cur;
     }
-    const w: Waiter<P, H> = { pid, handle, signalled: false, hook: null };
+    let w = this.spare;
+    if (w !== null) {
+      this.spare = null;
+      w.pid = pid;
+      w.handle = handle;
+      w.signalled = false;
+      w.hook = null;
+    } else {
+      w = { pid, handle, signalled: false, hook: null };
+    }
     this.current = w;
     return w;
   }
@@ -72,7 +82,12 @@ export class OpQueue<P, H> {
   done(pid: P): Waiter<P, H> | null {
     const cur = this.current;
     if (cur === null || cur.pid !== pid) return null;
-    cur.hook?.cancel();
+    if (cur.hook !== null) {
+      cur.hook.cancel();
+      cur.hook = null;
+    }
+    // Kept for the next park: the echo path parks and completes once per message.
+    this.spare = cur;
     return this.promote();
   }
 

@@ -266,16 +266,23 @@ export function peername(s: Socket): ['ok', SockAddr] | Error {
  * Someone else's operation is current on q: the caller waits its turn and gets a select
  * now; a caller already queued gets OTP's {invalid, state} exception.
  */
-function enqueue(sock: Sock, q: Q, pid: Pid, handle: Ref, tag: SelectTag): Select {
-  const adm = q.admit(pid, handle);
+function enqueue(sock: Sock, q: Q, pid: Pid, handle: Ref | null, tag: SelectTag): Select {
+  const h = handle ?? make_ref();
+  const adm = q.admit(pid, h);
   if (adm === 'invalid_state') return raise_invalid('state');
   watch_waiter(sock, q.last());
-  return ['select', select_info(tag, handle)];
+  return ['select', select_info(tag, h)];
 }
 
-/** The caller's operation must wait for readiness: it becomes (or stays) current. */
-function park(sock: Sock, q: Q, pid: Pid, handle: Ref): void {
-  watch_waiter(sock, q.park(pid, handle));
+/**
+ * The caller's operation must wait for readiness: it becomes (or stays) current. Returns
+ * the handle: the caller's, or a fresh Ref made only now (a call that completes at once
+ * never makes one).
+ */
+function park(sock: Sock, q: Q, pid: Pid, handle: Ref | null): Ref {
+  const h = handle ?? make_ref();
+  watch_waiter(sock, q.park(pid, h));
+  return h;
 }
 
 // A scratch area for reads: data is copied out at its exact size, so a 64-byte message
@@ -297,7 +304,7 @@ type ReadKind = 'recv' | 'recvfrom';
  * One read attempt (recv, recvfrom) with the caller's handle: the data, a select (with
  * the partial data of a short stream read for Length > 0), or an error. The nowait form.
  */
-function read_now(sock: Sock, len: number, flags: number, handle: Ref, kind: ReadKind):
+function read_now(sock: Sock, len: number, flags: number, handle: Ref | null, kind: ReadKind):
   ['ok', Buffer] | ['ok', [SockAddr, Buffer]] | Select | SelectWith<Buffer> | Error {
   const st = sock.state;
   if (st.closed) return CLOSED;
@@ -312,9 +319,9 @@ function read_now(sock: Sock, len: number, flags: number, handle: Ref, kind: Rea
   const peek = (flags & MSG_PEEK) !== 0;
   if (!st.readable && !peek) {
     // Known empty since the last short read or eagain: the next edge brings the select.
-    park(sock, q, pid, handle);
+    const h = park(sock, q, pid, handle);
     st.rselected = true;
-    return ['select', select_info(kind, handle)];
+    return ['select', select_info(kind, h)];
   }
   const want = len === 0 ? st.read_chunk() : len;
   const buf = scratch_of(want);
@@ -328,9 +335,9 @@ function read_now(sock: Sock, len: number, flags: number, handle: Ref, kind: Rea
     c.read_byte += got;
     if (stream && len > 0 && got < len && !peek) {
       // A short read for an exact length: hand back what came, wait for the rest.
-      park(sock, q, pid, handle);
+      const h = park(sock, q, pid, handle);
       st.rselected = true;
-      return ['select', [select_info(kind, handle), data]];
+      return ['select', [select_info(kind, h), data]];
     }
     c.read_pkg++;
     if (got > c.read_pkg_max) c.read_pkg_max = got;
@@ -343,9 +350,9 @@ function read_now(sock: Sock, len: number, flags: number, handle: Ref, kind: Rea
   }
   if (n === EAGAIN) {
     st.readable = false;
-    park(sock, q, pid, handle);
+    const h = park(sock, q, pid, handle);
     st.rselected = true;
-    return ['select', select_info(kind, handle)];
+    return ['select', select_info(kind, h)];
   }
   st.counters.read_fails++;
   finish(sock, q, pid);
@@ -355,7 +362,7 @@ function read_now(sock: Sock, len: number, flags: number, handle: Ref, kind: Rea
 const unspec = (): SockAddr => ({ family: 'unspec', addr: Buffer.alloc(0) });
 
 /** One write attempt with the caller's handle: 'ok', a select (with the unsent rest), or an error. */
-function write_now(sock: Sock, data: Buffer, flags: number, handle: Ref, tag: SelectTag,
+function write_now(sock: Sock, data: Buffer, flags: number, handle: Ref | null, tag: SelectTag,
   dest: SockAddr | undefined, ctrl?: prim.Cmsg[]): 'ok' | Select | SelectWith<Buffer> | Error {
   const st = sock.state;
   if (st.closed) return CLOSED;
@@ -367,10 +374,10 @@ function write_now(sock: Sock, data: Buffer, flags: number, handle: Ref, tag: Se
     return enqueue(sock, q, pid, handle, tag);
   }
   if (!st.writable) {
-    park(sock, q, pid, handle);
+    const h = park(sock, q, pid, handle);
     st.wselected = true;
     st.counters.write_waits++;
-    return ['select', select_info(tag, handle)];
+    return ['select', select_info(tag, h)];
   }
   const len = data.length;
   const n = ctrl !== undefined ? prim.sendmsg(st.fd, [data], dest as prim.SockAddrIn | undefined, ctrl, flags)
@@ -385,12 +392,12 @@ function write_now(sock: Sock, data: Buffer, flags: number, handle: Ref, tag: Se
   }
   if (n >= 0 || n === EAGAIN) {
     st.writable = false;
-    park(sock, q, pid, handle);
+    const h = park(sock, q, pid, handle);
     st.wselected = true;
     st.counters.write_waits++;
-    if (n <= 0) return ['select', select_info(tag, handle)];
+    if (n <= 0) return ['select', select_info(tag, h)];
     st.counters.write_byte += n;
-    return ['select', [select_info(tag, handle), data.subarray(n)]];
+    return ['select', [select_info(tag, h), data.subarray(n)]];
   }
   st.counters.write_fails++;
   finish(sock, q, pid);
@@ -398,7 +405,7 @@ function write_now(sock: Sock, data: Buffer, flags: number, handle: Ref, tag: Se
 }
 
 /** One accept attempt with the caller's handle. */
-function accept_now(sock: Sock, handle: Ref): ['ok', Socket] | Select | Error {
+function accept_now(sock: Sock, handle: Ref | null): ['ok', Socket] | Select | Error {
   const st = sock.state;
   if (st.closed) return CLOSED;
   const pid = self();
@@ -410,9 +417,9 @@ function accept_now(sock: Sock, handle: Ref): ['ok', Socket] | Select | Error {
     return enqueue(sock, q, pid, handle, 'accept');
   }
   if (!st.readable && st.listening) {
-    park(sock, q, pid, handle);
+    const h = park(sock, q, pid, handle);
     st.rselected = true;
-    return ['select', select_info('accept', handle)];
+    return ['select', select_info('accept', h)];
   }
   const fd = prim.accept(st.fd);
   if (fd >= 0) {
@@ -430,10 +437,10 @@ function accept_now(sock: Sock, handle: Ref): ['ok', Socket] | Select | Error {
   }
   if (fd === EAGAIN) {
     st.readable = false;
-    park(sock, q, pid, handle);
+    const h = park(sock, q, pid, handle);
     st.rselected = true;
     c.acc_waits++;
-    return ['select', select_info('accept', handle)];
+    return ['select', select_info('accept', h)];
   }
   c.acc_fails++;
   finish(sock, q, pid);
@@ -461,8 +468,8 @@ function deadline_of(t: number | 'infinity'): number {
 }
 
 /** The handle for a nowait-form call: the caller's Ref, or a fresh one. */
-function handle_of(t: Timeout): Ref {
-  return t instanceof Ref ? t : make_ref();
+function handle_of(t: Timeout): Ref | null {
+  return t instanceof Ref ? t : null;
 }
 
 // ---- accept --------------------------------------------------------------------------------
@@ -477,10 +484,9 @@ export function* accept(l: Socket, timeout: Timeout = 'infinity'): Proc<['ok', S
   if (t === 'nowait' || t instanceof Ref) return accept_now(sock, handle_of(t));
   const deadline = deadline_of(t);
   for (;;) {
-    const handle = make_ref();
-    const r = accept_now(sock, handle);
+    const r = accept_now(sock, null);
     if (r[0] !== 'select') return r;
-    const got = t === 0 ? TIMED_OUT : yield* wait_select(sock, handle, deadline);
+    const got = t === 0 ? TIMED_OUT : yield* wait_select(sock, r[1][2], deadline);
     if (got === ABORTED) return CLOSED;
     if (got === TIMED_OUT) {
       cancel(sock, r[1]);
@@ -491,7 +497,7 @@ export function* accept(l: Socket, timeout: Timeout = 'infinity'): Proc<['ok', S
 
 // ---- connect -------------------------------------------------------------------------------
 
-function connect_now(sock: Sock, sa: SockAddr, handle: Ref): 'ok' | Select | Error {
+function connect_now(sock: Sock, sa: SockAddr, handle: Ref | null): 'ok' | Select | Error {
   const st = sock.state;
   if (st.closed) return CLOSED;
   const r = prim.connect(st.fd, sa);
@@ -503,8 +509,8 @@ function connect_now(sock: Sock, sa: SockAddr, handle: Ref): 'ok' | Select | Err
     st.connecting = true;
     st.wselected = true;
     st.writable = false;
-    park(sock, st.connq, self(), handle);
-    return ['select', select_info('connect', handle)];
+    const h = park(sock, st.connq, self(), handle);
+    return ['select', select_info('connect', h)];
   }
   if (r === EISCONN && st.connected && !st.listening) return 'ok';
   return posix(r);
@@ -539,10 +545,9 @@ export function* connect(s: Socket, sa?: unknown, timeout: Timeout = 'infinity')
   const dest = addr.normalize(sa);
   if (dest === undefined) return raise_invalid(['sockaddr', sa]);
   if (t === 'nowait' || t instanceof Ref) return connect_now(sock, dest, handle_of(t));
-  const handle = make_ref();
-  const r = connect_now(sock, dest, handle);
+  const r = connect_now(sock, dest, null);
   if (r === 'ok' || r[0] !== 'select') return r;
-  const got = t === 0 ? TIMED_OUT : yield* wait_select(sock, handle, deadline_of(t));
+  const got = t === 0 ? TIMED_OUT : yield* wait_select(sock, r[1][2], deadline_of(t));
   if (got === ABORTED) return CLOSED;
   if (got === TIMED_OUT) {
     cancel(sock, r[1]);
@@ -562,8 +567,7 @@ function* write_loop(sock: Sock, data: Buffer, flags: number, t: number | 'infin
   let rest = data;
   let sent_some = false;
   for (;;) {
-    const handle = make_ref();
-    const r = write_now(sock, rest, flags, handle, tag, dest, sent_some ? undefined : ctrl);
+    const r = write_now(sock, rest, flags, null, tag, dest, sent_some ? undefined : ctrl);
     if (r === 'ok') return r;
     if (r[0] === 'error') {
       return r[1] === 'closed' && sent_some ? ['error', ['closed', rest]] : (r as Error);
@@ -576,7 +580,7 @@ function* write_loop(sock: Sock, data: Buffer, flags: number, t: number | 'infin
       rest = left;
       sent_some = true;
     }
-    const got = t === 0 ? TIMED_OUT : yield* wait_select(sock, handle, deadline);
+    const got = t === 0 ? TIMED_OUT : yield* wait_select(sock, si[2], deadline);
     if (got === ABORTED) return sent_some ? ['error', ['closed', rest]] : CLOSED;
     if (got === TIMED_OUT) {
       cancel(sock, si);
@@ -595,9 +599,9 @@ export function send(s: Socket, data: unknown, flags: string[], timeout?: Timeou
 export function* send(s: Socket, data: unknown, a?: unknown, b?: unknown): Proc<SendResult> {
   const sock = sock_of(s);
   const buf = iodata(data);
-  const [flags, t] = Array.isArray(a) ? [a, b ?? 'infinity'] : [[], a ?? 'infinity'];
-  const timeout = check_timeout(t);
-  const bits = flag_bits(flags, SEND_FLAGS);
+  const has_flags = Array.isArray(a);
+  const timeout = check_timeout(has_flags ? (b ?? 'infinity') : (a ?? 'infinity'));
+  const bits = has_flags ? flag_bits(a, SEND_FLAGS) : 0;
   if (typeof bits !== 'number') return bits;
   if (timeout === 'nowait' || timeout instanceof Ref) return write_now(sock, buf, bits, handle_of(timeout), SEND_TAG, undefined);
   return yield* write_loop(sock, buf, bits, timeout, SEND_TAG, undefined);
@@ -614,9 +618,9 @@ export function* sendto(s: Socket, data: unknown, dest: unknown, a?: unknown, b?
   const buf = iodata(data);
   const sa = addr.normalize(dest, true);
   if (sa === undefined) return raise_invalid(['sockaddr', dest]);
-  const [flags, t] = Array.isArray(a) ? [a, b ?? 'infinity'] : [[], a ?? 'infinity'];
-  const timeout = check_timeout(t);
-  const bits = flag_bits(flags, SEND_FLAGS);
+  const has_flags = Array.isArray(a);
+  const timeout = check_timeout(has_flags ? (b ?? 'infinity') : (a ?? 'infinity'));
+  const bits = has_flags ? flag_bits(a, SEND_FLAGS) : 0;
   if (typeof bits !== 'number') return bits;
   if (timeout === 'nowait' || timeout instanceof Ref) return write_now(sock, buf, bits, handle_of(timeout), SENDTO_TAG, sa);
   return yield* write_loop(sock, buf, bits, timeout, SENDTO_TAG, sa);
@@ -676,9 +680,9 @@ export function* sendmsg(s: Socket, msg: MsgSend, a?: unknown, b?: unknown): Pro
     ctrl = encode_ctrl(msg.ctrl);
     if (ctrl === undefined) return ['error', ['invalid', ['ctrl', msg.ctrl]]];
   }
-  const [flags, t] = Array.isArray(a) ? [a, b ?? 'infinity'] : [[], a ?? 'infinity'];
-  const timeout = check_timeout(t);
-  const bits = flag_bits(flags, SEND_FLAGS);
+  const has_flags = Array.isArray(a);
+  const timeout = check_timeout(has_flags ? (b ?? 'infinity') : (a ?? 'infinity'));
+  const bits = has_flags ? flag_bits(a, SEND_FLAGS) : 0;
   if (typeof bits !== 'number') return bits;
   const tag: SelectTag = ['sendmsg', 0];
   let r: SendResult;
@@ -699,12 +703,10 @@ export function* sendmsg(s: Socket, msg: MsgSend, a?: unknown, b?: unknown): Pro
 
 type RecvResult<T> = ['ok', T] | Select | SelectWith<Buffer> | Error;
 
-/** Length, flags and timeout of recv/recvfrom's argument forms. */
-function read_args(len: unknown, a: unknown, b: unknown): [number, unknown, Timeout] {
+/** recv/recvfrom's Length: an integer >= 0, else badarg. */
+function read_len(len: unknown): number {
   if (typeof len !== 'number' || !Number.isInteger(len) || len < 0) return badarg();
-  if (Array.isArray(a)) return [len, a, check_timeout(b ?? 'infinity')];
-  if (b !== undefined) return badarg();
-  return [len, [], check_timeout(a ?? 'infinity')];
+  return len;
 }
 
 /** The blocking loop of recv and recvfrom: accumulate a short stream read until Length. */
@@ -713,8 +715,7 @@ function* read_loop(sock: Sock, len: number, flags: number, t: number | 'infinit
   const deadline = deadline_of(t);
   let acc: Buffer | null = null;
   for (;;) {
-    const handle = make_ref();
-    const r = read_now(sock, acc === null ? len : len - acc.length, flags, handle, kind);
+    const r = read_now(sock, acc === null ? len : len - acc.length, flags, null, kind);
     if (r[0] === 'ok') {
       if (acc === null) return r;
       if (kind === 'recv') return ['ok', Buffer.concat([acc, r[1] as Buffer])];
@@ -735,7 +736,7 @@ function* read_loop(sock: Sock, len: number, flags: number, t: number | 'infinit
       if (acc === null) return ['error', 'timeout'];
       return kind === 'recv' ? ['ok', acc] : ['ok', [unspec(), acc]];
     }
-    const got = yield* wait_select(sock, handle, deadline);
+    const got = yield* wait_select(sock, si[2], deadline);
     if (got === ABORTED) return acc === null ? CLOSED : ['error', ['closed', acc]];
     if (got === TIMED_OUT) {
       cancel(sock, si);
@@ -753,8 +754,11 @@ export function recv(s: Socket, len?: number, timeout?: Timeout): Proc<RecvResul
 export function recv(s: Socket, len: number, flags: string[], timeout?: Timeout): Proc<RecvResult<Buffer>>;
 export function* recv(s: Socket, len: unknown = 0, a?: unknown, b?: unknown): Proc<RecvResult<Buffer>> {
   const sock = sock_of(s);
-  const [n, flags, t] = read_args(len, a, b);
-  const bits = flag_bits(flags, RECV_FLAGS);
+  const n = read_len(len);
+  const has_flags = Array.isArray(a);
+  if (!has_flags && b !== undefined) return badarg();
+  const t = check_timeout(has_flags ? (b ?? 'infinity') : (a ?? 'infinity'));
+  const bits = has_flags ? flag_bits(a, RECV_FLAGS) : 0;
   if (typeof bits !== 'number') return bits;
   if (t === 'nowait' || t instanceof Ref) return read_now(sock, n, bits, handle_of(t), 'recv') as RecvResult<Buffer>;
   return (yield* read_loop(sock, n, bits, t, 'recv')) as RecvResult<Buffer>;
@@ -765,8 +769,11 @@ export function recvfrom(s: Socket, len?: number, timeout?: Timeout): Proc<RecvR
 export function recvfrom(s: Socket, len: number, flags: string[], timeout?: Timeout): Proc<RecvResult<[SockAddr, Buffer]>>;
 export function* recvfrom(s: Socket, len: unknown = 0, a?: unknown, b?: unknown): Proc<RecvResult<[SockAddr, Buffer]>> {
   const sock = sock_of(s);
-  const [n, flags, t] = read_args(len, a, b);
-  const bits = flag_bits(flags, RECV_FLAGS);
+  const n = read_len(len);
+  const has_flags = Array.isArray(a);
+  if (!has_flags && b !== undefined) return badarg();
+  const t = check_timeout(has_flags ? (b ?? 'infinity') : (a ?? 'infinity'));
+  const bits = has_flags ? flag_bits(a, RECV_FLAGS) : 0;
   if (typeof bits !== 'number') return bits;
   if (t === 'nowait' || t instanceof Ref) return read_now(sock, n, bits, handle_of(t), 'recvfrom') as RecvResult<[SockAddr, Buffer]>;
   return (yield* read_loop(sock, n, bits, t, 'recvfrom')) as RecvResult<[SockAddr, Buffer]>;
@@ -776,7 +783,7 @@ const MSG_TRUNC = prim.constants.MSG_TRUNC ?? 0x20;
 const RESULT_FLAGS = ['eor', 'trunc', 'ctrunc', 'oob', 'errqueue'];
 
 /** One recvmsg attempt with the caller's handle. */
-function recvmsg_now(sock: Sock, bufsz: number, ctrlsz: number, flags: number, handle: Ref): ['ok', MsgRecv] | Select | Error {
+function recvmsg_now(sock: Sock, bufsz: number, ctrlsz: number, flags: number, handle: Ref | null): ['ok', MsgRecv] | Select | Error {
   const st = sock.state;
   if (st.closed) return CLOSED;
   const pid = self();
@@ -794,9 +801,9 @@ function recvmsg_now(sock: Sock, bufsz: number, ctrlsz: number, flags: number, h
   if (typeof r === 'number') {
     if (r === EAGAIN) {
       st.readable = false;
-      park(sock, q, pid, handle);
+      const h = park(sock, q, pid, handle);
       st.rselected = true;
-      return ['select', select_info('recvmsg', handle)];
+      return ['select', select_info('recvmsg', h)];
     }
     st.counters.read_fails++;
     finish(sock, q, pid);
@@ -868,10 +875,9 @@ export function* recvmsg(s: Socket, a?: unknown, b?: unknown, c?: unknown, d?: u
   if (t === 'nowait' || t instanceof Ref) return recvmsg_now(sock, bufsz, ctrlsz, bits, handle_of(t));
   const deadline = deadline_of(t);
   for (;;) {
-    const handle = make_ref();
-    const r = recvmsg_now(sock, bufsz, ctrlsz, bits, handle);
+    const r = recvmsg_now(sock, bufsz, ctrlsz, bits, null);
     if (r[0] !== 'select') return r;
-    const got = t === 0 ? TIMED_OUT : yield* wait_select(sock, handle, deadline);
+    const got = t === 0 ? TIMED_OUT : yield* wait_select(sock, r[1][2], deadline);
     if (got === ABORTED) return CLOSED;
     if (got === TIMED_OUT) {
       cancel(sock, r[1]);
