@@ -22,8 +22,8 @@ function* sleep(ms: number): Proc<void> {
   yield* receive(after_ms(ms));
 }
 
-/** Polls cond every 5 ms for up to ms; returns whether it became true. */
-function* eventually(cond: () => boolean, ms = 2000): Proc<boolean> {
+/** Polls cond every 5 ms for up to ms (generous: CI machines get busy); returns whether it became true. */
+function* eventually(cond: () => boolean, ms = 5000): Proc<boolean> {
   for (let waited = 0; waited <= ms; waited += 5) {
     if (cond()) return true;
     yield* sleep(5);
@@ -117,7 +117,7 @@ describe('echo example (the OTP Socket Usage guide, ported)', function () {
       // owner, takes its socket with it.
       const mref = monitor('process', handlers[0]);
       socket.close(clients[0]);
-      const reason = yield* receive(on(['DOWN', mref, 'process', handlers[0], _], (m) => m[4]), after_ms(2000, () => 'no DOWN'));
+      const reason = yield* receive(on(['DOWN', mref, 'process', handlers[0], _], (m) => m[4]), after_ms(5000, () => 'no DOWN'));
       expect(reason).to.equal('normal');
       expect(yield* eventually(() => !(socket.which_sockets() as Socket[]).includes(accepted[0]))).to.equal(true);
       expect(is_process_alive(handlers[1])).to.equal(true);
@@ -125,7 +125,7 @@ describe('echo example (the OTP Socket Usage guide, ported)', function () {
       // Closing the listener aborts the acceptor's pending accept: it exits normal.
       const aref = monitor('process', acceptor as Pid);
       socket.close(lsock);
-      const areason = yield* receive(on(['DOWN', aref, 'process', acceptor, _], (m) => m[4]), after_ms(2000, () => 'no DOWN'));
+      const areason = yield* receive(on(['DOWN', aref, 'process', acceptor, _], (m) => m[4]), after_ms(5000, () => 'no DOWN'));
       expect(areason).to.equal('normal');
       // The other connection still echoes: its handler owns it, not the acceptor.
       yield* socket.send(clients[1], Buffer.from('still here'), 'infinity');
