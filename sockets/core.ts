@@ -195,3 +195,19 @@ export function remove_monitor(ref: Ref): boolean {
 export function number_of_monitors(): number {
   return monitored.size;
 }
+
+/** The refs of the monitors on sock, or held by pid; newest first, as OTP lists them. */
+export function monitors_of(target: Sock | Pid): Ref[] {
+  const out: Ref[] = [];
+  for (const [ref, sock] of monitored) {
+    if (target instanceof Pid ? sock.state.monitors?.get(ref)?.pid === target : sock === target) out.push(ref);
+  }
+  return out.reverse();
+}
+
+/** The pids monitoring sock (each once). */
+export function monitoring_pids(sock: Sock): Pid[] {
+  const out: Pid[] = [];
+  for (const m of sock.state.monitors?.values() ?? []) if (!out.includes(m.pid)) out.push(m.pid);
+  return out;
+}

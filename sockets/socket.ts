@@ -27,7 +27,7 @@ import { badarg, raise, raise_invalid } from './errors';
 import { DEFAULT_CTRLBUF, DEFAULT_RCVBUF } from './state';
 import {
   Sock, State, Q, make_socket, close_socket, finish, promoted, watch_waiter, transfer,
-  add_monitor, remove_monitor, number_of_monitors,
+  add_monitor, remove_monitor, number_of_monitors, monitors_of, monitoring_pids,
 } from './core';
 import { socket_info, global_info, print_table, InfoKey, INFO_KEYS } from './info';
 import { Pid, Ref } from '../runtime/terms';
@@ -167,15 +167,17 @@ export function open(a: unknown, b?: unknown, c?: unknown, d?: unknown): ['ok', 
 }
 
 function open_fd(fd: number, opts: OpenOpts): ['ok', Socket] | Error {
-  if (!Number.isInteger(fd) || fd < 0) return badarg();
+  if (!Number.isInteger(fd)) return badarg();
   const read = (opt: string): number | undefined => {
+    if (fd < 0) return undefined;
     const r = prim.getopt_int(fd, prim.constants.SOL_SOCKET!, prim.constants[opt]!);
     return typeof r === 'number' ? undefined : r.int;
   };
   const dn = read('SO_DOMAIN');
   const tn = read('SO_TYPE');
   const pn = read('SO_PROTOCOL');
-  if (dn === undefined || tn === undefined || pn === undefined) return ['error', 'ebadf'];
+  // What OTP 25 answers when it cannot learn the domain from the fd (e.g. open(-1)).
+  if (dn === undefined || tn === undefined || pn === undefined) return ['error', ['invalid', ['options', 'domain', opts]]];
   const domain = typeof opts.domain === 'string' ? opts.domain : String(prim.domain_name(dn));
   const type = typeof opts.type === 'string' ? opts.type : String(prim.type_name(tn));
   const protocol = typeof opts.protocol === 'string' ? opts.protocol : domain === 'local' ? 'default' : String(prim.protocol_name(pn));
@@ -187,7 +189,7 @@ function wrap(fd: number, domain: string, type: string, protocol: string, opts: 
   const use_reg = typeof opts.use_registry === 'boolean' ? opts.use_registry : registry.default_on();
   const sock = make_socket(fd, domain, type, protocol, self(), use_reg, ctype);
   if (typeof sock === 'number') {
-    prim.close(fd);
+    if (ctype === 'normal') prim.close(fd); // an fd given to open(FD) stays the caller's
     return posix(sock);
   }
   if (opts.debug === true) sock.state.debug = true;
@@ -1038,6 +1040,50 @@ function set_otp(sock: Sock, opt: unknown, value: unknown): 'ok' | Error {
   }
 }
 
+/** A native option's level: an OS level name or a number. */
+function native_level(level: unknown): number | undefined {
+  if (typeof level === 'number' && Number.isInteger(level)) return level;
+  return typeof level === 'string' ? prim.level_num(level) : undefined;
+}
+
+/**
+ * getopt_native(S, [Level, OptNum], ValueSpec) → ['ok', Value]: reads any option by number.
+ * ValueSpec: 'integer', 'boolean', or a byte count (the value comes back as a Buffer).
+ */
+export function getopt_native(s: Socket, opt: [string | number, number], spec: 'integer' | 'boolean' | number): OptResult {
+  const st = sock_of(s).state;
+  if (!Array.isArray(opt) || opt.length !== 2 || !Number.isInteger(opt[1])) return badarg();
+  const level = native_level(opt[0]);
+  if (level === undefined) return options.invalid_option(opt[0], opt[1]);
+  if (spec !== 'integer' && spec !== 'boolean' && !(typeof spec === 'number' && Number.isInteger(spec) && spec >= 0)) {
+    return ['error', ['invalid', ['value_spec', spec]]];
+  }
+  if (st.closed) return CLOSED;
+  if (typeof spec === 'number') {
+    const r = prim.getopt_bytes(st.fd, level, opt[1], spec);
+    return typeof r === 'number' ? posix(r) : ['ok', r];
+  }
+  const r = prim.getopt_int(st.fd, level, opt[1]);
+  if (typeof r === 'number') return posix(r);
+  return ['ok', spec === 'boolean' ? r.int !== 0 : r.int];
+}
+
+/** setopt_native(S, [Level, OptNum], Value): Value an integer, a boolean or a Buffer. */
+export function setopt_native(s: Socket, opt: [string | number, number], value: number | boolean | Buffer): 'ok' | Error {
+  const st = sock_of(s).state;
+  if (!Array.isArray(opt) || opt.length !== 2 || !Number.isInteger(opt[1])) return badarg();
+  const level = native_level(opt[0]);
+  if (level === undefined) return options.invalid_option(opt[0], opt[1]);
+  let raw: prim.RawOpt;
+  if (typeof value === 'boolean') raw = { int: value ? 1 : 0 };
+  else if (typeof value === 'number' && Number.isInteger(value)) raw = { int: value };
+  else if (Buffer.isBuffer(value)) raw = { bytes: value };
+  else return options.invalid_value(opt[0], opt[1], value);
+  if (st.closed) return CLOSED;
+  const r = prim.setopt(st.fd, level, opt[1], raw);
+  return r < 0 ? posix(r) : 'ok';
+}
+
 // ---- registry, info, i ---------------------------------------------------------------------------
 
 /** number_of() → how many open sockets are in the registry. */
@@ -1122,6 +1168,17 @@ export function cancel_monitor(ref: Ref): boolean {
 }
 
 export { number_of_monitors };
+
+/** which_monitors(S | Pid): the refs of the socket monitors on S, or held by Pid. */
+export function which_monitors(target: Socket | Pid): Ref[] {
+  if (target instanceof Pid) return monitors_of(target);
+  return monitors_of(sock_of(target));
+}
+
+/** monitored_by(S): the pids that monitor S. */
+export function monitored_by(s: Socket): Pid[] {
+  return monitoring_pids(sock_of(s));
+}
 
 /** is_socket(T): whether T is a socket term. */
 export function is_socket(t: unknown): t is Socket {
