@@ -8,8 +8,8 @@ set -eu
 cd "$(dirname "$0")/.."
 OUT=${VALGRIND_OUT:-build/valgrind}
 mkdir -p "$OUT"
-# V8's JIT writes code and reads its own stack in ways memcheck cannot follow: the
-# suppressions cover only frames inside node/V8/libuv, never erlsock_native.node.
+# native/valgrind.supp holds the one known false positive (V8's conservative stack scan
+# during GC); nothing in it names erlsock_native.node.
 VG="valgrind --tool=memcheck --error-exitcode=9 --leak-check=full --show-leak-kinds=definite,indirect \
   --errors-for-leak-kinds=none --track-origins=no --suppressions=native/valgrind.supp --num-callers=30"
 
