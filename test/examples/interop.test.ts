@@ -2,18 +2,15 @@
 // Erlang's client against erlsock's server, and erlsock's client against Erlang's server.
 // Erlang/OTP must be installed: without it these tests fail (the spawn reports ENOENT).
 import { expect } from 'chai';
-import { run } from '../../runtime';
+import { Pid, run } from '../../runtime';
 import * as socket from '../../sockets/socket';
 import type { Socket } from '../../sockets/socket_term';
 import * as echo from '../../examples/echo';
 import { erl_client, erl_server, erlang_example, listening, stop } from './peers';
 
-/** Closes the listening sockets an erlsock server/2 left (owned by its acceptor). */
-function close_listeners(): void {
-  for (const s of socket.which_sockets()) {
-    const r = socket.getopt(s as Socket, 'socket', 'acceptconn');
-    if (r[0] === 'ok' && r[1] === true) socket.close(s as Socket);
-  }
+/** Closes the listening socket of an erlsock server/2 (its acceptor owns it, and exits). */
+function close_listener(acceptor: Pid): void {
+  for (const s of socket.which_sockets(acceptor)) socket.close(s as Socket);
 }
 
 describe('echo example interop with Erlang/OTP', function () {
@@ -26,7 +23,6 @@ describe('echo example interop with Erlang/OTP', function () {
   });
   after(function () {
     echo.options.quiet = quiet;
-    close_listeners();
   });
 
   for (const [family, addr, text] of [
@@ -34,11 +30,14 @@ describe('echo example interop with Erlang/OTP', function () {
     ['inet6', [0, 0, 0, 0, 0, 0, 0, 1], '::1'],
   ] as const) {
     it(`an Erlang client gets its echo from the erlsock server (${family})`, async function () {
-      const [, [port]] = await run(() => echo.server(0, [...addr] as echo.Addr));
-      const client = erl_client(text, port, `hello from Erlang over ${family}`);
-      const status = await client.exited;
-      expect(status, client.stderr()).to.equal(0);
-      close_listeners();
+      const [, [port, , acceptor]] = await run(() => echo.server(0, [...addr] as echo.Addr));
+      try {
+        const client = erl_client(text, port, `hello from Erlang over ${family}`);
+        const status = await client.exited;
+        expect(status, client.stderr()).to.equal(0);
+      } finally {
+        close_listener(acceptor);
+      }
     });
 
     it(`the erlsock client gets its echo from the Erlang server (${family})`, async function () {
