@@ -227,6 +227,18 @@ describe('sockets/socket: nowait and select', () => {
     close_all(c, c2);
   }));
 
+  it('close sends no abort to a waiter already sent its select message (as OTP 25)', () => run(function* () {
+    const [l, c, a] = yield* pair();
+    const si = si_of(yield* socket.recv(a, 0, 'nowait'));
+    yield* socket.send(c, Buffer.from('x'));
+    yield* sleep(30);
+    socket.close(a);
+    yield* sleep(10);
+    expect(yield* flush()).to.deep.equal([['$socket', a, 'select', si[2]]]);
+    expect(yield* socket.recv(a, 0, 'nowait')).to.deep.equal(['error', 'closed']);
+    close_all(l, c);
+  }));
+
   it('a blocked recv(N) holding partial data closed by another process gets {closed, Data}', () => run(function* () {
     const [l, c, a] = yield* pair();
     in_other('b', () => socket.recv(a, 10, 'infinity'));
