@@ -117,6 +117,22 @@ function select_info(tag: SelectTag, handle: Ref): SelectInfo<Ref> {
   return ['select_info', tag, handle];
 }
 
+const EAFNOSUPPORT = -(prim.errno_number('eafnosupport') ?? 97);
+
+/**
+ * A syscall taking a sockaddr that addr.ts accepted. prim_socket cannot yet encode the
+ * family 'unspec' (connect(U, #{family => unspec}) dissolves a UDP association in OTP); it
+ * raises, and the caller gets eafnosupport rather than a crashed process.
+ */
+function sys_with_addr(call: () => number): number {
+  try {
+    return call();
+  } catch (e) {
+    if (e instanceof TypeError) return EAFNOSUPPORT;
+    throw e;
+  }
+}
+
 // ---- open, bind, listen, close, shutdown, names ---------------------------------------
 
 const DOMAINS = ['inet', 'inet6', 'local'];
@@ -209,7 +225,7 @@ export function bind(s: Socket, a: unknown): 'ok' | Error {
   else sa = addr.normalize(a);
   if (st.closed) return CLOSED;
   if (sa === undefined) return ['error', ['invalid', ['sockaddr', a]]];
-  const r = prim.bind(st.fd, sa);
+  const r = sys_with_addr(() => prim.bind(st.fd, sa!));
   if (r < 0) return posix(r);
   st.bound = true;
   return 'ok';
@@ -382,8 +398,8 @@ function write_now(sock: Sock, data: Buffer, flags: number, handle: Ref | null, 
     return ['select', select_info(tag, h)];
   }
   const len = data.length;
-  const n = ctrl !== undefined ? prim.sendmsg(st.fd, [data], dest as prim.SockAddrIn | undefined, ctrl, flags)
-    : dest === undefined ? prim.send(st.fd, data, 0, len, flags) : prim.sendto(st.fd, data, 0, len, flags, dest);
+  const n = ctrl !== undefined ? sys_with_addr(() => prim.sendmsg(st.fd, [data], dest as prim.SockAddrIn | undefined, ctrl, flags))
+    : dest === undefined ? prim.send(st.fd, data, 0, len, flags) : sys_with_addr(() => prim.sendto(st.fd, data, 0, len, flags, dest));
   if (n === len) {
     const c = st.counters;
     c.write_byte += n;
@@ -502,7 +518,7 @@ export function* accept(l: Socket, timeout: Timeout = 'infinity'): Proc<['ok', S
 function connect_now(sock: Sock, sa: SockAddr, handle: Ref | null): 'ok' | Select | Error {
   const st = sock.state;
   if (st.closed) return CLOSED;
-  const r = prim.connect(st.fd, sa);
+  const r = sys_with_addr(() => prim.connect(st.fd, sa));
   if (r === 0) {
     st.connected = true;
     return 'ok';
