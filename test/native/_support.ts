@@ -17,15 +17,22 @@ export class Poll {
   private waiters = new Map<number, Set<{ bits: number; resolve: (ev: number) => void }>>();
   private seen = new Map<number, number>();
   private nexts: (() => void)[] = [];
+  private mine = new Set<number>();
   private readonly handler = (tokens: Uint32Array, events: Uint32Array, count: number): void => {
-    const b: Batch = { tokens: Array.from(tokens.subarray(0, count)), events: Array.from(events.subarray(0, count)) };
+    // Other layers may poll in the same process (the socket module's tests): keep only
+    // this subscription's tokens, and only batches that carry any.
+    const b: Batch = { tokens: [], events: [] };
+    for (let i = 0; i < count; i++) {
+      if (this.mine.has(tokens[i]!)) { b.tokens.push(tokens[i]!); b.events.push(events[i]!); }
+    }
+    if (b.tokens.length === 0) return;
     this.batches.push(b);
     const next = this.nexts;
     this.nexts = [];
     for (const f of next) f();
-    for (let i = 0; i < count; i++) {
-      const t = tokens[i]!;
-      this.seen.set(t, (this.seen.get(t) ?? 0) | events[i]!);
+    for (let i = 0; i < b.tokens.length; i++) {
+      const t = b.tokens[i]!;
+      this.seen.set(t, (this.seen.get(t) ?? 0) | b.events[i]!);
       this.wake(t);
     }
   };
@@ -48,6 +55,7 @@ export class Poll {
   /** Registers fd with a fresh token. */
   add(fd: number): number {
     const t = p.new_token();
+    this.mine.add(t);
     const r = p.poll_add(fd, t);
     if (r < 0) throw new Error(`poll_add: ${p.errno_atom(r)}`);
     return t;
