@@ -161,7 +161,8 @@ function plain_opts(o: unknown): OpenOpts {
 export function open(fd: number, opts?: OpenOpts): ['ok', Socket] | Error;
 export function open(domain: Domain, type: Type, protocolOrOpts?: Protocol | OpenOpts, opts?: OpenOpts): ['ok', Socket] | Error;
 export function open(a: unknown, b?: unknown, c?: unknown, d?: unknown): ['ok', Socket] | Error {
-  if (typeof a === 'number') return open_fd(a, plain_opts(b));
+  const owner = self(); // first: outside a process this throws before any fd exists
+  if (typeof a === 'number') return open_fd(a, plain_opts(b), owner);
   const domain = a;
   const type = b;
   let protocol: unknown = 'default';
@@ -179,10 +180,10 @@ export function open(a: unknown, b?: unknown, c?: unknown, d?: unknown): ['ok', 
   const proto = protocol === 'default' ? default_protocol(domain, type) : protocol;
   const fd = prim.socket(prim.domain_num(domain)!, prim.type_num(type)!, prim.protocol_num(proto === 'default' ? 0 : proto)!);
   if (fd < 0) return posix(fd);
-  return wrap(fd, domain, type, proto, opts, 'normal');
+  return wrap(fd, domain, type, proto, opts, 'normal', owner);
 }
 
-function open_fd(fd: number, opts: OpenOpts): ['ok', Socket] | Error {
+function open_fd(fd: number, opts: OpenOpts, owner: Pid): ['ok', Socket] | Error {
   if (!Number.isInteger(fd)) return badarg();
   const read = (opt: string): number | undefined => {
     if (fd < 0) return undefined;
@@ -197,13 +198,13 @@ function open_fd(fd: number, opts: OpenOpts): ['ok', Socket] | Error {
   const domain = typeof opts.domain === 'string' ? opts.domain : String(prim.domain_name(dn));
   const type = typeof opts.type === 'string' ? opts.type : String(prim.type_name(tn));
   const protocol = typeof opts.protocol === 'string' ? opts.protocol : domain === 'local' ? 'default' : String(prim.protocol_name(pn));
-  return wrap(fd, domain, type, protocol, opts, ['fromfd', fd]);
+  return wrap(fd, domain, type, protocol, opts, ['fromfd', fd], owner);
 }
 
 function wrap(fd: number, domain: string, type: string, protocol: string, opts: OpenOpts,
-  ctype: 'normal' | ['fromfd', number]): ['ok', Socket] | Error {
+  ctype: 'normal' | ['fromfd', number], owner: Pid): ['ok', Socket] | Error {
   const use_reg = typeof opts.use_registry === 'boolean' ? opts.use_registry : registry.default_on();
-  const sock = make_socket(fd, domain, type, protocol, self(), use_reg, ctype);
+  const sock = make_socket(fd, domain, type, protocol, owner, use_reg, ctype);
   if (typeof sock === 'number') {
     if (ctype === 'normal') prim.close(fd); // an fd given to open(FD) stays the caller's
     return posix(sock);
