@@ -11,6 +11,7 @@ import {
   SERVER_LABEL,
   ServerName,
   buildTools,
+  cpuSeconds,
   loadgen,
   parseOptions,
   printTable,
@@ -22,6 +23,9 @@ interface PingPong {
   rtt_per_s: number;
   median_us: number;
   p99_us: number;
+  all_round_trips: number;
+  /** The server's CPU time (user + system) per round trip over the whole run, in us. */
+  cpu_us: number;
 }
 
 async function pingpong(
@@ -36,15 +40,18 @@ async function pingpong(
   const server = await startServer(name, { nodelay });
   try {
     for (const n of conns) {
+      const cpu0 = cpuSeconds(server.pid);
       const r = (await loadgen(
         ['pingpong', '--port', String(server.port), '--conns', String(n), '--size', String(size),
           '--warmup', String(warmup), '--duration', String(duration), ...(nodelay ? ['--nodelay'] : [])],
         warmup + duration + 90000,
       )) as unknown as PingPong;
+      r.cpu_us = ((cpuSeconds(server.pid) - cpu0) * 1e6) / r.all_round_trips;
       results.set(n, r);
       console.log(
         `${name.padEnd(9)} size=${size} conns=${String(n).padEnd(5)} nodelay=${nodelay ? 'yes' : 'no '} ` +
-          `${Math.round(r.rtt_per_s).toString().padStart(7)} round trips/s  median ${r.median_us} us  p99 ${r.p99_us} us`,
+          `${Math.round(r.rtt_per_s).toString().padStart(7)} round trips/s  median ${r.median_us} us  p99 ${r.p99_us} us  ` +
+          `server CPU ${r.cpu_us.toFixed(1)} us/echo`,
       );
     }
   } finally {
@@ -128,6 +135,18 @@ export async function main(args: string[]): Promise<void> {
     );
   }
 
+  console.log('\nserver CPU time (user + system) per echo, us; steadier than round trips/s on a busy machine');
+  printTable(
+    ['connections', ...servers.map((s) => SERVER_LABEL[s]), ...servers.filter((s) => s !== 'erlsock' && servers.includes('erlsock')).map((s) => `${SERVER_LABEL[s]} / erlsock`)],
+    conns.map((n) => {
+      const e = small.get('erlsock')?.get(n);
+      return [
+        String(n),
+        ...servers.map((s) => small.get(s)!.get(n)!.cpu_us.toFixed(1)),
+        ...servers.filter((s) => s !== 'erlsock' && e !== undefined).map((s) => ratio(small.get(s)!.get(n)!.cpu_us, e!.cpu_us)),
+      ];
+    }),
+  );
   printGoals(small);
 
   if (flags.get('no-16k') === 'true') return;
