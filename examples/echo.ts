@@ -250,7 +250,7 @@ function* handler_loop(Sock: Socket, Info0: 'undefined' | SelectInfo): Proc<neve
         }
         case 'error': {
           const Reason = r[1];
-          say(`handle_loop(undef) -> error: \n   Reason: ${format(Reason)}\n`);
+          say('handle_loop(undef) -> error: ~n   Reason: ~p~n', Reason);
           if (Reason === 'closed') return exit('normal');
           return error(['recv_failed', Reason]);
         }
@@ -295,7 +295,7 @@ function* handler_selected(Sock: Socket): Proc<'undefined' | SelectInfo> {
 
 function* echo(Sock: Socket, Data: Buffer): Proc<void> {
   match_ok(yield* socket.send(Sock, Data, 'infinity'));
-  say(`** ECHO **\n${Data.toString('latin1')}\n`);
+  say('** ECHO **~n~s~n', Data);
 }
 
 // ======================================================================
@@ -362,10 +362,15 @@ function sockaddr(Family: Family, Addr: Addr, Port: number): ServerSockAddr {
     : { family: 'inet6', addr: Addr as Addr6, port: Port, flowinfo: 0, scope_id: 0 };
 }
 
-function say(text: string): void {
-  if (!options.quiet) process.stdout.write(text);
-}
-
-function format(term: unknown): string {
-  return typeof term === 'string' ? term : JSON.stringify(term);
+/** io:format/2 for the directives the guide uses (~n, ~s, ~p); nothing is formatted when quiet. */
+function say(Format: string, ...Args: unknown[]): void {
+  if (options.quiet) return;
+  let i = 0;
+  const text = Format.replace(/~([nsp])/g, (_m, d: string) => {
+    if (d === 'n') return '\n';
+    const a = Args[i++];
+    if (d === 's') return Buffer.isBuffer(a) ? a.toString('latin1') : String(a);
+    return typeof a === 'string' ? a : Buffer.isBuffer(a) ? `<<${[...a].join(',')}>>` : JSON.stringify(a);
+  });
+  process.stdout.write(text);
 }
