@@ -69,7 +69,7 @@ export function enqueue(p: Process): void {
   if (!draining && !scheduled) schedule();
 }
 
-/** Runs fn at the start of the next scheduler turn (not inside the current step). */
+/** Runs fn after the current step, before the next one (never inside the caller's step). */
 export function defer(fn: () => void): void {
   deferred.push(fn);
   if (!draining && !scheduled) schedule();
@@ -118,6 +118,7 @@ export function drain(): void {
     while (rq_len > 0 && reductions > 0) {
       reductions--;
       step(rq_shift());
+      if (deferred.length > 0) run_deferred();
     }
   } finally {
     draining = false;

@@ -1,0 +1,106 @@
+// The socket layer's hooks: on_exit, mailbox_remove, run_pending.
+import { expect } from 'chai';
+import {
+  run, spawn, spawn_monitor, self, send, receive, on, after, _, exit, register, whereis, is_process_alive, process_info, Pid, Ref,
+} from '../../runtime';
+import { on_exit, mailbox_remove, run_pending } from '../../runtime/hooks';
+
+describe('runtime/hooks', () => {
+  it('on_exit runs synchronously at death, after the process is dead to links, monitors and registry', async () => {
+    const r = await run(function* () {
+      const me = self();
+      const [p, ref] = spawn_monitor(function* () {
+        register('hooked', self());
+        yield* receive(on(_));
+      });
+      yield* receive(after(2));
+      const seen: unknown[] = [];
+      on_exit(p, (why) => {
+        seen.push([why, is_process_alive(p), whereis('hooked'), process_info(me, 'message_queue_len')]);
+      });
+      exit(p, 'bye');
+      seen.push('after exit/2');
+      const down = yield* receive(on(['DOWN', ref, _, _, _], (d) => d[4]));
+      return [seen, down];
+    });
+    // The DOWN was already in the mailbox when the hook ran.
+    expect(r).to.deep.equal([[['bye', false, 'undefined', ['message_queue_len', 1]], 'after exit/2'], 'bye']);
+  });
+
+  it('on a dead pid fn(noproc) runs on the next scheduler turn, not at once; cancel stops hooks', async () => {
+    const r = await run(function* () {
+      const p = spawn(function* () {});
+      yield* receive(after(2));
+      const log: unknown[] = [];
+      on_exit(p, (why) => log.push(['late', why]));
+      on_exit(p, (why) => log.push(['cancelled', why])).cancel();
+      log.push('registered');
+      const q = spawn(function* () {
+        yield* receive(on(_));
+      });
+      const hs = [1, 2, 3].map((i) => on_exit(q, (why) => log.push([i, why])));
+      hs[1].cancel();
+      hs[1].cancel(); // twice is harmless
+      exit(q, 'x');
+      hs[0].cancel(); // after it ran: harmless
+      yield* receive(after(0));
+      yield;
+      return log;
+    });
+    expect(r).to.deep.equal(['registered', [3, 'x'], [1, 'x'], ['late', 'noproc']]);
+  });
+
+  it('adds 100,000 hooks to one process and cancels half of them (a linked list: O(1) each)', async () => {
+    const r = await run(function* () {
+      const q = spawn(function* () {
+        yield* receive(on(_));
+      });
+      let fired = 0;
+      const hs = [];
+      for (let i = 0; i < 100000; i++) hs.push(on_exit(q, () => fired++));
+      for (let i = 0; i < 100000; i += 2) hs[i].cancel();
+      exit(q, 'kill');
+      return fired;
+    });
+    expect(r).to.equal(50000);
+  });
+
+  it('mailbox_remove removes the first matching message only', async () => {
+    const r = await run(function* () {
+      const me = self();
+      send(me, ['select', 1]);
+      send(me, 'keep');
+      send(me, ['select', 2]);
+      const removed = mailbox_remove(me, (m) => Array.isArray(m) && m[0] === 'select');
+      const none = mailbox_remove(me, (m) => m === 'absent');
+      const rest: unknown[] = [];
+      for (;;) {
+        const m = yield* receive(on(_), after(0));
+        if (m === 'timeout') break;
+        rest.push(m);
+      }
+      return [removed, none, rest, mailbox_remove(new Pid(1), () => true)];
+    });
+    expect(r).to.deep.equal([true, false, ['keep', ['select', 2]], false]);
+  });
+
+  it('run_pending runs woken processes now; send from outside any process works', async () => {
+    const log: string[] = [];
+    const p = spawn(function* () {
+      for (;;) {
+        const m = yield* receive(on(_));
+        log.push(m as string);
+        if (m === 'stop') return;
+      }
+    });
+    await new Promise((res) => setImmediate(res)); // p now waits
+    send(p, 'from I/O');
+    expect(log).to.deep.equal([]);
+    run_pending();
+    expect(log).to.deep.equal(['from I/O']);
+    send(p, 'stop');
+    run_pending();
+    expect(is_process_alive(p)).to.equal(false);
+    void Ref;
+  });
+});
