@@ -30,8 +30,14 @@ function tcp_pair(): { c: number; a: number } {
 
 interface Figures { send64: number; recv64: number; recv_eagain: number }
 
-/** Room to peek at a whole round's bytes before timing the recvs. */
+/** A round's bytes: MSG_PEEK|MSG_TRUNC on TCP reports what is queued without copying it
+ *  (tcp(7)), so the buffer is only a formality. */
 const peek = Buffer.alloc(64 * OPS);
+const nap = new Int32Array(new SharedArrayBuffer(4));
+/** Waits (sleeping, as the C loop does with usleep) until a round's bytes are queued. */
+function await_bytes(a: number): void {
+  while (p.recv(a, peek, 0, peek.length, C.MSG_PEEK! | C.MSG_TRUNC!) < peek.length) Atomics.wait(nap, 0, 0, 0.1);
+}
 
 // The same loops run by C++ inside this process (prim_socket.probes.bench_loop).
 function inproc_block(c: number, a: number, buf: Buffer): Figures {
@@ -45,7 +51,7 @@ function inproc_block(c: number, a: number, buf: Buffer): Figures {
   };
   for (let r = 0; r < ROUNDS; r++) {
     send.push(loop(0, c));
-    while (p.recv(a, peek, 0, peek.length, C.MSG_PEEK!) < peek.length) { /* spin, as in js_block */ }
+    await_bytes(a);
     recv.push(loop(1, a));
     eagain.push(loop(2, a));
   }
@@ -72,7 +78,7 @@ function js_block(c: number, a: number, buf: Buffer): Figures {
     for (let i = 0; i < OPS; i++) if (p.send(c, buf, 0, 64, 0) !== 64) throw new Error('send');
     const t1s = process.hrtime.bigint();
     // Under load loopback delivery can lag the sends (ksoftirqd): wait for all of it.
-    while (p.recv(a, peek, 0, peek.length, C.MSG_PEEK!) < peek.length) { /* spin */ }
+    await_bytes(a);
     const t1 = process.hrtime.bigint();
     for (let i = 0; i < OPS; i++) if (p.recv(a, buf, 0, 64, 0) !== 64) throw new Error('recv');
     const t2 = process.hrtime.bigint();
