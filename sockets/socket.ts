@@ -19,14 +19,18 @@
 // Syscalls go only through sockets/prim_socket.ts.
 import * as prim from './prim_socket';
 import * as registry from './registry';
-import * as options from './options';
 import * as addr from './addr';
 import { Socket, to_list } from './socket_term';
 import { is_select_message } from './messages';
 import { badarg, raise, raise_invalid } from './errors';
-import { DEFAULT_CTRLBUF, DEFAULT_RCVBUF } from './state';
 import {
-  Sock, State, Q, make_socket, close_socket, finish, promoted, watch_waiter, transfer,
+  Error, Select, SelectWith, Timeout, CLOSED, posix, sys_with_addr, sock_of, check_timeout, RECV_FLAGS, SEND_FLAGS, flag_bits, iodata,
+} from './args';
+import {
+  read_now, write_now, accept_now, connect_now, connect_finish, encode_ctrl, recvmsg_now, unspec, ReadKind,
+} from './io';
+import {
+  Sock, State, Q, make_socket, close_socket, promoted,
   add_monitor, remove_monitor, number_of_monitors, monitors_of, monitoring_pids,
 } from './core';
 import { socket_info, global_info, print_table, InfoKey, INFO_KEYS } from './info';
@@ -44,94 +48,12 @@ export { supports, is_supported } from './supports';
 export { SocketError, ErlangError } from './errors';
 export { to_list };
 export type { Socket } from './socket_term';
+export type { Error, Select, SelectWith, Timeout } from './args';
+export { getopt, setopt, getopt_native, setopt_native } from './sockopt';
+export type { OptResult } from './sockopt';
 export type {
   Domain, Type, Protocol, SockAddr, SelectInfo, SelectTag, OpenOpts, MsgRecv, MsgSend, SocketInfo,
 } from './types';
-
-// ---- result shapes -------------------------------------------------------------------
-
-export type Error<E = unknown> = ['error', E];
-export type Select = ['select', SelectInfo<Ref>];
-export type SelectWith<R> = ['select', [SelectInfo<Ref>, R]];
-export type Timeout = 'infinity' | number | 'nowait' | Ref;
-
-const CLOSED: ['error', 'closed'] = ['error', 'closed'];
-const posix = (r: number): ['error', string] => ['error', prim.errno_atom(r)];
-
-const EAGAIN = prim.EAGAIN;
-const EINPROGRESS = prim.EINPROGRESS;
-const EISCONN = -(prim.errno_number('eisconn') ?? 106);
-
-// ---- argument checks (what OTP raises) ----------------------------------------------
-
-function sock_of(s: unknown): Sock {
-  if (!(s instanceof Socket)) return badarg();
-  return s as Sock;
-}
-
-/** 'infinity' | integer >= 0 | 'nowait' | Ref; anything else raises {invalid, {timeout, T}}. */
-function check_timeout(t: unknown): Timeout {
-  if (t === 'infinity' || t === 'nowait' || t instanceof Ref) return t;
-  if (typeof t === 'number' && Number.isInteger(t) && t >= 0) return t;
-  return raise_invalid(['timeout', t]);
-}
-
-const RECV_FLAGS = ['cmsg_cloexec', 'errqueue', 'oob', 'peek', 'trunc'];
-const SEND_FLAGS = ['confirm', 'dontroute', 'eor', 'more', 'nosignal', 'oob'];
-const MSG_PEEK = prim.constants.MSG_PEEK ?? 2;
-
-/** Flags → bits, or the OTP error for an unknown flag; a non-list raises badarg. */
-function flag_bits(flags: unknown, allowed: string[]): number | ['error', ['invalid', ['msg_flag', unknown]]] {
-  if (!Array.isArray(flags)) return badarg();
-  for (const f of flags) {
-    if (typeof f !== 'string' || !allowed.includes(f)) return ['error', ['invalid', ['msg_flag', f]]];
-  }
-  const n = prim.msg_flags_num(flags as string[]);
-  return typeof n === 'number' ? n : ['error', ['invalid', ['msg_flag', n.invalid]]];
-}
-
-/** iodata (Buffer, Uint8Array, string, or nested lists of them and bytes) → one Buffer; else badarg. */
-function iodata(d: unknown): Buffer {
-  if (Buffer.isBuffer(d)) return d;
-  if (d instanceof Uint8Array) return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
-  if (typeof d === 'string') return Buffer.from(d, 'latin1');
-  if (Array.isArray(d)) {
-    const parts: Buffer[] = [];
-    const walk = (x: unknown): void => {
-      if (Array.isArray(x)) for (const e of x) walk(e);
-      else if (typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 255) parts.push(Buffer.from([x]));
-      else parts.push(iodata_leaf(x));
-    };
-    walk(d);
-    return Buffer.concat(parts);
-  }
-  return badarg();
-}
-
-function iodata_leaf(x: unknown): Buffer {
-  if (Array.isArray(x)) return badarg();
-  return iodata(x);
-}
-
-function select_info(tag: SelectTag, handle: Ref): SelectInfo<Ref> {
-  return ['select_info', tag, handle];
-}
-
-const EAFNOSUPPORT = -(prim.errno_number('eafnosupport') ?? 97);
-
-/**
- * A syscall taking a sockaddr that addr.ts accepted. prim_socket cannot yet encode the
- * family 'unspec' (connect(U, #{family => unspec}) dissolves a UDP association in OTP); it
- * raises, and the caller gets eafnosupport rather than a crashed process.
- */
-function sys_with_addr(call: () => number): number {
-  try {
-    return call();
-  } catch (e) {
-    if (e instanceof TypeError) return EAFNOSUPPORT;
-    throw e;
-  }
-}
 
 // ---- open, bind, listen, close, shutdown, names ---------------------------------------
 
@@ -279,193 +201,6 @@ export function peername(s: Socket): ['ok', SockAddr] | Error {
   return typeof r === 'number' ? posix(r) : ['ok', r as SockAddr];
 }
 
-// ---- the operation queues: the nowait core ---------------------------------------------
-
-/**
- * Someone else's operation is current on q: the caller waits its turn and gets a select
- * now; a caller already queued gets OTP's {invalid, state} exception.
- */
-function enqueue(sock: Sock, q: Q, pid: Pid, handle: Ref | null, tag: SelectTag): Select {
-  const h = handle ?? make_ref();
-  const adm = q.admit(pid, h);
-  if (adm === 'invalid_state') return raise_invalid('state');
-  watch_waiter(sock, q.last());
-  return ['select', select_info(tag, h)];
-}
-
-/**
- * The caller's operation must wait for readiness: it becomes (or stays) current. Returns
- * the handle: the caller's, or a fresh Ref made only now (a call that completes at once
- * never makes one).
- */
-function park(sock: Sock, q: Q, pid: Pid, handle: Ref | null): Ref {
-  const h = handle ?? make_ref();
-  watch_waiter(sock, q.park(pid, h));
-  return h;
-}
-
-// A scratch area for reads: data is copied out at its exact size, so a 64-byte message
-// costs a 64-byte Buffer, not an 8 KiB one.
-let scratch = Buffer.allocUnsafe(65536);
-function scratch_of(n: number): Buffer {
-  if (scratch.length < n) scratch = Buffer.allocUnsafe(n);
-  return scratch;
-}
-function take(n: number): Buffer {
-  const out = Buffer.allocUnsafe(n);
-  scratch.copy(out, 0, 0, n);
-  return out;
-}
-
-type ReadKind = 'recv' | 'recvfrom';
-
-/**
- * One read attempt (recv, recvfrom) with the caller's handle: the data, a select (with
- * the partial data of a short stream read for Length > 0), or an error. The nowait form.
- */
-function read_now(sock: Sock, len: number, flags: number, handle: Ref | null, kind: ReadKind):
-  ['ok', Buffer] | ['ok', [SockAddr, Buffer]] | Select | SelectWith<Buffer> | Error {
-  const st = sock.state;
-  if (st.closed) return CLOSED;
-  const pid = self();
-  const q = st.readq;
-  st.counters.read_tries++;
-  if (q.current !== null && q.current.pid !== pid) {
-    st.rselected = true;
-    return enqueue(sock, q, pid, handle, kind);
-  }
-  const stream = st.type === 'stream';
-  const peek = (flags & MSG_PEEK) !== 0;
-  if (!st.readable && !peek) {
-    // Known empty since the last short read or eagain: the next edge brings the select.
-    const h = park(sock, q, pid, handle);
-    st.rselected = true;
-    return ['select', select_info(kind, h)];
-  }
-  const want = len === 0 ? st.read_chunk() : len;
-  const buf = scratch_of(want);
-  const n = kind === 'recv' ? prim.recv(st.fd, buf, 0, want, flags) : prim.recvfrom(st.fd, buf, 0, want, flags);
-  if (n > 0 || (n === 0 && !stream)) {
-    const got = n > want ? want : n;
-    const from = kind === 'recvfrom' ? (stream ? unspec() : (prim.last_addr() as SockAddr)) : null;
-    const data = take(got);
-    if (stream && got < want && !peek) st.readable = false;
-    const c = st.counters;
-    c.read_byte += got;
-    if (stream && len > 0 && got < len && !peek) {
-      // A short read for an exact length: hand back what came, wait for the rest.
-      const h = park(sock, q, pid, handle);
-      st.rselected = true;
-      return ['select', [select_info(kind, h), data]];
-    }
-    c.read_pkg++;
-    if (got > c.read_pkg_max) c.read_pkg_max = got;
-    finish(sock, q, pid);
-    return kind === 'recv' ? ['ok', data] : ['ok', [from!, data]];
-  }
-  if (n === 0) {
-    finish(sock, q, pid);
-    return CLOSED; // the peer closed: EOF
-  }
-  if (n === EAGAIN) {
-    st.readable = false;
-    const h = park(sock, q, pid, handle);
-    st.rselected = true;
-    return ['select', select_info(kind, h)];
-  }
-  st.counters.read_fails++;
-  finish(sock, q, pid);
-  return posix(n);
-}
-
-const unspec = (): SockAddr => ({ family: 'unspec', addr: Buffer.alloc(0) });
-
-/** One write attempt with the caller's handle: 'ok', a select (with the unsent rest), or an error. */
-function write_now(sock: Sock, data: Buffer, flags: number, handle: Ref | null, tag: SelectTag,
-  dest: SockAddr | undefined, ctrl?: prim.Cmsg[]): 'ok' | Select | SelectWith<Buffer> | Error {
-  const st = sock.state;
-  if (st.closed) return CLOSED;
-  const pid = self();
-  const q = st.writeq;
-  st.counters.write_tries++;
-  if (q.current !== null && q.current.pid !== pid) {
-    st.wselected = true;
-    return enqueue(sock, q, pid, handle, tag);
-  }
-  if (!st.writable) {
-    const h = park(sock, q, pid, handle);
-    st.wselected = true;
-    st.counters.write_waits++;
-    return ['select', select_info(tag, h)];
-  }
-  const len = data.length;
-  const n = ctrl !== undefined ? sys_with_addr(() => prim.sendmsg(st.fd, [data], dest as prim.SockAddrIn | undefined, ctrl, flags))
-    : dest === undefined ? prim.send(st.fd, data, 0, len, flags) : sys_with_addr(() => prim.sendto(st.fd, data, 0, len, flags, dest));
-  if (n === len) {
-    const c = st.counters;
-    c.write_byte += n;
-    c.write_pkg++;
-    if (n > c.write_pkg_max) c.write_pkg_max = n;
-    finish(sock, q, pid);
-    return 'ok';
-  }
-  if (n >= 0 || n === EAGAIN) {
-    st.writable = false;
-    const h = park(sock, q, pid, handle);
-    st.wselected = true;
-    st.counters.write_waits++;
-    if (n <= 0) return ['select', select_info(tag, h)];
-    st.counters.write_byte += n;
-    return ['select', [select_info(tag, h), data.subarray(n)]];
-  }
-  st.counters.write_fails++;
-  finish(sock, q, pid);
-  return posix(n);
-}
-
-/** One accept attempt with the caller's handle. */
-function accept_now(sock: Sock, handle: Ref | null): ['ok', Socket] | Select | Error {
-  const st = sock.state;
-  if (st.closed) return CLOSED;
-  const pid = self();
-  const q = st.accq;
-  const c = st.counters;
-  c.acc_tries++;
-  if (q.current !== null && q.current.pid !== pid) {
-    st.rselected = true;
-    return enqueue(sock, q, pid, handle, 'accept');
-  }
-  if (!st.readable && st.listening) {
-    const h = park(sock, q, pid, handle);
-    st.rselected = true;
-    return ['select', select_info('accept', h)];
-  }
-  const fd = prim.accept(st.fd);
-  if (fd >= 0) {
-    const a = make_socket(fd, st.domain, st.type, st.protocol, pid, st.registered);
-    if (typeof a === 'number') {
-      prim.close(fd);
-      c.acc_fails++;
-      finish(sock, q, pid);
-      return posix(a);
-    }
-    c.acc_success++;
-    st.connected = true; // OTP 25 marks the listener so (wstates [connected]).
-    finish(sock, q, pid);
-    return ['ok', a];
-  }
-  if (fd === EAGAIN) {
-    st.readable = false;
-    const h = park(sock, q, pid, handle);
-    st.rselected = true;
-    c.acc_waits++;
-    return ['select', select_info('accept', h)];
-  }
-  c.acc_fails++;
-  finish(sock, q, pid);
-  return posix(fd);
-}
-
 // ---- blocking = nowait + receive ----------------------------------------------------------
 
 const SELECTED = 1;
@@ -515,41 +250,6 @@ export function* accept(l: Socket, timeout: Timeout = 'infinity'): Proc<['ok', S
 }
 
 // ---- connect -------------------------------------------------------------------------------
-
-function connect_now(sock: Sock, sa: SockAddr, handle: Ref | null): 'ok' | Select | Error {
-  const st = sock.state;
-  if (st.closed) return CLOSED;
-  const r = sys_with_addr(() => prim.connect(st.fd, sa));
-  if (r === 0) {
-    st.connected = true;
-    return 'ok';
-  }
-  if (r === EINPROGRESS) {
-    st.connecting = true;
-    st.wselected = true;
-    st.writable = false;
-    const h = park(sock, st.connq, self(), handle);
-    return ['select', select_info('connect', h)];
-  }
-  if (r === EISCONN && st.connected && !st.listening) return 'ok';
-  return posix(r);
-}
-
-/** connect/1: completes a nowait connect after its select message. */
-function connect_finish(sock: Sock): 'ok' | Error {
-  const st = sock.state;
-  if (st.closed) return CLOSED;
-  const pid = self();
-  const w = st.connq.current;
-  if (w === null || w.pid !== pid) return raise_invalid('state');
-  const r = prim.connect_result(st.fd);
-  st.connq.done(pid);
-  st.connecting = false;
-  if (r < 0) return posix(r);
-  st.connected = true;
-  st.writable = true;
-  return 'ok';
-}
 
 /**
  * connect(S, SockAddr[, Timeout = 'infinity']) → 'ok' | ['select', SelectInfo] | ['error', R];
@@ -643,34 +343,6 @@ export function* sendto(s: Socket, data: unknown, dest: unknown, a?: unknown, b?
   if (typeof bits !== 'number') return bits;
   if (timeout === 'nowait' || timeout instanceof Ref) return write_now(sock, buf, bits, handle_of(timeout), SENDTO_TAG, sa);
   return yield* write_loop(sock, buf, bits, timeout, SENDTO_TAG, sa);
-}
-
-/**
- * sendmsg's ctrl list → control messages: the ones OTP encodes by value, ip tos and ttl and
- * ipv6 tclass and hoplimit (integers); undefined for anything else.
- */
-function encode_ctrl(list: unknown): prim.Cmsg[] | undefined {
-  if (!Array.isArray(list)) return undefined;
-  const K = prim.constants;
-  const known: Record<string, [number | undefined, number | undefined]> = {
-    'ip:tos': [K.IPPROTO_IP, K.IP_TOS], 'ip:ttl': [K.IPPROTO_IP, K.IP_TTL],
-    'ipv6:tclass': [K.IPPROTO_IPV6, K.IPV6_TCLASS], 'ipv6:hoplimit': [K.IPPROTO_IPV6, K.IPV6_HOPLIMIT],
-  };
-  const out: prim.Cmsg[] = [];
-  for (const c of list) {
-    if (c === null || typeof c !== 'object') return undefined;
-    const m = c as { level?: unknown; type?: unknown; value?: unknown; data?: unknown };
-    const k = known[`${String(m.level)}:${String(m.type)}`];
-    if (k === undefined || k[0] === undefined || k[1] === undefined) return undefined;
-    let data: Buffer;
-    if (Buffer.isBuffer(m.data)) data = m.data;
-    else if (typeof m.value === 'number' && Number.isInteger(m.value)) {
-      data = Buffer.alloc(4);
-      data.writeInt32LE(m.value, 0);
-    } else return undefined;
-    out.push({ level: k[0], type: k[1], data });
-  }
-  return out;
 }
 
 type SendmsgResult = 'ok' | Select | SelectWith<Buffer[]> | Error;
@@ -798,76 +470,6 @@ export function* recvfrom(s: Socket, len: unknown = 0, a?: unknown, b?: unknown)
   return (yield* read_loop(sock, n, bits, t, 'recvfrom')) as RecvResult<[SockAddr, Buffer]>;
 }
 
-const MSG_TRUNC = prim.constants.MSG_TRUNC ?? 0x20;
-const RESULT_FLAGS = ['eor', 'trunc', 'ctrunc', 'oob', 'errqueue'];
-
-/** One recvmsg attempt with the caller's handle. */
-function recvmsg_now(sock: Sock, bufsz: number, ctrlsz: number, flags: number, handle: Ref | null): ['ok', MsgRecv] | Select | Error {
-  const st = sock.state;
-  if (st.closed) return CLOSED;
-  const pid = self();
-  const q = st.readq;
-  st.counters.read_tries++;
-  if (q.current !== null && q.current.pid !== pid) {
-    st.rselected = true;
-    return enqueue(sock, q, pid, handle, 'recvmsg');
-  }
-  const stream = st.type === 'stream';
-  const want = bufsz === 0 ? st.read_chunk() : bufsz;
-  const r = st.readable || (flags & MSG_PEEK) !== 0
-    ? prim.recvmsg(st.fd, want, ctrlsz === 0 ? st.rcvctrlbuf : ctrlsz, flags)
-    : EAGAIN;
-  if (typeof r === 'number') {
-    if (r === EAGAIN) {
-      st.readable = false;
-      const h = park(sock, q, pid, handle);
-      st.rselected = true;
-      return ['select', select_info('recvmsg', h)];
-    }
-    st.counters.read_fails++;
-    finish(sock, q, pid);
-    return posix(r);
-  }
-  if (stream && r.n === 0) {
-    finish(sock, q, pid);
-    return CLOSED;
-  }
-  if (stream && r.data.length < want) st.readable = false;
-  const c = st.counters;
-  c.read_byte += r.data.length;
-  c.read_pkg++;
-  if (r.data.length > c.read_pkg_max) c.read_pkg_max = r.data.length;
-  finish(sock, q, pid);
-  // Only the result flags recvmsg(2) reports; the addon's own MSG_CMSG_CLOEXEC is not one.
-  const out_flags = prim.msg_flags_names(r.flags).filter((f) => RESULT_FLAGS.includes(f));
-  if ((r.flags & MSG_TRUNC) !== 0 && !out_flags.includes('trunc')) out_flags.push('trunc');
-  const out: MsgRecv = { iov: [r.data], ctrl: r.ctrl.map(decode_cmsg), flags: out_flags };
-  if (!stream) out.addr = r.addr as SockAddr;
-  return ['ok', out];
-}
-
-/** A control message as OTP shows it: level, type, raw data, and the decoded value where known. */
-function decode_cmsg(c: prim.Cmsg): Record<string, unknown> {
-  const level = prim.level_name(c.level);
-  const K = prim.constants;
-  let type: string | number = c.type;
-  let value: unknown;
-  if (c.level === K.IPPROTO_IP) {
-    if (c.type === K.IP_TTL) { type = 'ttl'; value = c.data.readInt32LE(0); }
-    else if (c.type === K.IP_TOS) { type = 'tos'; value = c.data[0]; }
-    else if (c.type === K.IP_PKTINFO && c.data.length >= 12) {
-      type = 'pktinfo';
-      value = { ifindex: c.data.readInt32LE(0), spec_dst: [...c.data.subarray(4, 8)], addr: [...c.data.subarray(8, 12)] };
-    }
-  } else if (c.level === K.SOL_SOCKET && c.type === K.SO_TIMESTAMP && c.data.length >= 16) {
-    type = 'timestamp';
-    value = { sec: Number(c.data.readBigInt64LE(0)), usec: Number(c.data.readBigInt64LE(8)) };
-  }
-  const m: Record<string, unknown> = { level, type, data: c.data };
-  if (value !== undefined) m.value = value;
-  return m;
-}
-
 /**
  * recvmsg(S[, Flags][, Timeout]) / recvmsg(S, BufSz, CtrlSz[, Flags][, Timeout]) →
  * ['ok', {addr?, iov, ctrl, flags}] | select forms | ['error', R]. TCP results have no addr.
@@ -933,172 +535,6 @@ export function cancel(s: Socket, si: SelectInfo<unknown>): 'ok' | Error {
   if (q === st.connq) st.connecting = false;
   promoted(sock, q!, res.promoted);
   return 'ok';
-}
-
-// ---- options ----------------------------------------------------------------------------------
-
-type OptResult = ['ok', unknown] | Error;
-
-const OTP_GET = ['debug', 'iow', 'controlling_process', 'rcvbuf', 'rcvctrlbuf', 'sndctrlbuf', 'fd', 'meta', 'use_registry', 'domain'];
-
-/**
- * getopt(S, Level, Opt) or getopt(S, [Level, Opt]) → ['ok', Value] | ['error', Reason].
- * Levels: otp, socket, ip, ipv6, tcp, udp (see docs/SOCKET.md for the options).
- */
-export function getopt(s: Socket, level: string, opt: string): OptResult;
-export function getopt(s: Socket, levelOpt: [string, string]): OptResult;
-export function getopt(s: Socket, a: unknown, b?: unknown): OptResult {
-  const sock = sock_of(s);
-  const [level, opt] = b === undefined && Array.isArray(a) && a.length === 2 ? [a[0], a[1]] : [a, b];
-  const st = sock.state;
-  if (level === 'otp') {
-    if (typeof opt !== 'string' || !OTP_GET.includes(opt)) return options.invalid_option(level, opt);
-    if (st.closed) return CLOSED;
-    switch (opt) {
-      case 'debug': return ['ok', st.debug];
-      case 'iow': return ['ok', st.iow];
-      case 'controlling_process': return ['ok', st.owner];
-      case 'rcvbuf': return ['ok', st.rcvbuf];
-      case 'rcvctrlbuf': return ['ok', st.rcvctrlbuf];
-      case 'sndctrlbuf': return ['ok', st.sndctrlbuf];
-      case 'fd': return ['ok', st.fd];
-      case 'meta': return ['ok', st.meta];
-      case 'use_registry': return ['ok', st.registered];
-      default: return ['ok', st.domain];
-    }
-  }
-  if (level === 'socket' && typeof opt === 'string' && options.IDENTITY_OPTIONS[opt]) {
-    if (st.closed) return CLOSED;
-    return ['ok', opt === 'type' ? st.type : opt === 'domain' ? st.domain : st.protocol];
-  }
-  const spec = options.lookup(level, opt);
-  if (spec === undefined || !options.readable(level as string, opt as string)) return options.invalid_option(level, opt);
-  if (st.closed) return CLOSED;
-  const r = prim.getopt(st.fd, spec);
-  if (typeof r === 'number' && r < 0) return posix(r);
-  return ['ok', options.from_native(level as string, opt as string, r)];
-}
-
-const isPosInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
-
-/**
- * setopt(S, Level, Opt, Value) or setopt(S, [Level, Opt], Value) → 'ok' | ['error', Reason].
- *
- * ['otp', 'controlling_process'] moves ownership; only the owner may, others get
- * ['error', ['invalid', 'not_owner']]. erlsock also accepts ['otp', 'owner'] as the same
- * option: the product's one deliberate extension over OTP 25 (which answers
- * {error, {invalid, {socket_option, {otp, owner}}}}), because the OTP Socket Usage guide's
- * echo server calls setopt(Sock, otp, owner, Pid) and relies on it.
- */
-export function setopt(s: Socket, level: string, opt: string, value: unknown): 'ok' | Error;
-export function setopt(s: Socket, levelOpt: [string, string], value: unknown): 'ok' | Error;
-export function setopt(s: Socket, a: unknown, b: unknown, c?: unknown): 'ok' | Error {
-  const sock = sock_of(s);
-  const tuple = Array.isArray(a) && a.length === 2 && arguments.length === 3;
-  const [level, opt, value] = tuple ? [(a as unknown[])[0], (a as unknown[])[1], b] : [a, b, c];
-  const st = sock.state;
-  if (level === 'otp') return set_otp(sock, opt, value);
-  if (level === 'socket' && typeof opt === 'string' && options.IDENTITY_OPTIONS[opt]) return options.invalid_option(level, opt);
-  const spec = options.lookup(level, opt);
-  if (spec === undefined || !options.writable(level as string, opt as string)) return options.invalid_option(level, opt);
-  if (st.closed) return CLOSED;
-  const v = options.to_native(level as string, opt as string, value);
-  const r = v === undefined ? undefined : prim.setopt_value(st.fd, spec, v);
-  if (r === undefined) return options.invalid_value(level, opt, value);
-  return r < 0 ? posix(r) : 'ok';
-}
-
-function set_otp(sock: Sock, opt: unknown, value: unknown): 'ok' | Error {
-  const st = sock.state;
-  const bad = (): Error => options.invalid_value('otp', opt, value);
-  switch (opt) {
-    case 'controlling_process':
-    case 'owner': {
-      if (st.closed) return CLOSED;
-      if (!(value instanceof Pid)) return bad();
-      if (st.owner !== self()) return ['error', ['invalid', 'not_owner']];
-      transfer(sock, value);
-      return 'ok';
-    }
-    case 'rcvbuf':
-      if (st.closed) return CLOSED;
-      if (value === 'default') st.rcvbuf = DEFAULT_RCVBUF;
-      else if (isPosInt(value)) st.rcvbuf = value;
-      else if (Array.isArray(value) && value.length === 2 && isPosInt(value[0]) && isPosInt(value[1])) st.rcvbuf = [value[0], value[1]];
-      else return bad();
-      return 'ok';
-    case 'rcvctrlbuf':
-    case 'sndctrlbuf': {
-      if (st.closed) return CLOSED;
-      const n = value === 'default' ? DEFAULT_CTRLBUF : isPosInt(value) ? value : undefined;
-      if (n === undefined) return bad();
-      if (opt === 'rcvctrlbuf') st.rcvctrlbuf = n;
-      else st.sndctrlbuf = n;
-      return 'ok';
-    }
-    case 'debug':
-    case 'iow':
-      if (st.closed) return CLOSED;
-      if (typeof value !== 'boolean') return bad();
-      if (opt === 'debug') st.debug = value;
-      else st.iow = value;
-      return 'ok';
-    case 'meta':
-      if (st.closed) return CLOSED;
-      st.meta = value;
-      return 'ok';
-    case 'use_registry':
-      if (st.closed) return CLOSED;
-      return value === st.registered ? 'ok' : bad();
-    case 'fd':
-      return raise_invalid(['otp_socket_option', 1008]);
-    default:
-      return options.invalid_option('otp', opt);
-  }
-}
-
-/** A native option's level: an OS level name or a number. */
-function native_level(level: unknown): number | undefined {
-  if (typeof level === 'number' && Number.isInteger(level)) return level;
-  return typeof level === 'string' ? prim.level_num(level) : undefined;
-}
-
-/**
- * getopt_native(S, [Level, OptNum], ValueSpec) → ['ok', Value]: reads any option by number.
- * ValueSpec: 'integer', 'boolean', or a byte count (the value comes back as a Buffer).
- */
-export function getopt_native(s: Socket, opt: [string | number, number], spec: 'integer' | 'boolean' | number): OptResult {
-  const st = sock_of(s).state;
-  if (!Array.isArray(opt) || opt.length !== 2 || !Number.isInteger(opt[1])) return badarg();
-  const level = native_level(opt[0]);
-  if (level === undefined) return options.invalid_option(opt[0], opt[1]);
-  if (spec !== 'integer' && spec !== 'boolean' && !(typeof spec === 'number' && Number.isInteger(spec) && spec >= 0)) {
-    return ['error', ['invalid', ['value_spec', spec]]];
-  }
-  if (st.closed) return CLOSED;
-  if (typeof spec === 'number') {
-    const r = prim.getopt_bytes(st.fd, level, opt[1], spec);
-    return typeof r === 'number' ? posix(r) : ['ok', r];
-  }
-  const r = prim.getopt_int(st.fd, level, opt[1]);
-  if (typeof r === 'number') return posix(r);
-  return ['ok', spec === 'boolean' ? r.int !== 0 : r.int];
-}
-
-/** setopt_native(S, [Level, OptNum], Value): Value an integer, a boolean or a Buffer. */
-export function setopt_native(s: Socket, opt: [string | number, number], value: number | boolean | Buffer): 'ok' | Error {
-  const st = sock_of(s).state;
-  if (!Array.isArray(opt) || opt.length !== 2 || !Number.isInteger(opt[1])) return badarg();
-  const level = native_level(opt[0]);
-  if (level === undefined) return options.invalid_option(opt[0], opt[1]);
-  let raw: prim.RawOpt;
-  if (typeof value === 'boolean') raw = { int: value ? 1 : 0 };
-  else if (typeof value === 'number' && Number.isInteger(value)) raw = { int: value };
-  else if (Buffer.isBuffer(value)) raw = { bytes: value };
-  else return options.invalid_value(opt[0], opt[1], value);
-  if (st.closed) return CLOSED;
-  const r = prim.setopt(st.fd, level, opt[1], raw);
-  return r < 0 ? posix(r) : 'ok';
 }
 
 // ---- registry, info, i ---------------------------------------------------------------------------
@@ -1207,4 +643,4 @@ export function is_open(s: Socket): boolean {
   return !sock_of(s).state.closed;
 }
 
-export type { State };
+

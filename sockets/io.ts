@@ -1,0 +1,339 @@
+// The nowait core of the waiting calls: one attempt of accept, connect, read or write with
+// the caller's handle, through the socket's operation queues. Each returns the final
+// result, or a select (the caller parked as current, or queued behind another process);
+// the blocking forms in socket.ts loop over these with a receive, so both share one path.
+//
+// Readiness is believed from the poller's edges (core.ts): after a short read or eagain a
+// socket is known empty, and a read answers with a select without a syscall.
+import * as prim from './prim_socket';
+import { Socket } from './socket_term';
+import { raise_invalid } from './errors';
+import { Sock, Q, make_socket, finish, watch_waiter } from './core';
+import {
+  Error, Select, SelectWith, CLOSED, posix, EAGAIN, EINPROGRESS, EISCONN, MSG_PEEK, select_info, sys_with_addr,
+} from './args';
+import { Pid, Ref } from '../runtime/terms';
+import { self, make_ref } from '../runtime/send';
+import type { SockAddr, SelectTag, MsgRecv } from './types';
+
+/**
+ * Someone else's operation is current on q: the caller waits its turn and gets a select
+ * now; a caller already queued gets OTP's {invalid, state} exception.
+ */
+function enqueue(sock: Sock, q: Q, pid: Pid, handle: Ref | null, tag: SelectTag): Select {
+  const h = handle ?? make_ref();
+  const adm = q.admit(pid, h);
+  if (adm === 'invalid_state') return raise_invalid('state');
+  watch_waiter(sock, q.last());
+  return ['select', select_info(tag, h)];
+}
+
+/**
+ * The caller's operation must wait for readiness: it becomes (or stays) current. Returns
+ * the handle: the caller's, or a fresh Ref made only now (a call that completes at once
+ * never makes one).
+ */
+function park(sock: Sock, q: Q, pid: Pid, handle: Ref | null): Ref {
+  const h = handle ?? make_ref();
+  watch_waiter(sock, q.park(pid, h));
+  return h;
+}
+
+// A scratch area for reads: data is copied out at its exact size, so a 64-byte message
+// costs a 64-byte Buffer, not an 8 KiB one.
+let scratch = Buffer.allocUnsafe(65536);
+function scratch_of(n: number): Buffer {
+  if (scratch.length < n) scratch = Buffer.allocUnsafe(n);
+  return scratch;
+}
+function take(n: number): Buffer {
+  const out = Buffer.allocUnsafe(n);
+  scratch.copy(out, 0, 0, n);
+  return out;
+}
+
+export type ReadKind = 'recv' | 'recvfrom';
+
+/**
+ * One read attempt (recv, recvfrom) with the caller's handle: the data, a select (with
+ * the partial data of a short stream read for Length > 0), or an error. The nowait form.
+ */
+export function read_now(sock: Sock, len: number, flags: number, handle: Ref | null, kind: ReadKind):
+  ['ok', Buffer] | ['ok', [SockAddr, Buffer]] | Select | SelectWith<Buffer> | Error {
+  const st = sock.state;
+  if (st.closed) return CLOSED;
+  const pid = self();
+  const q = st.readq;
+  st.counters.read_tries++;
+  if (q.current !== null && q.current.pid !== pid) {
+    st.rselected = true;
+    return enqueue(sock, q, pid, handle, kind);
+  }
+  const stream = st.type === 'stream';
+  const peek = (flags & MSG_PEEK) !== 0;
+  if (!st.readable && !peek) {
+    // Known empty since the last short read or eagain: the next edge brings the select.
+    const h = park(sock, q, pid, handle);
+    st.rselected = true;
+    return ['select', select_info(kind, h)];
+  }
+  const want = len === 0 ? st.read_chunk() : len;
+  const buf = scratch_of(want);
+  const n = kind === 'recv' ? prim.recv(st.fd, buf, 0, want, flags) : prim.recvfrom(st.fd, buf, 0, want, flags);
+  if (n > 0 || (n === 0 && !stream)) {
+    const got = n > want ? want : n;
+    const from = kind === 'recvfrom' ? (stream ? unspec() : (prim.last_addr() as SockAddr)) : null;
+    const data = take(got);
+    if (stream && got < want && !peek) st.readable = false;
+    const c = st.counters;
+    c.read_byte += got;
+    if (stream && len > 0 && got < len && !peek) {
+      // A short read for an exact length: hand back what came, wait for the rest.
+      const h = park(sock, q, pid, handle);
+      st.rselected = true;
+      return ['select', [select_info(kind, h), data]];
+    }
+    c.read_pkg++;
+    if (got > c.read_pkg_max) c.read_pkg_max = got;
+    finish(sock, q, pid);
+    return kind === 'recv' ? ['ok', data] : ['ok', [from!, data]];
+  }
+  if (n === 0) {
+    finish(sock, q, pid);
+    return CLOSED; // the peer closed: EOF
+  }
+  if (n === EAGAIN) {
+    st.readable = false;
+    const h = park(sock, q, pid, handle);
+    st.rselected = true;
+    return ['select', select_info(kind, h)];
+  }
+  st.counters.read_fails++;
+  finish(sock, q, pid);
+  return posix(n);
+}
+
+export const unspec = (): SockAddr => ({ family: 'unspec', addr: Buffer.alloc(0) });
+
+/** One write attempt with the caller's handle: 'ok', a select (with the unsent rest), or an error. */
+export function write_now(sock: Sock, data: Buffer, flags: number, handle: Ref | null, tag: SelectTag,
+  dest: SockAddr | undefined, ctrl?: prim.Cmsg[]): 'ok' | Select | SelectWith<Buffer> | Error {
+  const st = sock.state;
+  if (st.closed) return CLOSED;
+  const pid = self();
+  const q = st.writeq;
+  st.counters.write_tries++;
+  if (q.current !== null && q.current.pid !== pid) {
+    st.wselected = true;
+    return enqueue(sock, q, pid, handle, tag);
+  }
+  if (!st.writable) {
+    const h = park(sock, q, pid, handle);
+    st.wselected = true;
+    st.counters.write_waits++;
+    return ['select', select_info(tag, h)];
+  }
+  const len = data.length;
+  const n = ctrl !== undefined ? sys_with_addr(() => prim.sendmsg(st.fd, [data], dest as prim.SockAddrIn | undefined, ctrl, flags))
+    : dest === undefined ? prim.send(st.fd, data, 0, len, flags) : sys_with_addr(() => prim.sendto(st.fd, data, 0, len, flags, dest));
+  if (n === len) {
+    const c = st.counters;
+    c.write_byte += n;
+    c.write_pkg++;
+    if (n > c.write_pkg_max) c.write_pkg_max = n;
+    finish(sock, q, pid);
+    return 'ok';
+  }
+  if (n >= 0 || n === EAGAIN) {
+    st.writable = false;
+    const h = park(sock, q, pid, handle);
+    st.wselected = true;
+    st.counters.write_waits++;
+    if (n <= 0) return ['select', select_info(tag, h)];
+    st.counters.write_byte += n;
+    return ['select', [select_info(tag, h), data.subarray(n)]];
+  }
+  st.counters.write_fails++;
+  finish(sock, q, pid);
+  return posix(n);
+}
+
+/** One accept attempt with the caller's handle. */
+export function accept_now(sock: Sock, handle: Ref | null): ['ok', Socket] | Select | Error {
+  const st = sock.state;
+  if (st.closed) return CLOSED;
+  const pid = self();
+  const q = st.accq;
+  const c = st.counters;
+  c.acc_tries++;
+  if (q.current !== null && q.current.pid !== pid) {
+    st.rselected = true;
+    return enqueue(sock, q, pid, handle, 'accept');
+  }
+  if (!st.readable && st.listening) {
+    const h = park(sock, q, pid, handle);
+    st.rselected = true;
+    return ['select', select_info('accept', h)];
+  }
+  const fd = prim.accept(st.fd);
+  if (fd >= 0) {
+    const a = make_socket(fd, st.domain, st.type, st.protocol, pid, st.registered);
+    if (typeof a === 'number') {
+      prim.close(fd);
+      c.acc_fails++;
+      finish(sock, q, pid);
+      return posix(a);
+    }
+    c.acc_success++;
+    st.connected = true; // OTP 25 marks the listener so (wstates [connected]).
+    finish(sock, q, pid);
+    return ['ok', a];
+  }
+  if (fd === EAGAIN) {
+    st.readable = false;
+    const h = park(sock, q, pid, handle);
+    st.rselected = true;
+    c.acc_waits++;
+    return ['select', select_info('accept', h)];
+  }
+  c.acc_fails++;
+  finish(sock, q, pid);
+  return posix(fd);
+}
+
+
+export function connect_now(sock: Sock, sa: SockAddr, handle: Ref | null): 'ok' | Select | Error {
+  const st = sock.state;
+  if (st.closed) return CLOSED;
+  const r = sys_with_addr(() => prim.connect(st.fd, sa));
+  if (r === 0) {
+    st.connected = true;
+    return 'ok';
+  }
+  if (r === EINPROGRESS) {
+    st.connecting = true;
+    st.wselected = true;
+    st.writable = false;
+    const h = park(sock, st.connq, self(), handle);
+    return ['select', select_info('connect', h)];
+  }
+  if (r === EISCONN && st.connected && !st.listening) return 'ok';
+  return posix(r);
+}
+
+/** connect/1: completes a nowait connect after its select message. */
+export function connect_finish(sock: Sock): 'ok' | Error {
+  const st = sock.state;
+  if (st.closed) return CLOSED;
+  const pid = self();
+  const w = st.connq.current;
+  if (w === null || w.pid !== pid) return raise_invalid('state');
+  const r = prim.connect_result(st.fd);
+  st.connq.done(pid);
+  st.connecting = false;
+  if (r < 0) return posix(r);
+  st.connected = true;
+  st.writable = true;
+  return 'ok';
+}
+
+
+/**
+ * sendmsg's ctrl list → control messages: the ones OTP encodes by value, ip tos and ttl and
+ * ipv6 tclass and hoplimit (integers); undefined for anything else.
+ */
+export function encode_ctrl(list: unknown): prim.Cmsg[] | undefined {
+  if (!Array.isArray(list)) return undefined;
+  const K = prim.constants;
+  const known: Record<string, [number | undefined, number | undefined]> = {
+    'ip:tos': [K.IPPROTO_IP, K.IP_TOS], 'ip:ttl': [K.IPPROTO_IP, K.IP_TTL],
+    'ipv6:tclass': [K.IPPROTO_IPV6, K.IPV6_TCLASS], 'ipv6:hoplimit': [K.IPPROTO_IPV6, K.IPV6_HOPLIMIT],
+  };
+  const out: prim.Cmsg[] = [];
+  for (const c of list) {
+    if (c === null || typeof c !== 'object') return undefined;
+    const m = c as { level?: unknown; type?: unknown; value?: unknown; data?: unknown };
+    const k = known[`${String(m.level)}:${String(m.type)}`];
+    if (k === undefined || k[0] === undefined || k[1] === undefined) return undefined;
+    let data: Buffer;
+    if (Buffer.isBuffer(m.data)) data = m.data;
+    else if (typeof m.value === 'number' && Number.isInteger(m.value)) {
+      data = Buffer.alloc(4);
+      data.writeInt32LE(m.value, 0);
+    } else return undefined;
+    out.push({ level: k[0], type: k[1], data });
+  }
+  return out;
+}
+
+
+const MSG_TRUNC = prim.constants.MSG_TRUNC ?? 0x20;
+const RESULT_FLAGS = ['eor', 'trunc', 'ctrunc', 'oob', 'errqueue'];
+
+/** One recvmsg attempt with the caller's handle. */
+export function recvmsg_now(sock: Sock, bufsz: number, ctrlsz: number, flags: number, handle: Ref | null): ['ok', MsgRecv] | Select | Error {
+  const st = sock.state;
+  if (st.closed) return CLOSED;
+  const pid = self();
+  const q = st.readq;
+  st.counters.read_tries++;
+  if (q.current !== null && q.current.pid !== pid) {
+    st.rselected = true;
+    return enqueue(sock, q, pid, handle, 'recvmsg');
+  }
+  const stream = st.type === 'stream';
+  const want = bufsz === 0 ? st.read_chunk() : bufsz;
+  const r = st.readable || (flags & MSG_PEEK) !== 0
+    ? prim.recvmsg(st.fd, want, ctrlsz === 0 ? st.rcvctrlbuf : ctrlsz, flags)
+    : EAGAIN;
+  if (typeof r === 'number') {
+    if (r === EAGAIN) {
+      st.readable = false;
+      const h = park(sock, q, pid, handle);
+      st.rselected = true;
+      return ['select', select_info('recvmsg', h)];
+    }
+    st.counters.read_fails++;
+    finish(sock, q, pid);
+    return posix(r);
+  }
+  if (stream && r.n === 0) {
+    finish(sock, q, pid);
+    return CLOSED;
+  }
+  if (stream && r.data.length < want) st.readable = false;
+  const c = st.counters;
+  c.read_byte += r.data.length;
+  c.read_pkg++;
+  if (r.data.length > c.read_pkg_max) c.read_pkg_max = r.data.length;
+  finish(sock, q, pid);
+  // Only the result flags recvmsg(2) reports; the addon's own MSG_CMSG_CLOEXEC is not one.
+  const out_flags = prim.msg_flags_names(r.flags).filter((f) => RESULT_FLAGS.includes(f));
+  if ((r.flags & MSG_TRUNC) !== 0 && !out_flags.includes('trunc')) out_flags.push('trunc');
+  const out: MsgRecv = { iov: [r.data], ctrl: r.ctrl.map(decode_cmsg), flags: out_flags };
+  if (!stream) out.addr = r.addr as SockAddr;
+  return ['ok', out];
+}
+
+/** A control message as OTP shows it: level, type, raw data, and the decoded value where known. */
+function decode_cmsg(c: prim.Cmsg): Record<string, unknown> {
+  const level = prim.level_name(c.level);
+  const K = prim.constants;
+  let type: string | number = c.type;
+  let value: unknown;
+  if (c.level === K.IPPROTO_IP) {
+    if (c.type === K.IP_TTL) { type = 'ttl'; value = c.data.readInt32LE(0); }
+    else if (c.type === K.IP_TOS) { type = 'tos'; value = c.data[0]; }
+    else if (c.type === K.IP_PKTINFO && c.data.length >= 12) {
+      type = 'pktinfo';
+      value = { ifindex: c.data.readInt32LE(0), spec_dst: [...c.data.subarray(4, 8)], addr: [...c.data.subarray(8, 12)] };
+    }
+  } else if (c.level === K.SOL_SOCKET && c.type === K.SO_TIMESTAMP && c.data.length >= 16) {
+    type = 'timestamp';
+    value = { sec: Number(c.data.readBigInt64LE(0)), usec: Number(c.data.readBigInt64LE(8)) };
+  }
+  const m: Record<string, unknown> = { level, type, data: c.data };
+  if (value !== undefined) m.value = value;
+  return m;
+}
+
