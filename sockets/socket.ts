@@ -15,6 +15,8 @@
 //
 // Ownership: the process that opens (or accepts) a socket owns it; only the owner moves it,
 // with setopt(S, 'otp', 'controlling_process', Pid). The owner's death closes the socket.
+// setopt(S, 'otp', 'owner', Pid) is accepted as the same option: erlsock's one deliberate
+// extension over OTP 25, for the Socket Usage guide's echo server (see sockopt.ts).
 //
 // Syscalls go only through sockets/prim_socket.ts.
 import * as prim from './prim_socket';
