@@ -161,6 +161,18 @@ napi_value RecvMsg(napi_env env, napi_callback_info info) {
     r = recvmsg(fd, &msg, flags | MSG_CMSG_CLOEXEC);
   } while (r < 0 && errno == EINTR);
   if (r >= 0) {
+    // Descriptors passed with SCM_RIGHTS are now this process's: own them, so they can be
+    // closed through close() and are closed at environment teardown like any other.
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+      size_t nfds = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+      const unsigned char* d = CMSG_DATA(c);
+      for (size_t i = 0; i < nfds; i++) {
+        int rfd;
+        std::memcpy(&rfd, d + i * sizeof(int), sizeof(int));
+        a.st->own(rfd);
+      }
+    }
     *scratch_i32(a.st, kScratchAddrLen) = static_cast<int32_t>(msg.msg_namelen);
     *scratch_i32(a.st, kScratchMsgFlags) = msg.msg_flags;
     *scratch_i32(a.st, kScratchCtrlLen) = static_cast<int32_t>(msg.msg_controllen);

@@ -54,6 +54,35 @@ describe('native: Unix-domain sockets', () => {
     expect(p.last_addr()).to.deep.equal({ family: 'local', path: pa });
   });
 
+  it('passes a descriptor with SCM_RIGHTS; the received fd is owned (closable, counted)', async () => {
+    const name = Buffer.concat([Buffer.from([0]), Buffer.from(`erlsock-rights-${process.pid}-${Date.now()}`)]);
+    const l = fds.track(p.socket(C.AF_UNIX!, C.SOCK_STREAM!, 0));
+    p.bind(l, { family: 'local', path: name });
+    p.listen(l, 1);
+    const c = fds.track(p.socket(C.AF_UNIX!, C.SOCK_STREAM!, 0));
+    const ct = poll.add(c);
+    p.connect(c, { family: 'local', path: name });
+    await poll.wait(ct, p.EV_OUT);
+    const a = fds.track(p.accept(l));
+    const at = poll.add(a);
+    const u = fds.track(p.socket(C.AF_INET!, C.SOCK_DGRAM!, 0));
+    p.bind(u, { family: 'inet', addr: 'loopback' });
+    const fdbuf = Buffer.alloc(4);
+    fdbuf.writeInt32LE(u, 0);
+    expect(p.sendmsg(c, [Buffer.from('F')], undefined, [{ level: C.SOL_SOCKET!, type: C.SCM_RIGHTS!, data: fdbuf }], 0)).to.equal(1);
+    await poll.wait(at, p.EV_IN);
+    const before = p.open_fds();
+    const m = p.recvmsg(a, 8, p.cmsg_space(4), 0);
+    if (typeof m === 'number') throw new Error(p.errno_atom(m));
+    expect(m.ctrl).to.have.length(1);
+    const got = m.ctrl[0]!.data.readInt32LE(0);
+    expect(got).to.not.equal(u);
+    expect(p.open_fds()).to.equal(before + 1);
+    expect(p.sockname(got)).to.deep.equal(p.sockname(u)); // the same socket
+    expect(p.close(got)).to.equal(0);
+    expect(p.open_fds()).to.equal(before);
+  });
+
   it('refuses a path longer than sun_path (no truncation)', () => {
     const long = { family: 'local' as const, path: 'x'.repeat(200) };
     expect(p.encode_sockaddr(long, Buffer.alloc(p.SOCKADDR_MAX))).to.equal(-1);
