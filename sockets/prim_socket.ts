@@ -9,8 +9,9 @@
 //
 // SOCKETS are plain fds, created non-blocking and close-on-exec (SOCK_NONBLOCK|SOCK_CLOEXEC,
 // accept4). Every send carries MSG_NOSIGNAL. `close(fd)` deregisters from the poller first
-// and only closes fds this Node environment opened (-EBADF otherwise); fds still open when
-// the environment (main thread or Worker) exits are closed by the addon.
+// and only closes fds this Node environment opened (socket, accept, or received with
+// SCM_RIGHTS; -EBADF otherwise); fds still open when the environment (main thread or
+// Worker) exits are closed by the addon.
 //
 //   socket(domain, type, protocol) → fd          domain_num('inet'), type_num('stream'), protocol_num('tcp')
 //   bind(fd, sa) / connect(fd, sa) → 0           connect: -EINPROGRESS is the normal start;
@@ -53,6 +54,12 @@
 // A token whose socket was closed earlier in the same batch may still appear: look tokens
 // up and ignore unknown ones; since tokens never repeat, a new socket on the same fd
 // number never sees them. The poller keeps Node alive only while some fd is registered.
+// With no handler installed, batches are drained and dropped (their edges are lost).
+// Bits worth knowing (epoll(7), tcp_poll): every event carries all current readiness bits,
+// not only the new one; a TCP socket that is not connected (fresh, or after a failed
+// connect) reports EV_OUT|EV_HUP, so EV_HUP means "peer gone" only on a connected socket.
+//
+// BENCHMARK PROBES (`probes`, `poll_batch_t0`) exist for bench/; the socket layer needs none.
 import { native, k, K } from './prim/native';
 import { errno_atom, errno_number, EAGAIN, EINPROGRESS } from './prim/errno';
 import { encode_sockaddr, decode_sockaddr, SOCKADDR_MAX } from './prim/sockaddr';
