@@ -294,44 +294,6 @@ napi_value Name(napi_env env, napi_callback_info info, bool peer) {
 napi_value GetSockName(napi_env env, napi_callback_info info) { return Name(env, info, false); }
 napi_value GetPeerName(napi_env env, napi_callback_info info) { return Name(env, info, true); }
 
-// recv's argument decoding and result, without the syscall: bench/syscall.ts uses it to
-// separate the cost of crossing into native code from the kernel's.
-napi_value NopRecv(napi_env env, napi_callback_info info) {
-  Args<5> a(env, info);
-  int32_t fd, flags;
-  uint8_t* p;
-  size_t n;
-  if (!a.ok || !get_int(env, a.argv[0], &fd) || !get_range(env, a.argv[1], a.argv[2], a.argv[3], &p, &n) ||
-      !get_int(env, a.argv[4], &flags))
-    return nullptr;
-  return num(env, static_cast<int64_t>(n));
-}
-
-// bench_loop(op, fd, buf, len, count) → ns: the same syscall loop as the C baseline, run
-// inside this Node process (op 0 = send, 1 = recv expecting len, 2 = recv expecting
-// EAGAIN). Comparing it with the standalone C loop shows what merely living in a Node
-// process costs a syscall, apart from the JS→native crossing. Returns -errno on a
-// surprise result.
-napi_value BenchLoop(napi_env env, napi_callback_info info) {
-  Args<5> a(env, info);
-  int32_t op, fd, len, count;
-  uint8_t* p;
-  size_t size;
-  if (!a.ok || !get_int(env, a.argv[0], &op) || !get_int(env, a.argv[1], &fd) ||
-      !get_bytes(env, a.argv[2], &p, &size) || !get_int(env, a.argv[3], &len) || !get_int(env, a.argv[4], &count))
-    return nullptr;
-  if (len < 0 || static_cast<size_t>(len) > size) {
-    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "erlsock: length outside the buffer");
-    return nullptr;
-  }
-  uint64_t t0 = uv_hrtime();
-  for (int32_t i = 0; i < count; i++) {
-    ssize_t r = op == 0 ? send(fd, p, len, MSG_NOSIGNAL) : recv(fd, p, len, 0);
-    if (op == 2 ? !(r < 0 && errno == EAGAIN) : r != len) return num(env, r < 0 ? -errno : -EIO);
-  }
-  return num(env, static_cast<int64_t>(uv_hrtime() - t0));
-}
-
 napi_value OpenFds(napi_env env, napi_callback_info info) {
   Args<0> a(env, info);
   return num(env, static_cast<int64_t>(a.st->owned));
@@ -345,7 +307,7 @@ napi_value register_syscalls(napi_env env, napi_value exports, EnvState* st) {
       {"connect", Connect}, {"connect_result", ConnectResult}, {"recv", Recv},
       {"recvfrom", RecvFrom}, {"recvmsg", RecvMsg}, {"send", Send}, {"sendto", SendTo},
       {"sendmsg", SendMsg}, {"shutdown", Shutdown}, {"close", Close},
-      {"getsockname", GetSockName}, {"getpeername", GetPeerName}, {"open_fds", OpenFds}, {"nop_recv", NopRecv}, {"bench_loop", BenchLoop},
+      {"getsockname", GetSockName}, {"getpeername", GetPeerName}, {"open_fds", OpenFds},
   };
   for (auto& f : fns) {
     napi_value fn;
