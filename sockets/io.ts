@@ -71,8 +71,9 @@ export function read_now(sock: Sock, len: number, flags: number, handle: Ref | n
   }
   const stream = st.type === 'stream';
   const peek = (flags & MSG_PEEK) !== 0;
-  if (!st.readable && !peek) {
+  if (!st.readable && !peek && !st.listening) {
     // Known empty since the last short read or eagain: the next edge brings the select.
+    // (A listener's readability is about connections: its recv goes to the kernel.)
     const h = park(sock, q, pid, handle);
     st.rselected = true;
     return ['select', select_info(kind, h)];
@@ -213,7 +214,6 @@ export function connect_now(sock: Sock, sa: SockAddr, handle: Ref | null): 'ok' 
   if (r === EINPROGRESS) {
     st.connecting = true;
     st.wselected = true;
-    st.writable = false;
     const h = park(sock, st.connq, self(), handle);
     return ['select', select_info('connect', h)];
   }
@@ -283,7 +283,7 @@ export function recvmsg_now(sock: Sock, bufsz: number, ctrlsz: number, flags: nu
   }
   const stream = st.type === 'stream';
   const want = bufsz === 0 ? st.read_chunk() : bufsz;
-  const r = st.readable || (flags & MSG_PEEK) !== 0
+  const r = st.readable || (flags & MSG_PEEK) !== 0 || st.listening
     ? prim.recvmsg(st.fd, want, ctrlsz === 0 ? st.rcvctrlbuf : ctrlsz, flags)
     : EAGAIN;
   if (typeof r === 'number') {

@@ -192,6 +192,7 @@ describe('sockets/socket: TCP', () => {
 
   it('answers wrong-state calls as OTP does', () => run(function* () {
     const [l, sa] = listener();
+    expect(yield* socket.accept(l, 0)).to.deep.equal(['error', 'timeout']); // the listener is now known empty
     expect(yield* socket.send(l, Buffer.from('x'))).to.deep.equal(['error', 'epipe']);
     expect(yield* socket.recv(l, 0, 10)).to.deep.equal(['error', 'enotconn']);
     const n = ok<socket.Socket>(socket.open('inet', 'stream'));
