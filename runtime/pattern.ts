@@ -52,14 +52,17 @@ function guard_matcher(pred: (v: unknown) => unknown): Matcher {
 
 function array_matcher(pattern: readonly unknown[]): Matcher {
   const n = pattern.length;
-  const ms = pattern.map(compile_pattern);
-  // Literal elements are compared inline, the common tagged-tuple case needs no calls.
-  const lits = pattern.map((e) => is_literal(e));
-  if (n === 2 && lits[0]) {
+  // Tagged pairs (['tag', X], [Ref, X]) are the common case: compared inline, no loop.
+  if (n === 2 && is_literal(pattern[0])) {
     const t = pattern[0];
-    const m1 = ms[1];
+    const e1 = pattern[1];
+    if (e1 === _) return (v) => Array.isArray(v) && v.length === 2 && v[0] === t;
+    if (is_literal(e1)) return (v) => Array.isArray(v) && v.length === 2 && v[0] === t && v[1] === e1;
+    const m1 = compile_pattern(e1);
     return (v) => Array.isArray(v) && v.length === 2 && v[0] === t && m1(v[1]);
   }
+  const ms = pattern.map(compile_pattern);
+  const lits = pattern.map((e) => is_literal(e));
   return (v) => {
     if (!Array.isArray(v) || v.length !== n) return false;
     for (let i = 0; i < n; i++) {
@@ -82,9 +85,10 @@ function object_matcher(pattern: Record<string, unknown>): Matcher {
   };
 }
 
-/** True for patterns matched by ===: primitives, Pids and Refs. */
+/** True for patterns matched by ===: primitives (not NaN), Pids and Refs. */
 function is_literal(p: unknown): boolean {
-  return (p !== _ && typeof p !== 'object' && typeof p !== 'function') || p instanceof Pid || p instanceof Ref;
+  if (typeof p === 'object') return p instanceof Pid || p instanceof Ref;
+  return p !== _ && typeof p !== 'function' && !(typeof p === 'number' && Number.isNaN(p));
 }
 
 export function compile_pattern(p: unknown): Matcher {
@@ -101,11 +105,15 @@ export function compile_pattern(p: unknown): Matcher {
   return (v) => v === p;
 }
 
+const NO_REFS: Ref[] = [];
+
 /** Every Ref the pattern holds: a message can match only if it holds them all. */
-export function refs_in(p: unknown, out: Ref[] = []): Ref[] {
-  if (p instanceof Ref) out.push(p);
-  else if (Array.isArray(p)) for (const e of p) refs_in(e, out);
-  else if (is_plain_object(p)) for (const k of Object.keys(p)) refs_in(p[k], out);
+export function refs_in(p: unknown, out: Ref[] = NO_REFS): Ref[] {
+  if (p instanceof Ref) {
+    if (out === NO_REFS) out = [];
+    out.push(p);
+  } else if (Array.isArray(p)) for (const e of p) out = refs_in(e, out);
+  else if (is_plain_object(p)) for (const k of Object.keys(p)) out = refs_in(p[k], out);
   return out;
 }
 

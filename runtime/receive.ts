@@ -173,12 +173,23 @@ class ReceiveOp implements Iter {
       prev = p.mark_node;
       node = prev === null ? p.mb_head : prev.next;
     }
-    for (; node !== null; prev = node, node = node.next) {
-      const msg = node.msg;
-      for (let i = 0; i < n; i++) {
-        if ((clauses[i] as ReceiveClause<unknown>).test(msg)) {
+    if (n === 1) {
+      // The common single-clause receive: one matcher, hoisted out of the loop.
+      const test = (clauses[0] as ReceiveClause<unknown>).test;
+      for (; node !== null; prev = node, node = node.next) {
+        if (test(node.msg)) {
           mailbox_unlink(p, prev, node);
-          return this.body(i, msg);
+          return this.body(0, node.msg);
+        }
+      }
+    } else {
+      for (; node !== null; prev = node, node = node.next) {
+        const msg = node.msg;
+        for (let i = 0; i < n; i++) {
+          if ((clauses[i] as ReceiveClause<unknown>).test(msg)) {
+            mailbox_unlink(p, prev, node);
+            return this.body(i, msg);
+          }
         }
       }
     }
