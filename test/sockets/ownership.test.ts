@@ -122,7 +122,7 @@ describe('sockets/socket: ownership', () => {
     const a = (yield* reply('acc')) as socket.Socket;
     expect(socket.getopt(a, 'otp', 'controlling_process')).to.deep.equal(['ok', p]); // the acceptor owns
     yield* socket.send(c, Buffer.from('unread-by-owner'));
-    yield* sleep(20);
+    yield* sleep(50);
     send(p, 'die');
     yield* sleep(20);
     expect(yield* socket.send(a, Buffer.from('x'))).to.deep.equal(['error', 'closed']);
