@@ -7,22 +7,26 @@
 // setopt(Sock, otp, owner, Pid) fails, so the acceptor stays the owner), erlsock closes each
 // one when its handler ends.
 import * as os from 'os';
-import { SERVER_LABEL, ServerName, buildTools, fdCount, loadgen, parseOptions, printTable, ratio, sleep, startServer } from './_servers';
+import { SERVER_LABEL, ServerName, buildTools, cpuSeconds, fdCount, loadgen, parseOptions, printTable, ratio, sleep, startServer } from './_servers';
 
 interface Churn {
   perSecond: number;
   fdsAfter: number;
+  /** The server's CPU time (user + system) per connection, in us. */
+  cpuUs: number;
 }
 
 async function churnOnce(name: ServerName, count: number, concurrency: number): Promise<Churn> {
   const server = await startServer(name);
   try {
+    const cpu0 = cpuSeconds(server.pid);
     const r = await loadgen(
       ['churn', '--port', String(server.port), '--count', String(count), '--concurrency', String(concurrency), '--duration', '15000'],
       60000,
     );
     await sleep(300); // let the server see the last closes
-    return { perSecond: Number(r.conns_per_s), fdsAfter: fdCount(server.pid) };
+    const cpuUs = ((cpuSeconds(server.pid) - cpu0) * 1e6) / Number(r.connections);
+    return { perSecond: Number(r.conns_per_s), fdsAfter: fdCount(server.pid), cpuUs };
   } finally {
     await server.stop();
   }
@@ -45,18 +49,22 @@ export async function main(args: string[]): Promise<void> {
     const each: Churn[] = [];
     for (let i = 0; i < runs; i++) {
       const c = await churnOnce(s, count, concurrency);
-      console.log(`${s.padEnd(9)} churn run ${i + 1}: ${Math.round(c.perSecond)} connections/s, ${c.fdsAfter} fds open after`);
+      console.log(`${s.padEnd(9)} churn run ${i + 1}: ${Math.round(c.perSecond)} connections/s, ${c.fdsAfter} fds open after, server CPU ${c.cpuUs.toFixed(0)} us/connection`);
       each.push(c);
     }
-    results.set(s, { perSecond: median(each.map((c) => c.perSecond)), fdsAfter: median(each.map((c) => c.fdsAfter)) });
+    results.set(s, {
+      perSecond: median(each.map((c) => c.perSecond)),
+      fdsAfter: median(each.map((c) => c.fdsAfter)),
+      cpuUs: median(each.map((c) => c.cpuUs)),
+    });
   }
   console.log(`\nconnect / echo 64 bytes / close, ${count} cycles, ${concurrency} in flight, median of ${runs} runs`);
   const base = results.get('erlsock');
   printTable(
-    ['server', 'connections/s', 'fds open after', 'erlsock vs this'],
+    ['server', 'connections/s', 'server CPU us/connection', 'fds open after', 'erlsock vs this (connections/s)'],
     servers.map((s) => {
       const r = results.get(s)!;
-      return [SERVER_LABEL[s], `${Math.round(r.perSecond)}`, `${r.fdsAfter}`, s === 'erlsock' ? '-' : ratio(base?.perSecond, r.perSecond)];
+      return [SERVER_LABEL[s], `${Math.round(r.perSecond)}`, r.cpuUs.toFixed(0), `${r.fdsAfter}`, s === 'erlsock' ? '-' : ratio(base?.perSecond, r.perSecond)];
     }),
   );
   const erl = results.get('erlang');
