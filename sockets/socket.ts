@@ -40,7 +40,6 @@ import { Pid, Ref } from '../runtime/terms';
 import { self, make_ref } from '../runtime/send';
 import { receive, on, after } from '../runtime/receive';
 import type { Proc } from '../runtime/receive';
-import { _ } from '../runtime/pattern';
 import { mailbox_remove } from '../runtime/hooks';
 import type {
   Domain, Type, Protocol, SockAddr, SelectInfo, SelectTag, OpenOpts, MsgRecv, MsgSend, SocketInfo,
@@ -212,11 +211,25 @@ const TIMED_OUT = 3;
 /** Waits for this handle's select or abort message, or the deadline. */
 function* wait_select(sock: Sock, handle: Ref, deadline: number): Proc<number> {
   const ms = deadline === Infinity ? 'infinity' : Math.max(0, deadline - Date.now());
+  // One clause with a plain predicate rather than two compiled tuple patterns: this runs
+  // on every wait of every blocking call.
   return yield* receive(
-    on(['$socket', sock, 'select', handle], () => SELECTED),
-    on(['$socket', sock, 'abort', [handle, _]], () => ABORTED),
-    after(ms, () => TIMED_OUT),
+    on((m: unknown) => event_of(m, sock, handle) !== 0, (m: unknown) => event_of(m, sock, handle)),
+    after(ms, timed_out),
   );
+}
+
+const timed_out = (): number => TIMED_OUT;
+
+/** SELECTED for ['$socket', sock, 'select', handle], ABORTED for its abort message, else 0. */
+function event_of(m: unknown, sock: Sock, handle: Ref): number {
+  if (!Array.isArray(m) || m.length !== 4 || m[0] !== '$socket' || m[1] !== sock) return 0;
+  if (m[2] === 'select') return m[3] === handle ? SELECTED : 0;
+  if (m[2] === 'abort') {
+    const info = m[3] as unknown;
+    return Array.isArray(info) && info[0] === handle ? ABORTED : 0;
+  }
+  return 0;
 }
 
 function deadline_of(t: number | 'infinity'): number {
