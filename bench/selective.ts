@@ -2,7 +2,7 @@
 // unrelated ones, K times: with a plain tag (a linear scan, as in Erlang), and with a Ref
 // made after the queued messages (Erlang's ref trick: the scan starts after them), K*100
 // times. Against the same in Erlang (erl +S 1:1).
-import { run, self, send, receive, on, make_ref, _ } from '../runtime';
+import { run, self, send, receive, on, make_ref, _, Pid, Proc } from '../runtime';
 import { erlang_available, run_erlang, fmt } from './_erlang';
 
 interface SelectiveResult {
@@ -10,23 +10,31 @@ interface SelectiveResult {
   ref_us: number;
 }
 
+function* tag_loop(me: Pid, k: number): Proc<void> {
+  for (let i = k; i > 0; i--) {
+    send(me, ['tag', i]);
+    yield* receive(on(['tag', i]));
+  }
+}
+
+function* ref_loop(me: Pid, k: number): Proc<void> {
+  for (let i = k; i > 0; i--) {
+    const ref = make_ref();
+    send(me, [ref, i]);
+    yield* receive(on([ref, _]));
+  }
+}
+
 function selective_once(q: number, k: number): Promise<SelectiveResult> {
   return run(function* () {
     const me = self();
     for (let i = 1; i <= q; i++) send(me, ['noise', i]);
     let t0 = process.hrtime.bigint();
-    for (let i = k; i > 0; i--) {
-      send(me, ['tag', i]);
-      yield* receive(on(['tag', i]));
-    }
+    yield* tag_loop(me, k);
     const tag_us = Number(process.hrtime.bigint() - t0) / 1000 / k;
     const kr = k * 100;
     t0 = process.hrtime.bigint();
-    for (let i = kr; i > 0; i--) {
-      const ref = make_ref();
-      send(me, [ref, i]);
-      yield* receive(on([ref, _]));
-    }
+    yield* ref_loop(me, kr);
     const ref_us = Number(process.hrtime.bigint() - t0) / 1000 / kr;
     return { tag_us, ref_us };
   });
@@ -34,7 +42,7 @@ function selective_once(q: number, k: number): Promise<SelectiveResult> {
 
 export async function main(args: string[]): Promise<void> {
   const [q, k, reps] = [Number(args[0] ?? 10_000), Number(args[1] ?? 1000), Number(args[2] ?? 3)];
-  await selective_once(q, k); // warm-up
+  for (let i = 0; i < 3; i++) await selective_once(q, k); // warm-up (JIT)
   const best: SelectiveResult = { tag_us: Infinity, ref_us: Infinity };
   for (let i = 0; i < reps; i++) {
     const r = await selective_once(q, k);

@@ -105,22 +105,37 @@ export function compile_pattern(p: unknown): Matcher {
   return (v) => v === p;
 }
 
-const NO_REFS: Ref[] = [];
-
 /** Every Ref the pattern holds: a message can match only if it holds them all. */
-export function refs_in(p: unknown, out: Ref[] = NO_REFS): Ref[] {
-  if (p instanceof Ref) {
-    if (out === NO_REFS) out = [];
-    out.push(p);
-  } else if (Array.isArray(p)) for (const e of p) out = refs_in(e, out);
-  else if (is_plain_object(p)) for (const k of Object.keys(p)) out = refs_in(p[k], out);
+export function refs_in(p: unknown, out: Ref[] = []): Ref[] {
+  if (p instanceof Ref) out.push(p);
+  else if (Array.isArray(p)) for (const e of p) refs_in(e, out);
+  else if (is_plain_object(p)) for (const k of Object.keys(p)) refs_in(p[k], out);
   return out;
 }
+
+/** Whether the pattern holds ref (so only messages holding it can match). No allocation. */
+export function pattern_needs(p: unknown, ref: Ref): boolean {
+  if (p === ref) return true;
+  if (Array.isArray(p)) {
+    for (let i = 0; i < p.length; i++) if (pattern_needs(p[i], ref)) return true;
+    return false;
+  }
+  if (is_plain_object(p)) {
+    for (const k in p) if (pattern_needs(p[k], ref)) return true;
+  }
+  return false;
+}
+
+/** A pattern's literal first element, if it is an array pattern with one (a tuple's tag). */
+const NO_TAG: unique symbol = Symbol('no tag');
+export { NO_TAG };
 
 /** One receive clause: a pattern, an optional clause guard, an optional body. M is the matched message type. */
 export class Clause<R = unknown, M = unknown> {
   readonly test: Matcher;
-  readonly refs: Ref[];
+  /** For a tagged array pattern, its length and literal first element: a cheap pre-filter. */
+  readonly arity: number;
+  readonly tag: unknown;
 
   constructor(
     readonly pattern: unknown,
@@ -133,7 +148,14 @@ export class Clause<R = unknown, M = unknown> {
       const g = guard_matcher(guard as (v: unknown) => unknown);
       this.test = (v) => m(v) && g(v);
     }
-    this.refs = refs_in(pattern);
+    const tagged = Array.isArray(pattern) && pattern.length > 0 && is_literal(pattern[0]);
+    this.arity = tagged ? (pattern as unknown[]).length : -1;
+    this.tag = tagged ? (pattern as unknown[])[0] : NO_TAG;
+  }
+
+  /** Whether only messages holding ref can match this clause. */
+  needs(ref: Ref): boolean {
+    return pattern_needs(this.pattern, ref);
   }
 
   /** The clause with a clause-level guard (Erlang's `Pattern when Guard ->`). */

@@ -23,7 +23,9 @@ export class After<R = 'timeout'> {
 /** What receive needs of a clause (any Clause<R, M> is one). */
 export interface ReceiveClause<R> {
   readonly test: Matcher;
-  readonly refs: Ref[];
+  readonly arity: number;
+  readonly tag: unknown;
+  needs(ref: Ref): boolean;
   readonly body: ((msg: never) => R) | null;
 }
 
@@ -71,8 +73,7 @@ function on_timeout(p: Process, seq: number, deadline: number): void {
 function all_need(clauses: AnyClause[], n: number, ref: Ref): boolean {
   if (n === 0) return false;
   for (let i = 0; i < n; i++) {
-    const refs = (clauses[i] as ReceiveClause<unknown>).refs;
-    if (refs.length === 0 || !refs.includes(ref)) return false;
+    if (!(clauses[i] as ReceiveClause<unknown>).needs(ref)) return false;
   }
   return true;
 }
@@ -175,11 +176,25 @@ class ReceiveOp implements Iter {
     }
     if (n === 1) {
       // The common single-clause receive: one matcher, hoisted out of the loop.
-      const test = (clauses[0] as ReceiveClause<unknown>).test;
-      for (; node !== null; prev = node, node = node.next) {
-        if (test(node.msg)) {
-          mailbox_unlink(p, prev, node);
-          return this.body(0, node.msg);
+      const c = clauses[0] as ReceiveClause<unknown>;
+      const test = c.test;
+      if (c.arity >= 0) {
+        // A tagged array pattern: most messages fail on length or tag, without a call.
+        const arity = c.arity;
+        const tag = c.tag;
+        for (; node !== null; prev = node, node = node.next) {
+          const m = node.msg;
+          if (Array.isArray(m) && m.length === arity && m[0] === tag && test(m)) {
+            mailbox_unlink(p, prev, node);
+            return this.body(0, m);
+          }
+        }
+      } else {
+        for (; node !== null; prev = node, node = node.next) {
+          if (test(node.msg)) {
+            mailbox_unlink(p, prev, node);
+            return this.body(0, node.msg);
+          }
         }
       }
     } else {

@@ -220,8 +220,11 @@ describe('runtime/receive', () => {
     expect(log).to.deep.equal(['finally', 'killed']);
   });
 
-  it('types: Ref and Pid patterns keep their types', () => {
-    const c = on(['DOWN', new Ref(), 'process', _, _], ([tag]) => tag);
-    expect(c.refs.length).to.equal(1);
+  it('a clause knows the Ref it needs and its tag (the scan pre-filter)', () => {
+    const ref = new Ref();
+    const c = on(['DOWN', ref, 'process', _, _], ([tag]) => tag);
+    expect([c.needs(ref), c.needs(new Ref()), c.arity, c.tag]).to.deep.equal([true, false, 5, 'DOWN']);
+    expect(on({ r: [1, ref] }).needs(ref)).to.equal(true);
+    expect(on(_).arity).to.equal(-1);
   });
 });
