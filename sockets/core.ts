@@ -37,12 +37,12 @@ function on_ready(tokens: Uint32Array, events: Uint32Array, count: number): void
     if ((ev & EV_READ) !== 0) {
       st.readable = true;
       signal(sock, st.readq);
-      signal(sock, st.accq);
+      if (st.acc_queue !== null) signal(sock, st.acc_queue);
     }
     if ((ev & EV_WRITE) !== 0) {
       st.writable = true;
       signal(sock, st.writeq);
-      signal(sock, st.connq);
+      if (st.conn_queue !== null) signal(sock, st.conn_queue);
     }
   }
   run_pending();
@@ -56,7 +56,7 @@ export function signal(sock: Sock, q: Q): void {
 
 /** Whether the direction q waits on is believed ready (a promoted waiter is told at once). */
 function ready_for(st: State, q: Q): boolean {
-  if (q === st.readq || q === st.accq) return st.readable;
+  if (q === st.readq || q === st.acc_queue) return st.readable;
   if (q === st.writeq) return st.writable;
   return false;
 }
@@ -85,7 +85,7 @@ export function watch_waiter(sock: Sock, w: Waiter<Pid, Ref>): void {
 function waiter_died(sock: Sock, pid: Pid): void {
   const st = sock.state;
   if (st.closed) return;
-  for (const q of [st.accq, st.readq, st.writeq, st.connq]) promoted(sock, q, q.remove_pid(pid));
+  for (const q of st.queues()) promoted(sock, q, q.remove_pid(pid));
 }
 
 /** Makes the record and the term for an open fd, registers it with the poller. */
@@ -124,7 +124,7 @@ export function transfer(sock: Sock, to: Pid): void {
   const from = st.owner;
   st.owner_hook?.cancel();
   st.owner = to;
-  for (const q of [st.accq, st.readq, st.writeq, st.connq]) {
+  for (const q of st.queues()) {
     if (q.current !== null && q.current.pid === from) watch_waiter(sock, q.current);
     for (const w of q.waiters) if (w.pid === from) watch_waiter(sock, w);
   }
@@ -144,7 +144,7 @@ export function close_socket(sock: Sock): void {
   st.owner_hook?.cancel();
   st.owner_hook = null;
   st.owner = null;
-  for (const q of [st.accq, st.readq, st.writeq, st.connq]) {
+  for (const q of st.queues()) {
     for (const w of q.drain()) {
       if (!w.signalled) send(w.pid, socket_message(sock, 'abort', [w.handle, 'closed']));
     }

@@ -15,7 +15,7 @@ export function socket_info(sock: Sock): SocketInfo<Pid> {
     type: st.type,
     protocol: st.protocol,
     owner: st.owner ?? 'undefined',
-    num_acceptors: st.accq.size,
+    num_acceptors: st.acc_queue === null ? 0 : st.acc_queue.size,
     num_readers: st.readq.size,
     num_writers: st.writeq.size,
     rstates: st.rstates(),

@@ -226,10 +226,12 @@ export function connect_finish(sock: Sock): 'ok' | Error {
   const st = sock.state;
   if (st.closed) return CLOSED;
   const pid = self();
-  const w = st.connq.current;
+  const w = st.conn_queue === null ? null : st.conn_queue.current;
   if (w === null || w.pid !== pid) return raise_invalid('state');
   const r = prim.connect_result(st.fd);
-  st.connq.done(pid);
+  const q = st.connq;
+  q.done(pid);
+  if (q.size === 0) st.conn_queue = null; // a connected socket needs it no more
   st.connecting = false;
   if (r < 0) return posix(r);
   st.connected = true;

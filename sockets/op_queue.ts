@@ -21,9 +21,13 @@ export interface Waiter<P, H> {
 
 export type Admission = 'try' | 'queued' | 'invalid_state';
 
+// Never written: admit() replaces it with a fresh array before the first push.
+const NO_WAITERS: never[] = [];
+
 export class OpQueue<P, H> {
   current: Waiter<P, H> | null = null;
-  readonly waiters: Waiter<P, H>[] = [];
+  /** FIFO; the shared empty list until someone queues (most sockets never have a second caller). */
+  waiters: Waiter<P, H>[] = NO_WAITERS;
   private spare: Waiter<P, H> | null = null;
 
   /** num_readers / num_writers / num_acceptors as info/1 reports them. */
@@ -40,6 +44,7 @@ export class OpQueue<P, H> {
     const cur = this.current;
     if (cur === null || cur.pid === pid) return 'try';
     for (const w of this.waiters) if (w.pid === pid) return 'invalid_state';
+    if (this.waiters === NO_WAITERS) this.waiters = [];
     this.waiters.push({ pid, handle, signalled: false, hook: null });
     return 'queued';
   }
@@ -138,7 +143,7 @@ export class OpQueue<P, H> {
     const all = this.current === null ? [] : [this.current];
     all.push(...this.waiters);
     this.current = null;
-    this.waiters.length = 0;
+    this.waiters = NO_WAITERS;
     for (const w of all) w.hook?.cancel();
     return all;
   }

@@ -41,10 +41,28 @@ export class SockState<P, H> {
   readable = true;
   writable = true;
 
-  readonly accq = new OpQueue<P, H>();
   readonly readq = new OpQueue<P, H>();
   readonly writeq = new OpQueue<P, H>();
-  readonly connq = new OpQueue<P, H>();
+  // Only listeners accept and only clients connect: those two queues are made on first use,
+  // so an idle connection carries two queues, not four.
+  acc_queue: OpQueue<P, H> | null = null;
+  conn_queue: OpQueue<P, H> | null = null;
+
+  get accq(): OpQueue<P, H> {
+    return (this.acc_queue ??= new OpQueue<P, H>());
+  }
+
+  get connq(): OpQueue<P, H> {
+    return (this.conn_queue ??= new OpQueue<P, H>());
+  }
+
+  /** The queues that exist, for the close path and waiter bookkeeping. */
+  queues(): OpQueue<P, H>[] {
+    const qs = [this.readq, this.writeq];
+    if (this.acc_queue !== null) qs.push(this.acc_queue);
+    if (this.conn_queue !== null) qs.push(this.conn_queue);
+    return qs;
+  }
 
   // info/1 states. `rselected`/`wselected` are sticky, as OTP 25 shows them.
   bound = false;
@@ -95,7 +113,7 @@ export class SockState<P, H> {
     const s: string[] = [];
     if (this.bound) s.push('bound');
     if (this.listening) s.push('listening');
-    if (this.accq.size > 0) s.push('accepting');
+    if (this.acc_queue !== null && this.acc_queue.size > 0) s.push('accepting');
     if (this.rselected) s.push('selected');
     if (this.closed) s.push('closing', 'closed');
     return s;
