@@ -1,6 +1,6 @@
 // `npm run bench -- ring [N] [M] [reps]`: N processes in a ring, a token (a bare integer)
 // passed M times round (N*M messages), against the same ring in Erlang (erl +S 1:1).
-// Best of reps runs on each side, after one warm-up run on the Node side.
+// Best of reps (default 5) runs on each side, after one warm-up run on the Node side.
 import { run, spawn, self, send, receive, on, _, Pid, Proc } from '../runtime';
 import { erlang_available, run_erlang, fmt } from './_erlang';
 
@@ -34,7 +34,7 @@ export function ring_once(n: number, m: number): Promise<number> {
 }
 
 export async function main(args: string[]): Promise<void> {
-  const [n, m, reps] = [Number(args[0] ?? 1000), Number(args[1] ?? 1000), Number(args[2] ?? 3)];
+  const [n, m, reps] = [Number(args[0] ?? 1000), Number(args[1] ?? 1000), Number(args[2] ?? 5)];
   await ring_once(n, m); // warm-up (JIT)
   let best = Infinity;
   for (let i = 0; i < reps; i++) best = Math.min(best, await ring_once(n, m));

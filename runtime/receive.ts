@@ -80,7 +80,6 @@ function all_need(clauses: AnyClause[], n: number, ref: Ref): boolean {
 
 type Iter = Iterator<unknown, unknown, unknown>;
 
-const SUSPEND: IteratorResult<unknown, unknown> = Object.freeze({ done: false, value: undefined });
 
 const enum Op {
   Start,
@@ -96,6 +95,10 @@ const enum Op {
  * `yield*` drives it; return() and throw() reach a generator clause body it is running.
  */
 class ReceiveOp implements Iter {
+  // The op is also its own iterator result ({done, value}): yield* reads both at once, so
+  // one object serves every step and a receive allocates nothing else.
+  done = false;
+  value: unknown = undefined;
   private state = Op.Start;
   private inner: Iter | null = null;
   private readonly n: number;
@@ -125,7 +128,7 @@ class ReceiveOp implements Iter {
         // A busy process gives the rest of the loop turn to others (and to timers and I/O).
         if (spend_reduction()) {
           this.state = Op.Scan;
-          return SUSPEND;
+          return this as IteratorResult<unknown, unknown>;
         }
         return this.scan(p);
       }
@@ -219,7 +222,7 @@ class ReceiveOp implements Iter {
       p.wait_timer = setTimeout(on_timeout, Math.min(timeout.ms, MAX_TIMER), p, seq, Date.now() + timeout.ms);
     }
     this.state = Op.Waiting;
-    return SUSPEND;
+    return this as IteratorResult<unknown, unknown>;
   }
 
   private body(i: number, msg: unknown): IteratorResult<unknown, unknown> {
@@ -239,7 +242,9 @@ class ReceiveOp implements Iter {
       return this.delegate(r.next());
     }
     this.state = Op.Done;
-    return { done: true, value: r };
+    this.done = true;
+    this.value = r;
+    return this as IteratorResult<unknown, unknown>;
   }
 
   private delegate(r: IteratorResult<unknown, unknown>): IteratorResult<unknown, unknown> {
