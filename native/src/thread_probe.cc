@@ -20,6 +20,7 @@ namespace erlsock {
 namespace {
 
 struct Probe {
+  napi_env env = nullptr;
   int epfd = -1;
   int kick = -1;
   napi_threadsafe_function tsfn = nullptr;
@@ -31,7 +32,9 @@ struct Batch {
   std::vector<uint32_t> tokens;
 };
 
-Probe* g_probe = nullptr;  // one per process is enough for a benchmark; guarded in start
+Probe* g_probe = nullptr;
+void* const kFromHook = reinterpret_cast<void*>(1);
+void stop_probe(void* from_hook);  // one per process is enough for a benchmark; guarded in start
 
 void call_js(napi_env env, napi_value fn, void*, void* data) {
   Batch* b = static_cast<Batch*>(data);
@@ -87,8 +90,10 @@ napi_value Start(napi_env env, napi_callback_info info) {
     delete pr;
     return num(env, -EIO);
   }
+  pr->env = env;
   pr->thread = std::thread(run, pr);
   g_probe = pr;
+  napi_add_env_cleanup_hook(env, stop_probe, kFromHook);
   return num(env, 0);
 }
 
@@ -110,8 +115,9 @@ napi_value Kick(napi_env env, napi_callback_info) {
   return num(env, write(g_probe->kick, &one, sizeof one) < 0 ? -errno : 0);
 }
 
-napi_value Stop(napi_env env, napi_callback_info) {
-  if (!g_probe) return num(env, -EINVAL);
+// Joins the thread and frees everything; also run if the environment exits first.
+void stop_probe(void* from_hook) {
+  if (!g_probe) return;
   Probe* pr = g_probe;
   g_probe = nullptr;
   uint64_t stop = 1ull << 40;
@@ -120,7 +126,13 @@ napi_value Stop(napi_env env, napi_callback_info) {
   napi_release_threadsafe_function(pr->tsfn, napi_tsfn_release);
   close(pr->epfd);
   close(pr->kick);
+  if (from_hook != kFromHook) napi_remove_env_cleanup_hook(pr->env, stop_probe, kFromHook);
   delete pr;
+}
+
+napi_value Stop(napi_env env, napi_callback_info) {
+  if (!g_probe) return num(env, -EINVAL);
+  stop_probe(nullptr);
   return num(env, 0);
 }
 
