@@ -104,4 +104,11 @@ describe('native: the poller', () => {
     const held = spawnSync(process.execPath, [child, 'hold'], { timeout: 1000, encoding: 'utf8' });
     expect(held.signal).to.equal('SIGTERM');
   });
+
+  it('reports an exception thrown by the batch handler through process uncaughtException', function () {
+    this.timeout(10000);
+    const r = spawnSync(process.execPath, [path.join(__dirname, '_child_alive.js'), 'throw'], { timeout: 5000, encoding: 'utf8' });
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.contain('uncaught: boom in handler');
+  });
 });
