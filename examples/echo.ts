@@ -52,8 +52,8 @@ export function* client(...args: unknown[]): Proc<'ok'> {
   }
   if (Number.isInteger(first) && (first as number) > 0) {
     const ServerPort = first as number;
-    const Family = 'inet'; // Default
-    const Addr = get_local_addr(Family); // Pick an address
+    const Family = 'inet'; // the default family
+    const Addr = get_local_addr(Family);
     const SockAddr: ServerSockAddr = { family: Family, addr: Addr as Addr4, port: ServerPort };
     return yield* client(SockAddr, Msg as Msg);
   }
@@ -69,7 +69,7 @@ function* client_3(ServerPort: unknown, ServerAddr: unknown, Msg: unknown): Proc
   return error('function_clause');
 }
 
-// Send the message to the (echo) server and wait for the echo to come back.
+// Sends Msg, waits for all of it to come back, closes.
 function* client_exchange(Sock: Socket, Msg0: Msg): Proc<'ok'> {
   const Msg = typeof Msg0 === 'string' ? Buffer.from(Msg0) : Msg0; // list_to_binary
   match_ok(yield* socket.send(Sock, Msg, 'infinity'));
@@ -91,13 +91,12 @@ export function server(Port: number): Proc<ServerResult>;
 export function server(Port: number, Addr: Addr): Proc<ServerResult>;
 export function* server(...args: unknown[]): Proc<ServerResult> {
   if (args.length === 0) {
-    // Make system choose port (and address)
+    // Any port, and the address get_local_addr picks
     return yield* server(0);
   }
   if (args.length === 2) return yield* server_2(args[0], args[1]);
   const [first] = args;
-  // This function return the port and address that it actually uses,
-  // in case server/0 or server/1 (with a port number) was used to start it.
+  // Answers the port and address in use: server/0 and server/1 let the system choose.
   if (is_sockaddr(first)) {
     const SockAddr = first;
     const { family: Family, addr: Addr } = SockAddr;
@@ -111,8 +110,8 @@ export function* server(...args: unknown[]): Proc<ServerResult> {
   }
   if (Number.isInteger(first)) {
     const Port = first as number;
-    const Family = 'inet'; // Default
-    const Addr = get_local_addr(Family); // Pick an address
+    const Family = 'inet'; // the default family
+    const Addr = get_local_addr(Family);
     const SockAddr: ServerSockAddr = { family: Family, addr: Addr as Addr4, port: Port };
     return yield* server(SockAddr);
   }
@@ -136,7 +135,7 @@ function* start_acceptor(LSock: Socket): Proc<Pid> {
   return yield* receive(
     on(['DOWN', MRef, 'process', Pid, _], ([, , , , Info]: unknown[]) => error(['failed_starting_acceptor', Info])),
     on([Pid, 'started'], () => {
-      // Transfer ownership
+      // Hand the socket to the new process (works in erlsock; fails, ignored, on OTP 25)
       socket.setopt(LSock, 'otp', 'owner', Pid);
       send(Pid, [self(), 'continue']);
       demonitor(MRef);
@@ -214,7 +213,7 @@ function* start_handler(Sock: Socket): Proc<Pid> {
   return yield* receive(
     on(['DOWN', MRef, 'process', Pid, _], ([, , , , Info]: unknown[]) => error(['failed_starting_handler', Info])),
     on([Pid, 'started'], () => {
-      // Transfer ownership
+      // Hand the socket to the new process (works in erlsock; fails, ignored, on OTP 25)
       socket.setopt(Sock, 'otp', 'owner', Pid);
       send(Pid, [self(), 'continue']);
       demonitor(MRef);
@@ -233,9 +232,7 @@ function* handler_loop(Sock: Socket, Info0: 'undefined' | SelectInfo): Proc<neve
   let Info = Info0;
   for (;;) {
     if (Info === 'undefined') {
-      // No "ongoing" reads
-      // The use of 'nowait' here is clearly *overkill* for this use case,
-      // but is intended as an example of how to use it.
+      // No read in progress. An echo does not need nowait; the guide uses it to show how.
       const r = yield* socket.recv(Sock, 0, 'nowait');
       switch (r[0]) {
         case 'ok': {
@@ -257,7 +254,7 @@ function* handler_loop(Sock: Socket, Info0: 'undefined' | SelectInfo): Proc<neve
       }
       return error(['case_clause', r]);
     }
-    // This is the standard (asyncronous) behaviour.
+    // A read is pending: wait for its select message (or the abort), then read again.
     if (Info[0] !== 'select_info' || Info[1] !== 'recv') return error('function_clause');
     const SelectHandle = Info[2];
     Info = yield* receive(
@@ -312,9 +309,7 @@ function maybe_nodelay(Sock: Socket): unknown {
   return options.nodelay ? socket.setopt(Sock, 'tcp', 'nodelay', true) : 'ok';
 }
 
-// The idea with this is extract a "usable" local address
-// that can be used even from *another* host. And doing
-// so using the net module.
+// An address other hosts could reach too (up, running, not loopback), found with net.
 export function get_local_addr(Family: Family): Addr {
   const Filter = (m: net.IfAddr): boolean => {
     const Fam = m.addr?.family;
