@@ -42,9 +42,11 @@
 //                          is one (the socket layer); if several coexist (tests beside it),
 //                          each sees every batch and ignores tokens it does not know.
 //   poll_add(fd, token)    registers fd ONCE, edge-triggered, read and write interest both
-//                          (EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET): an edge is reported once;
-//                          after a short read / EAGAIN the next edge comes when data arrives.
-//                          epoll reports current readiness at registration.
+//                          (EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET): each change is reported
+//                          once (new data arriving, send room freed, connect done, peer
+//                          closing), never again for the same state; so after a short read
+//                          or EAGAIN the next edge comes with the next data. Registration
+//                          itself reports the current readiness.
 //   poll_del(fd)           deregisters (close does it too)
 //   new_token()            a token that never repeats in this environment (32-bit counter)
 // Once per loop turn with any readiness, the handler is called ONCE:
