@@ -227,7 +227,8 @@ class ReceiveOp implements Iter {
 
   private body(i: number, msg: unknown): IteratorResult<unknown, unknown> {
     const body = (this.clauses[i] as ReceiveClause<unknown>).body;
-    return this.finish(body === null ? msg : (body as (m: unknown) => unknown)(msg));
+    // Without a body the message itself is the result: never run as a Proc.
+    return body === null ? this.result(msg) : this.finish((body as (m: unknown) => unknown)(msg));
   }
 
   private timed_out(): IteratorResult<unknown, unknown> {
@@ -241,6 +242,10 @@ class ReceiveOp implements Iter {
       this.state = Op.Delegating;
       return this.delegate(r.next());
     }
+    return this.result(r);
+  }
+
+  private result(r: unknown): IteratorResult<unknown, unknown> {
     this.state = Op.Done;
     this.done = true;
     this.value = r;

@@ -151,7 +151,7 @@ export const PROC_MARK: unique symbol = Symbol('erlsock.proc');
 
 /** A generator object, or a runtime Proc such as a receive: something to run with yield*. */
 export function is_generator(v: unknown): v is Generator<unknown, unknown, unknown> {
-  if (v === null || typeof v !== 'object') return false;
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
   const proto = Object.getPrototypeOf(v) as (object & { [PROC_MARK]?: boolean }) | null;
   return proto !== null && (Object.getPrototypeOf(proto) === GeneratorPrototype || proto[PROC_MARK] === true);
 }
