@@ -22,6 +22,7 @@ let poller_started = false;
 
 const EV_READ = prim.EV_IN | prim.EV_ERR | prim.EV_HUP | prim.EV_RDHUP;
 const EV_WRITE = prim.EV_OUT | prim.EV_ERR | prim.EV_HUP;
+const EV_END = prim.EV_RDHUP | prim.EV_HUP | prim.EV_ERR;
 
 /**
  * One readiness batch from the poller: each edge marks the socket ready and sends the one
@@ -36,6 +37,7 @@ function on_ready(tokens: Uint32Array, events: Uint32Array, count: number): void
     const ev = events[i]!;
     if ((ev & EV_READ) !== 0) {
       st.readable = true;
+      if ((ev & EV_END) !== 0) st.hup = true;
       signal(sock, st.readq);
       if (st.acc_queue !== null) signal(sock, st.acc_queue);
     }
@@ -78,8 +80,23 @@ export function finish(sock: Sock, q: Q, pid: Pid): void {
 export function watch_waiter(sock: Sock, w: Waiter<Pid, Ref>): void {
   if (w.hook === null && w.pid !== sock.state.owner) {
     const pid = w.pid;
-    w.hook = on_exit(pid, () => waiter_died(sock, pid));
+    w.hook = watch(pid, () => waiter_died(sock, pid));
   }
+}
+
+/**
+ * on_exit whose cancel leaves a dead process's hooks alone: while a process's exit hooks
+ * run (one of them closing a socket, which cancels the hooks of that socket's waiters and
+ * monitors), cancelling another hook of the same dying process would cut the runtime's
+ * walk short. A dead process's remaining hooks find the socket closed and do nothing.
+ */
+function watch(pid: Pid, fn: () => void): Hook {
+  const h = on_exit(pid, fn);
+  return {
+    cancel(): void {
+      if (pid.proc !== null) h.cancel();
+    },
+  };
 }
 
 function waiter_died(sock: Sock, pid: Pid): void {
@@ -172,7 +189,7 @@ export function add_monitor(sock: Sock, ref: Ref, pid: Pid): void {
     send(pid, down_message(ref, sock));
     return;
   }
-  const hook: Hook = on_exit(pid, () => {
+  const hook: Hook = watch(pid, () => {
     st.monitors?.delete(ref);
     monitored.delete(ref);
   });

@@ -54,6 +54,8 @@ function take(n: number): Buffer {
 
 export type ReadKind = 'recv' | 'recvfrom';
 
+const INVALID_STATE: ['error', ['invalid', 'state']] = ['error', ['invalid', 'state']];
+
 /**
  * One read attempt (recv, recvfrom) with the caller's handle: the data, a select (with
  * the partial data of a short stream read for Length > 0), or an error. The nowait form.
@@ -62,6 +64,9 @@ export function read_now(sock: Sock, len: number, flags: number, handle: Ref | n
   ['ok', Buffer] | ['ok', [SockAddr, Buffer]] | Select | SelectWith<Buffer> | Error {
   const st = sock.state;
   if (st.closed) return CLOSED;
+  // OTP 25 keeps accept and read waiters in one reader slot: a read while an accept select
+  // is pending is refused with this error tuple (not an exception).
+  if (st.acc_queue !== null && st.acc_queue.size > 0) return INVALID_STATE;
   const pid = self();
   const q = st.readq;
   st.counters.read_tries++;
@@ -85,7 +90,7 @@ export function read_now(sock: Sock, len: number, flags: number, handle: Ref | n
     const got = n > want ? want : n;
     const from = kind === 'recvfrom' ? (stream ? unspec() : (prim.last_addr() as SockAddr)) : null;
     const data = take(got);
-    if (stream && got < want && !peek) st.readable = false;
+    if (stream && got < want && !peek && !st.hup) st.readable = false;
     const c = st.counters;
     c.read_byte += got;
     if (stream && len > 0 && got < len && !peek) {
@@ -276,6 +281,9 @@ const RESULT_FLAGS = ['eor', 'trunc', 'ctrunc', 'oob', 'errqueue'];
 export function recvmsg_now(sock: Sock, bufsz: number, ctrlsz: number, flags: number, handle: Ref | null): ['ok', MsgRecv] | Select | Error {
   const st = sock.state;
   if (st.closed) return CLOSED;
+  // OTP 25 keeps accept and read waiters in one reader slot: a read while an accept select
+  // is pending is refused with this error tuple (not an exception).
+  if (st.acc_queue !== null && st.acc_queue.size > 0) return INVALID_STATE;
   const pid = self();
   const q = st.readq;
   st.counters.read_tries++;
@@ -303,7 +311,7 @@ export function recvmsg_now(sock: Sock, bufsz: number, ctrlsz: number, flags: nu
     finish(sock, q, pid);
     return CLOSED;
   }
-  if (stream && r.data.length < want) st.readable = false;
+  if (stream && r.data.length < want && !st.hup) st.readable = false;
   const c = st.counters;
   c.read_byte += r.data.length;
   c.read_pkg++;

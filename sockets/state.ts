@@ -40,6 +40,12 @@ export class SockState<P, H> {
    */
   readable = true;
   writable = true;
+  /**
+   * The peer's FIN (or an error) has been seen on an edge. A short read then no longer
+   * means empty: the next read returns EOF (or the error) at once, and no further edge
+   * will come to say so.
+   */
+  hup = false;
 
   readonly readq = new OpQueue<P, H>();
   readonly writeq = new OpQueue<P, H>();

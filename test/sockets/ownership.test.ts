@@ -131,6 +131,24 @@ describe('sockets/socket: ownership', () => {
     close_all(l, c);
   }));
 
+  it('a dying owner closes every socket it owns, even when it also waited on one of them', () => run(function* () {
+    const [l, c, a] = yield* pair();
+    const parent = self();
+    const v = spawn(function* () {
+      const b = ok<socket.Socket>(socket.open('inet', 'stream')); // V owns B
+      send(parent, ['b', b]);
+      send(parent, ['waiting', yield* socket.recv(a, 0, 'nowait')]); // V waits on A, owned by us
+      yield* receive(on('never', () => 0));
+    });
+    const b = (yield* reply('b')) as socket.Socket;
+    expect(((yield* reply('waiting')) as unknown[])[0]).to.equal('select');
+    expect(socket.setopt(a, 'otp', 'controlling_process', v)).to.equal('ok'); // V owns A too
+    exit(v, 'kill');
+    yield* sleep(20);
+    expect([socket.is_open(a), socket.is_open(b)]).to.deep.equal([false, false]);
+    close_all(l, c);
+  }));
+
   it('transfer to a dead pid returns ok and closes the socket at once', () => run(function* () {
     const [l, c, a] = yield* pair();
     const dead = spawn(function* () { /* returns at once */ });

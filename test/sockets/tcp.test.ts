@@ -192,6 +192,23 @@ describe('sockets/socket: TCP', () => {
     close_all(a6, l);
   }));
 
+  it('sees the FIN that arrived with the last data after a short read', () => run(function* () {
+    const [l, sa] = listener();
+    for (let i = 0; i < 10; i++) {
+      const c = ok<socket.Socket>(socket.open('inet', 'stream'));
+      yield* socket.connect(c, sa);
+      const a = ok<socket.Socket>(yield* socket.accept(l));
+      yield* socket.send(c, Buffer.from('abc'));
+      socket.close(c);
+      yield* sleep(20); // data and FIN both there: one readiness edge
+      expect(yield* socket.recv(a, 0, 1000)).to.deep.equal(['ok', Buffer.from('abc')]);
+      expect(yield* socket.recv(a, 0, 'nowait')).to.deep.equal(['error', 'closed']);
+      expect(yield* socket.recv(a, 0, 1000)).to.deep.equal(['error', 'closed']);
+      socket.close(a);
+    }
+    socket.close(l);
+  }));
+
   it('answers wrong-state calls as OTP does', () => run(function* () {
     const [l, sa] = listener();
     expect(yield* socket.accept(l, 0)).to.deep.equal(['error', 'timeout']); // the listener is now known empty
@@ -207,6 +224,22 @@ describe('sockets/socket: TCP', () => {
     expect(socket.listen(c)).to.deep.equal(['error', 'einval']);
     expect(socket.bind(c, 'loopback')).to.deep.equal(['error', 'einval']);
     close_all(l, n, c);
+  }));
+
+  it('a recv on a listener: enotconn, or {invalid, state} while an accept select is pending (OTP 25)', () => run(function* () {
+    const [l] = listener();
+    expect(yield* socket.recv(l, 0, 'nowait')).to.deep.equal(['error', 'enotconn']);
+    const si = (yield* socket.accept(l, 'nowait')) as ['select', socket.SelectInfo];
+    expect(si[0]).to.equal('select');
+    const IS = ['error', ['invalid', 'state']];
+    expect(yield* socket.recv(l, 0, 'nowait')).to.deep.equal(IS);
+    expect(yield* socket.recv(l, 0, 100)).to.deep.equal(IS);
+    expect(yield* socket.recvfrom(l, 0, 'nowait')).to.deep.equal(IS);
+    expect(yield* socket.recvmsg(l, 'nowait')).to.deep.equal(IS);
+    expect(socket.cancel(l, si[1])).to.equal('ok');
+    expect(yield* socket.recv(l, 0, 'nowait')).to.deep.equal(['error', 'enotconn']);
+    expect(yield* socket.recv(l, 0, 0)).to.deep.equal(['error', 'enotconn']);
+    socket.close(l);
   }));
 
   it('recvfrom, recvmsg and sendmsg on TCP', () => run(function* () {
