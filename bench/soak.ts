@@ -46,8 +46,11 @@ async function concurrent(conns: number, duration: number, warmup: number): Prom
     const third = Math.max(1, Math.floor(window.length / 3));
     const first = mean(window.slice(0, third));
     const last = mean(window.slice(-third));
-    await sleep(1500);
+    // The clients have closed: wait (up to 20 s) for the server's handlers to see it.
+    const t1 = Date.now();
+    while (fdCount(server.pid) > fd0 && Date.now() - t1 < 20000) await sleep(250);
     const fd1 = fdCount(server.pid);
+    const settle = Date.now() - t1;
     console.log(`\nconcurrent: ${conns} connections to the guide example, 64-byte echoes back to back, ${duration / 1000} s measured after ${warmup / 1000} s warm-up`);
     printTable(['what', 'value'], [
       ['errors (loadgen exits non-zero on any)', '0'],
@@ -57,7 +60,7 @@ async function concurrent(conns: number, duration: number, warmup: number): Prom
       ['server RSS over the window, min / max KiB', `${Math.min(...window)} / ${Math.max(...window)}`],
       ['RSS first third -> last third of the window, KiB', `${Math.round(first)} -> ${Math.round(last)} (${(((last - first) / first) * 100).toFixed(1)}%)`],
       ['memory per connection, KiB (median RSS in window - before) / conns', `${((median(window) - rss0) / conns).toFixed(2)}`],
-      ['server fds before / after the clients left', `${fd0} / ${fd1}`],
+      ['server fds before / after the clients left', `${fd0} / ${fd1} (waited ${(settle / 1000).toFixed(1)} s)`],
     ]);
   } finally {
     await server.stop();
