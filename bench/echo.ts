@@ -1,5 +1,6 @@
 // `npm run bench -- echo [--servers erlsock,node_net,erlang,c_epoll] [--conns 1,10,100,1000]
 //                        [--duration MS] [--warmup MS] [--runs R] [--no-16k]`
+// `npm run bench -- echo --million [N]`: N (a million) echoes on one connection, server RSS sampled.
 //
 // Ping-pong of 64-byte messages over 1, 10, 100 and 1,000 connections against every echo
 // server in one run (server on core 1, the C load generator on core 0): round trips/s and
@@ -16,6 +17,7 @@ import {
   parseOptions,
   printTable,
   ratio,
+  rssKiB,
   startServer,
 } from './_servers';
 
@@ -81,8 +83,41 @@ function printGoals(small: Map<ServerName, Map<number, PingPong>>): void {
   goal('1 connection, erlsock median / Node net median', e1 && n1 ? e1.median_us / n1.median_us : undefined, 1, false);
 }
 
+/**
+ * `--million`: a million echoes on one connection against erlsock's server, with its RSS
+ * sampled every 500 ms: the example's loops must run in flat memory.
+ */
+async function million(count: number): Promise<void> {
+  const server = await startServer('erlsock');
+  const samples: [number, number][] = [];
+  const t0 = Date.now();
+  const timer = setInterval(() => samples.push([(Date.now() - t0) / 1000, rssKiB(server.pid)]), 500);
+  try {
+    samples.push([0, rssKiB(server.pid)]);
+    const r = await loadgen(
+      ['pingpong', '--port', String(server.port), '--conns', '1', '--size', '64', '--warmup', '0', '--duration', '600000', '--count', String(count)],
+      700000,
+    );
+    samples.push([(Date.now() - t0) / 1000, rssKiB(server.pid)]);
+    console.log(`erlsock: ${r.all_round_trips} echoes on one connection in ${r.seconds} s (${r.rtt_per_s} round trips/s)`);
+  } finally {
+    clearInterval(timer);
+    await server.stop();
+  }
+  const step = Math.max(1, Math.floor(samples.length / 10));
+  const shown = samples.filter((_, i) => i % step === 0 || i === samples.length - 1);
+  printTable(['seconds', 'server RSS KiB'], shown.map(([t, kib]) => [t.toFixed(1), String(kib)]));
+  const tail = samples.slice(Math.floor(samples.length / 2)).map(([, kib]) => kib);
+  console.log(`RSS over the second half: min ${Math.min(...tail)} KiB, max ${Math.max(...tail)} KiB`);
+}
+
 export async function main(args: string[]): Promise<void> {
   const { servers, flags } = parseOptions(args);
+  if (flags.has('million')) {
+    buildTools();
+    const n = flags.get('million') === 'true' ? 1000000 : Number(flags.get('million'));
+    return million(n);
+  }
   const conns = (flags.get('conns') ?? '1,10,100,1000').split(',').map(Number);
   const duration = Number(flags.get('duration') ?? 3000);
   const warmup = Number(flags.get('warmup') ?? 1000);

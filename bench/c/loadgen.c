@@ -2,9 +2,11 @@
  * loadgen: the echo benchmarks' load generator. One thread, one epoll set, loopback only;
  * meant to be pinned to its own core (taskset -c 0) while the server runs on the other.
  *
- *   loadgen pingpong --port P [--addr A] [--conns N] [--size B] [--warmup MS] [--duration MS] [--nodelay]
+ *   loadgen pingpong --port P [--addr A] [--conns N] [--size B] [--warmup MS] [--duration MS]
+ *                    [--count N] [--nodelay]
  *       N connections, each sending a B-byte message and waiting for all B bytes back before
- *       sending the next. Prints round trips/s and median/p99 round-trip time.
+ *       sending the next, for the duration (or until --count round trips in all). Prints
+ *       round trips/s and median/p99 round-trip time.
  *   loadgen churn --port P [--addr A] [--count N] [--concurrency C] [--size B] [--duration MS]
  *       connect / send B bytes / read them back / close, C cycles in flight, until N cycles or
  *       the duration is over. Prints connections/s.
@@ -62,7 +64,8 @@ static struct {
   int concurrency;
   long hold_ms;
   int nodelay;
-} opt = {NULL, "127.0.0.1", 0, 1, 64, 1000, 3000, 10000, 8, 30000, 0};
+  int count_given;
+} opt = {NULL, "127.0.0.1", 0, 1, 64, 1000, 3000, 10000, 8, 30000, 0, 0};
 
 static int epfd;
 static struct conn *conns;
@@ -113,8 +116,8 @@ static void parse_args(int argc, char **argv) {
     else if (!strcmp(a, "--conns")) opt.conns = (int)arg_long(v, 1, 100000, a);
     else if (!strcmp(a, "--size")) opt.size = (size_t)arg_long(v, 1, 1 << 20, a);
     else if (!strcmp(a, "--warmup")) opt.warmup_ms = arg_long(v, 0, 60000, a);
-    else if (!strcmp(a, "--duration")) opt.duration_ms = arg_long(v, 1, 120000, a);
-    else if (!strcmp(a, "--count")) opt.count = arg_long(v, 1, 10000000, a);
+    else if (!strcmp(a, "--duration")) opt.duration_ms = arg_long(v, 1, 600000, a);
+    else if (!strcmp(a, "--count")) { opt.count = arg_long(v, 1, 10000000, a); opt.count_given = 1; }
     else if (!strcmp(a, "--concurrency")) opt.concurrency = (int)arg_long(v, 1, 10000, a);
     else if (!strcmp(a, "--hold")) opt.hold_ms = arg_long(v, 0, 600000, a);
     else usage();
@@ -378,6 +381,7 @@ static void run_pingpong(void) {
       n_samples = 0;
     }
     if (t >= t_end) break;
+    if (opt.count_given && all_round_trips >= (uint64_t)opt.count) break;
     int n = epoll_wait(epfd, evs, MAX_EVENTS, 100);
     if (n < 0 && errno != EINTR) die("epoll_wait");
     for (int k = 0; k < n; k++) {
