@@ -196,6 +196,36 @@ describe('runtime/signals', () => {
     expect(r).to.deep.equal(['crash', 0]);
   });
 
+  it('a process that kills itself stops at once, even if its code catches the unwinding', async () => {
+    const log: string[] = [];
+    const r = await run(function* () {
+      const [, r1] = spawn_monitor(function* () {
+        try {
+          exit(self(), 'kill');
+          log.push('after exit/2');
+        } finally {
+          log.push('finally 1');
+        }
+      });
+      const [, r2] = spawn_monitor(function* () {
+        try {
+          try {
+            exit(self(), 'kill');
+          } catch {
+            log.push('caught');
+          }
+          yield* receive(on(_)); // it is dead: this receive does not wait, it ends the process
+          log.push('after receive');
+        } finally {
+          log.push('finally 2');
+        }
+      });
+      return [yield* down(r1), yield* down(r2)];
+    });
+    expect(r).to.deep.equal(['killed', 'killed']);
+    expect(log).to.deep.equal(['finally 1', 'caught', 'finally 2']);
+  });
+
   it('exit(P, R) with a non-pid raises badarg; link outside a process throws a clear error', () => {
     expect(() => exit('x' as unknown as Pid, 'r')).to.throw('badarg');
     expect(() => link(new Pid(1))).to.throw(/outside any process/);
