@@ -185,7 +185,12 @@ export function shutdown(s: Socket, how: 'read' | 'write' | 'read_write'): 'ok' 
   const st = sock.state;
   if (st.closed) return CLOSED;
   const r = prim.shutdown(st.fd, h);
-  return r < 0 ? posix(r) : 'ok';
+  if (r < 0) return posix(r);
+  // The calls after a shutdown answer at once (EOF, epipe, einval) and no edge may come to
+  // say so: stop believing the socket empty or full.
+  st.readable = st.writable = true;
+  if (how !== 'write') st.hup = true;
+  return 'ok';
 }
 
 export function sockname(s: Socket): ['ok', SockAddr] | Error {

@@ -209,6 +209,17 @@ describe('sockets/socket: TCP', () => {
     socket.close(l);
   }));
 
+  it('after shutdown(read) on a known-empty socket, recv answers closed at once', () => run(function* () {
+    const [l, c, a] = yield* pair();
+    expect(yield* socket.recv(a, 0, 0)).to.deep.equal(['error', 'timeout']); // now known empty
+    expect(socket.shutdown(a, 'read')).to.equal('ok');
+    expect(yield* socket.recv(a, 0, 100)).to.deep.equal(['error', 'closed']);
+    expect(yield* socket.accept(l, 0)).to.deep.equal(['error', 'timeout']);
+    expect(socket.shutdown(l, 'read_write')).to.equal('ok');
+    expect(yield* socket.accept(l, 100)).to.deep.equal(['error', 'einval']);
+    close_all(l, c, a);
+  }));
+
   it('answers wrong-state calls as OTP does', () => run(function* () {
     const [l, sa] = listener();
     expect(yield* socket.accept(l, 0)).to.deep.equal(['error', 'timeout']); // the listener is now known empty
