@@ -1,13 +1,17 @@
 // Erlang timers: send_after, start_timer (delivers ['timeout', TRef, Msg]), cancel_timer
-// (the milliseconds left, or false once fired or cancelled). Uses the global setTimeout at
+// (the milliseconds left, or false once fired or cancelled). A timer to a pid is cancelled
+// when that process dies, so it neither fires nor keeps Node alive. Uses the global setTimeout at
 // each call, so sinon fake timers drive them in tests.
 import { Pid, Ref } from './terms';
 import { error } from './exits';
 import { send } from './send';
+import { on_exit, ExitHandle } from './hooks';
 
 interface Timer {
   handle: NodeJS.Timeout;
   deadline: number;
+  /** For a pid destination: cancels the timer when that process dies, as Erlang does. */
+  watch: ExitHandle | null;
 }
 
 const timers = new Map<Ref, Timer>();
@@ -18,6 +22,7 @@ function check(ms: number, dest: Pid | string): void {
 }
 
 function fire(ref: Ref, dest: Pid | string, msg: unknown): void {
+  timers.get(ref)?.watch?.cancel();
   timers.delete(ref);
   try {
     send(dest, msg);
@@ -31,8 +36,17 @@ function arm(ms: number, dest: Pid | string, make_msg: (ref: Ref) => unknown): R
   const ref = new Ref();
   const msg = make_msg(ref);
   const handle = setTimeout(fire, ms, ref, dest, msg);
-  timers.set(ref, { handle, deadline: Date.now() + ms });
+  const t: Timer = { handle, deadline: Date.now() + ms, watch: null };
+  timers.set(ref, t);
+  if (dest instanceof Pid) t.watch = on_exit(dest, () => drop(ref));
   return ref;
+}
+
+function drop(ref: Ref): void {
+  const t = timers.get(ref);
+  if (t === undefined) return;
+  timers.delete(ref);
+  clearTimeout(t.handle);
 }
 
 /** Sends msg to dest after ms milliseconds → a timer Ref. */
@@ -52,5 +66,6 @@ export function cancel_timer(ref: Ref): number | false {
   if (t === undefined) return false;
   timers.delete(ref);
   clearTimeout(t.handle);
+  t.watch?.cancel();
   return Math.max(0, t.deadline - Date.now());
 }

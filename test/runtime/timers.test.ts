@@ -1,7 +1,7 @@
 // Erlang timers under sinon fake timers: send_after, start_timer, cancel_timer.
 import { expect } from 'chai';
 import * as sinon from 'sinon';
-import { run, self, receive, on, after, _, send_after, start_timer, cancel_timer, Ref } from '../../runtime';
+import { run, self, spawn, exit, receive, on, after, _, send_after, start_timer, cancel_timer, Ref } from '../../runtime';
 
 const turn = (): Promise<void> => new Promise((res) => setImmediate(res));
 
@@ -49,6 +49,19 @@ describe('runtime/timers', () => {
     await turn();
     clock.tick(2000);
     expect(await got).to.deep.equal([900, false, false, 'no x']);
+  });
+
+  it('a timer to a pid is cancelled when that process dies', async () => {
+    const got = run(function* () {
+      const p = spawn(function* () {
+        yield* receive(on('never'));
+      });
+      const t = send_after(1000, p, 'late');
+      exit(p, 'kill');
+      yield* receive(after(0));
+      return cancel_timer(t);
+    });
+    expect(await got).to.equal(false);
   });
 
   it('to a registered name, and badarg on bad arguments', async () => {
