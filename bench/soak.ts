@@ -76,7 +76,7 @@ async function churn(servers: ServerName[], count: number, concurrency: number):
       const fd0 = fdCount(server.pid);
       const rss0 = rssKiB(server.pid);
       const r = await loadgen(['churn', '--port', String(server.port), '--count', String(count),
-        '--concurrency', String(concurrency), '--duration', '600000'], 700000);
+        '--concurrency', String(concurrency), '--duration', '120000'], 200000);
       await sleep(1000); // the last closes land
       const fd1 = fdCount(server.pid);
       const rss1 = rssKiB(server.pid);
