@@ -22,7 +22,9 @@ let poller_started = false;
 
 const EV_READ = prim.EV_IN | prim.EV_ERR | prim.EV_HUP | prim.EV_RDHUP;
 const EV_WRITE = prim.EV_OUT | prim.EV_ERR | prim.EV_HUP;
-const EV_END = prim.EV_RDHUP | prim.EV_HUP | prim.EV_ERR;
+// The peer's FIN or a reset. Not EV_HUP alone: a fresh unconnected TCP socket reports it
+// at registration, and believing it would cost that socket an extra read per message.
+const EV_END = prim.EV_RDHUP | prim.EV_ERR;
 
 /**
  * One readiness batch from the poller: each edge marks the socket ready and sends the one
