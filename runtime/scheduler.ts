@@ -2,7 +2,7 @@
 // the loop that resumes generators. Fairness: every step and every receive costs one
 // reduction; when a loop turn's budget is spent the scheduler continues in setImmediate,
 // so timers and I/O run between slices however busy the processes are.
-import { Process, Status, mailbox_append, WAKE_NONE, is_dead } from './process';
+import { Process, Status, mailbox_append, is_dead } from './process';
 import { reason_of, is_quiet_reason } from './exits';
 import { report_crash } from './crash_report';
 import { terminate, run_finally } from './signals';
@@ -242,7 +242,6 @@ export function deliver(p: Process, msg: unknown): void {
   mailbox_append(p, msg);
 }
 
-export { WAKE_NONE };
 
 /** The current process; throws a clear error outside any process. */
 export function running(what: string): Process {
