@@ -50,17 +50,22 @@ function guard_matcher(pred: (v: unknown) => unknown): Matcher {
   };
 }
 
-function array_matcher(pattern: readonly unknown[]): Matcher {
+// Tagged pairs (['tag', X], [Ref, X]) are the common case: compared inline, no loop. Each
+// shape has its own small function so its closure captures only what it uses.
+function pair_any(t: unknown): Matcher {
+  return (v) => Array.isArray(v) && v.length === 2 && v[0] === t;
+}
+
+function pair_literal(t: unknown, e1: unknown): Matcher {
+  return (v) => Array.isArray(v) && v.length === 2 && v[0] === t && v[1] === e1;
+}
+
+function pair_match(t: unknown, m1: Matcher): Matcher {
+  return (v) => Array.isArray(v) && v.length === 2 && v[0] === t && m1(v[1]);
+}
+
+function tuple_matcher(pattern: readonly unknown[]): Matcher {
   const n = pattern.length;
-  // Tagged pairs (['tag', X], [Ref, X]) are the common case: compared inline, no loop.
-  if (n === 2 && is_literal(pattern[0])) {
-    const t = pattern[0];
-    const e1 = pattern[1];
-    if (e1 === _) return (v) => Array.isArray(v) && v.length === 2 && v[0] === t;
-    if (is_literal(e1)) return (v) => Array.isArray(v) && v.length === 2 && v[0] === t && v[1] === e1;
-    const m1 = compile_pattern(e1);
-    return (v) => Array.isArray(v) && v.length === 2 && v[0] === t && m1(v[1]);
-  }
   const ms = pattern.map(compile_pattern);
   const lits = pattern.map((e) => is_literal(e));
   return (v) => {
@@ -70,6 +75,16 @@ function array_matcher(pattern: readonly unknown[]): Matcher {
     }
     return true;
   };
+}
+
+function array_matcher(pattern: readonly unknown[]): Matcher {
+  if (pattern.length === 2 && is_literal(pattern[0])) {
+    const e1 = pattern[1];
+    if (e1 === _) return pair_any(pattern[0]);
+    if (is_literal(e1)) return pair_literal(pattern[0], e1);
+    return pair_match(pattern[0], compile_pattern(e1));
+  }
+  return tuple_matcher(pattern);
 }
 
 function object_matcher(pattern: Record<string, unknown>): Matcher {
