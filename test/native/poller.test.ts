@@ -71,6 +71,44 @@ describe('native: the poller', () => {
     }
   });
 
+  it('closing and reopening sockets inside the handler, mid-batch, leaks no old token into later batches', async () => {
+    const N = 200;
+    const tx = udp(fds);
+    let live = new Map<number, { fd: number; port: number }>();
+    for (let i = 0; i < N; i++) { const s = udp(fds); live.set(poll.add(s.fd), s); }
+    const dead = new Set<number>();
+    const later: number[] = [];
+    let swapped = false;
+    const h = (tokens: Uint32Array, _e: Uint32Array, count: number): void => {
+      for (let i = 0; i < count; i++) {
+        const t = tokens[i]!;
+        if (dead.has(t)) later.push(t);
+      }
+      if (swapped) return;
+      swapped = true;
+      // First batch: every socket replaced; the new ones reuse the same fd numbers.
+      const next = new Map<number, { fd: number; port: number }>();
+      for (const [t, s] of live) {
+        p.close(s.fd);
+        dead.add(t);
+        const fresh = udp(fds);
+        next.set(poll.add(fresh.fd), fresh);
+      }
+      live = next;
+      for (const s of live.values()) p.sendto(tx.fd, Buffer.from('n'), 0, 1, 0, { family: 'inet', addr: 'loopback', port: s.port });
+    };
+    p.poll_start(h);
+    try {
+      await tick(30);
+      expect(swapped).to.equal(true);
+      const seen = new Set(poll.batches.slice(1).flatMap((b) => b.tokens));
+      for (const t of live.keys()) expect(seen.has(t)).to.equal(true);
+      expect(later).to.deep.equal([]);
+    } finally {
+      p.poll_stop(h);
+    }
+  });
+
   it('close deregisters: no event after close, poll_del then says enoent', async () => {
     const a = udp(fds);
     const tx = udp(fds);
