@@ -1,6 +1,6 @@
 // `npm run bench -- selective [Q] [K] [reps]`: one tagged message found behind Q queued
 // unrelated ones, K times: with a plain tag (a linear scan, as in Erlang), and with a Ref
-// made after the queued messages (Erlang's ref trick: the scan starts after them), K*100
+// made after the queued messages (Erlang's ref trick: the scan starts after them), K*1000
 // times. Against the same in Erlang (erl +S 1:1).
 import { run, self, send, receive, on, make_ref, _, Pid, Proc } from '../runtime';
 import { erlang_available, run_erlang, fmt } from './_erlang';
@@ -32,7 +32,7 @@ function selective_once(q: number, k: number): Promise<SelectiveResult> {
     let t0 = process.hrtime.bigint();
     yield* tag_loop(me, k);
     const tag_us = Number(process.hrtime.bigint() - t0) / 1000 / k;
-    const kr = k * 100;
+    const kr = k * 1000;
     t0 = process.hrtime.bigint();
     yield* ref_loop(me, kr);
     const ref_us = Number(process.hrtime.bigint() - t0) / 1000 / kr;

@@ -28,8 +28,8 @@ run(spawn, [N, Reps]) ->
 %% ---- selective: one message found behind Q queued ones, K times ----
 run(selective, [Q, K, Reps]) ->
     Tag = best(Reps, fun() -> selective(Q, K, tag) end),
-    Ref = best(Reps, fun() -> selective(Q, K * 100, ref) end),
-    io_lib:format("tag_us=~.3f ref_us=~.4f", [Tag / K, Ref / (K * 100)]).
+    Ref = best(Reps, fun() -> selective(Q, K * 1000, ref) end),
+    io_lib:format("tag_us=~.3f ref_us=~.4f", [Tag / K, Ref / (K * 1000)]).
 
 %% Mode: int (the token is a bare integer), self (the message carries the sender's self()),
 %% none (the same shape with an atom in its place).
