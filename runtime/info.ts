@@ -38,17 +38,18 @@ function status_of(p: Process): ProcessStatus {
 }
 
 function info(p: Process): ProcessInfo {
-  const mfa: ['undefined', string, number] = ['undefined', p.fn_name, p.fn_arity];
+  const mfa: ['undefined', string, number] = ['undefined', p.init.name || 'anonymous', p.init.length];
+  const x = p.ext;
   return {
     current_function: mfa,
     initial_call: mfa,
     status: status_of(p),
     message_queue_len: p.mb_len,
-    links: p.links === null ? [] : [...p.links].map((q) => q.pid),
-    monitors: p.monitors === null ? [] : [...p.monitors.values()].map((m) => ['process', m.tag]),
-    monitored_by: p.monitored_by === null ? [] : [...p.monitored_by.values()].map((m) => m.watcher.pid),
-    registered_name: p.name ?? [],
-    trap_exit: p.trap_exit,
+    links: x?.links ? [...x.links].map((q) => q.pid) : [],
+    monitors: x?.monitors ? [...x.monitors.values()].map((m): ['process', unknown] => ['process', m.tag]) : [],
+    monitored_by: x?.monitored_by ? [...x.monitored_by.values()].map((m) => m.watcher.pid) : [],
+    registered_name: x?.name ?? [],
+    trap_exit: x?.trap_exit ?? false,
   };
 }
 

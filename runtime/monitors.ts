@@ -2,7 +2,7 @@
 // ['DOWN', Ref, 'process', Pid, Reason] (with [Name, 'nonode@nohost'] for a name), and
 // reason 'noproc' at once for a process that is not alive.
 import { Pid, Ref } from './terms';
-import { Process, Monitor, mailbox_remove_first } from './process';
+import { Process, Monitor, mailbox_remove_first, ext } from './process';
 import { error } from './exits';
 import { running, deliver } from './scheduler';
 import { lookup } from './registry';
@@ -11,8 +11,8 @@ import { make_ref } from './send';
 /** Starts watcher monitoring target (a live process). */
 export function add_monitor(watcher: Process, target: Process, ref: Ref, tag: unknown): void {
   const m: Monitor = { ref, watcher, target, tag };
-  (watcher.monitors ??= new Map()).set(ref, m);
-  (target.monitored_by ??= new Map()).set(ref, m);
+  (ext(watcher).monitors ??= new Map()).set(ref, m);
+  (ext(target).monitored_by ??= new Map()).set(ref, m);
 }
 
 /** monitor('process', Pid | RegisteredName) → a Ref. */
@@ -48,10 +48,10 @@ export function demonitor(ref: Ref, opts: ReadonlyArray<'flush' | 'info'> = []):
     else if (o === 'info') info = true;
     else error('badarg');
   }
-  const m = me.monitors?.get(ref);
+  const m = me.ext?.monitors?.get(ref);
   if (m !== undefined) {
-    me.monitors?.delete(ref);
-    m.target.monitored_by?.delete(ref);
+    me.ext?.monitors?.delete(ref);
+    m.target.ext?.monitored_by?.delete(ref);
   }
   if (flush) {
     while (mailbox_remove_first(me, (msg) => Array.isArray(msg) && msg.length === 5 && msg[0] === 'DOWN' && msg[1] === ref));

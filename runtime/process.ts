@@ -38,15 +38,25 @@ export interface ExitHook {
 
 export type Body = (...args: never[]) => unknown;
 
+/** What few processes use (links, monitors, a name, trap_exit, a return value): kept apart so that an idle process stays small. */
+export class ProcessExt {
+  links: Set<Process> | null = null;
+  monitors: Map<Ref, Monitor> | null = null;
+  monitored_by: Map<Ref, Monitor> | null = null;
+  name: string | null = null;
+  trap_exit = false;
+  result: unknown = undefined;
+}
+
 export class Process {
   readonly pid: Pid;
   status: Status = Status.Runnable;
-  /** created lazily at the first step, so the body runs as this process and a plain function works too. */
-  gen: Generator<unknown, unknown, unknown> | null = null;
-  fn: Body | null;
+  /** The body function; called at the first step, so it runs as this process. */
+  readonly init: Body;
+  /** The body's arguments until it starts. */
   args: unknown[] | null;
-  readonly fn_name: string;
-  readonly fn_arity: number;
+  /** The body's generator once started (null before, and for a plain function body). */
+  gen: Generator<unknown, unknown, unknown> | null = null;
 
   mb_head: MsgNode | null = null;
   mb_tail: MsgNode | null = null;
@@ -64,25 +74,22 @@ export class Process {
   mark_ref: Ref | null = null;
   mark_node: MsgNode | null = null;
 
-  trap_exit = false;
-  name: string | null = null;
-  links: Set<Process> | null = null;
-  monitors: Map<Ref, Monitor> | null = null;
-  monitored_by: Map<Ref, Monitor> | null = null;
   exit_hooks: ExitHook | null = null;
-  exit_reason: unknown = undefined;
-  result: unknown = undefined;
+  ext: ProcessExt | null = null;
 
   prev: Process | null = null;
   next: Process | null = null;
 
   constructor(id: number, fn: Body, args: unknown[]) {
     this.pid = new Pid(id, this);
-    this.fn = fn;
+    this.init = fn;
     this.args = args;
-    this.fn_name = fn.name || 'anonymous';
-    this.fn_arity = fn.length;
   }
+}
+
+/** p's rarely used state, created on first use. */
+export function ext(p: Process): ProcessExt {
+  return (p.ext ??= new ProcessExt());
 }
 
 // ---- the table of live processes ----

@@ -1,6 +1,6 @@
 // Registered names: register, unregister, whereis, registered. A dead process's name is freed.
 import { Pid } from './terms';
-import type { Process } from './process';
+import { Process, ext } from './process';
 import { error } from './exits';
 
 const names = new Map<string, Process>();
@@ -12,9 +12,10 @@ export function lookup(name: string): Process | null {
 
 /** Called when p dies. */
 export function forget(p: Process): void {
-  if (p.name !== null) {
-    names.delete(p.name);
-    p.name = null;
+  const x = p.ext;
+  if (x !== null && x.name !== null) {
+    names.delete(x.name);
+    x.name = null;
   }
 }
 
@@ -22,9 +23,9 @@ export function forget(p: Process): void {
 export function register(name: string, pid: Pid): true {
   if (typeof name !== 'string' || name === 'undefined' || !(pid instanceof Pid)) error('badarg');
   const p = pid.proc;
-  if (p === null || p.name !== null || names.has(name)) error('badarg');
+  if (p === null || (p.ext !== null && p.ext.name !== null) || names.has(name)) error('badarg');
   names.set(name, p);
-  p.name = name;
+  ext(p).name = name;
   return true;
 }
 
@@ -33,7 +34,7 @@ export function unregister(name: string): true {
   const p = names.get(name);
   if (p === undefined) error('badarg');
   names.delete(name);
-  p.name = null;
+  ext(p).name = null;
   return true;
 }
 

@@ -31,7 +31,7 @@ export function run<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): 
     const pid = spawn(fn, ...args);
     const p = pid.proc;
     on_exit(pid, (reason) => {
-      if (reason === 'normal') resolve((p === null ? undefined : p.result) as Returned<R>);
+      if (reason === 'normal') resolve(p?.ext?.result as Returned<R>);
       else reject(new ExitError(pid.toString(), reason));
     });
   });

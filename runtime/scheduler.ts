@@ -2,7 +2,7 @@
 // the loop that resumes generators. Fairness: every step and every receive costs one
 // reduction; when a loop turn's budget is spent the scheduler continues in setImmediate,
 // so timers and I/O run between slices however busy the processes are.
-import { Process, Status, mailbox_append, is_dead } from './process';
+import { Process, Status, mailbox_append, is_dead, ext } from './process';
 import { reason_of, is_quiet_reason } from './exits';
 import { report_crash } from './crash_report';
 import { terminate, run_finally } from './signals';
@@ -165,9 +165,8 @@ function step(p: Process): void {
   try {
     let gen = p.gen;
     if (gen === null) {
-      const fn = p.fn as (...a: unknown[]) => unknown;
+      const fn = p.init as (...a: unknown[]) => unknown;
       const args = p.args as unknown[];
-      p.fn = null;
       p.args = null;
       const v = fn(...args);
       if (is_generator(v)) {
@@ -191,7 +190,7 @@ function step(p: Process): void {
     return;
   }
   if (r.done === true) {
-    p.result = r.value;
+    if (r.value !== undefined) ext(p).result = r.value;
     terminate(p, 'normal');
     return;
   }

@@ -2,7 +2,7 @@
 // trap_exit. Erlang's rules: a 'normal' signal is ignored unless trapped; exit(P, 'kill') is
 // untrappable and the victim dies 'killed'; a trapping process gets ['EXIT', From, Reason].
 import { Pid } from './terms';
-import { Process, Status, unlist } from './process';
+import { Process, Status, unlist, ext } from './process';
 import { ErlangExit, ProcessKilled, error } from './exits';
 import { current_process, set_current, deliver, running } from './scheduler';
 import { forget } from './registry';
@@ -21,7 +21,6 @@ export function terminate(p: Process, reason: unknown): void {
   if (p.status === Status.Dead) return;
   const on_stack = p.status === Status.Running;
   p.status = Status.Dead;
-  p.exit_reason = reason;
   unlist(p);
   p.pid.proc = null;
   p.wait = null;
@@ -33,26 +32,28 @@ export function terminate(p: Process, reason: unknown): void {
   p.mb_head = p.mb_tail = null;
   p.mb_len = 0;
   p.mark_ref = p.mark_node = null;
-  p.fn = null;
   p.args = null;
 
-  if (p.monitors !== null) {
-    for (const m of p.monitors.values()) m.target.monitored_by?.delete(m.ref);
-    p.monitors = null;
-  }
-  if (p.links !== null) {
-    for (const q of p.links) {
-      q.links?.delete(p);
-      pending.push([q, p.pid, reason]);
+  const x = p.ext;
+  if (x !== null) {
+    if (x.monitors !== null) {
+      for (const m of x.monitors.values()) m.target.ext?.monitored_by?.delete(m.ref);
+      x.monitors = null;
     }
-    p.links = null;
-  }
-  if (p.monitored_by !== null) {
-    const mons = p.monitored_by;
-    p.monitored_by = null;
-    for (const m of mons.values()) {
-      m.watcher.monitors?.delete(m.ref);
-      deliver(m.watcher, ['DOWN', m.ref, 'process', m.tag, reason]);
+    if (x.links !== null) {
+      for (const q of x.links) {
+        q.ext?.links?.delete(p);
+        pending.push([q, p.pid, reason]);
+      }
+      x.links = null;
+    }
+    if (x.monitored_by !== null) {
+      const mons = x.monitored_by;
+      x.monitored_by = null;
+      for (const m of mons.values()) {
+        m.watcher.ext?.monitors?.delete(m.ref);
+        deliver(m.watcher, ['DOWN', m.ref, 'process', m.tag, reason]);
+      }
     }
   }
   let h = p.exit_hooks;
@@ -107,7 +108,7 @@ function handle_pending(): void {
 function exit_signal(q: Process, from: Pid, reason: unknown, from_exit2: boolean): void {
   if (q.status === Status.Dead) return;
   if (from_exit2 && reason === 'kill') terminate(q, 'killed');
-  else if (q.trap_exit) deliver(q, ['EXIT', from, reason]);
+  else if (q.ext !== null && q.ext.trap_exit) deliver(q, ['EXIT', from, reason]);
   else if (reason !== 'normal') terminate(q, reason);
 }
 
@@ -128,7 +129,7 @@ export function exit(...args: [unknown] | [Pid, unknown]): true {
   const q = pid.proc;
   if (q !== null) {
     // A process that signals itself 'normal' without trapping exits does exit (observed on OTP 25).
-    if (q === me && reason === 'normal' && !q.trap_exit) terminate(q, 'normal');
+    if (q === me && reason === 'normal' && !(q.ext !== null && q.ext.trap_exit)) terminate(q, 'normal');
     else exit_signal(q, me !== null ? me.pid : new Pid(0), reason, true);
     handle_pending();
   }
@@ -142,13 +143,13 @@ export function link(pid: Pid): true {
   if (!(pid instanceof Pid)) error('badarg');
   const q = pid.proc;
   if (q === null) {
-    if (me.trap_exit) deliver(me, ['EXIT', pid, 'noproc']);
+    if (me.ext !== null && me.ext.trap_exit) deliver(me, ['EXIT', pid, 'noproc']);
     else error('noproc');
     return true;
   }
   if (q === me) return true;
-  (me.links ??= new Set()).add(q);
-  (q.links ??= new Set()).add(me);
+  (ext(me).links ??= new Set()).add(q);
+  (ext(q).links ??= new Set()).add(me);
   return true;
 }
 
@@ -158,8 +159,8 @@ export function unlink(pid: Pid): true {
   if (!(pid instanceof Pid)) error('badarg');
   const q = pid.proc;
   if (q !== null) {
-    me.links?.delete(q);
-    q.links?.delete(me);
+    me.ext?.links?.delete(q);
+    q.ext?.links?.delete(me);
   }
   return true;
 }
@@ -168,7 +169,8 @@ export function unlink(pid: Pid): true {
 export function process_flag(flag: 'trap_exit', value: boolean): boolean {
   const me = running('process_flag()');
   if (flag !== 'trap_exit' || typeof value !== 'boolean') error('badarg');
-  const old = me.trap_exit;
-  me.trap_exit = value;
+  const x = ext(me);
+  const old = x.trap_exit;
+  x.trap_exit = value;
   return old;
 }

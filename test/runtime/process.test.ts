@@ -46,7 +46,7 @@ describe('runtime/process', () => {
       const p = proc();
       expect(live_count()).to.equal(before + 1);
       expect(new_process(() => 0, [])).to.equal(null);
-      expect([p.fn_name, p.fn_arity, p.pid.proc === p]).to.deep.equal(['named', 1, true]);
+      expect([p.init.name, p.init.length, p.pid.proc === p]).to.deep.equal(['named', 1, true]);
       unlist(p);
       expect(live_count()).to.equal(before);
       expect(process_limit()).to.equal(before + 1);
