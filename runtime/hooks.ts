@@ -1,6 +1,6 @@
 // Hooks for layers built on the runtime (the socket layer). Not user API.
 import type { Pid } from './terms';
-import { ExitHook, mailbox_remove_first } from './process';
+import { ExitHook, Status, mailbox_remove_first } from './process';
 import { defer, drain } from './scheduler';
 
 export interface ExitHandle {
@@ -10,12 +10,15 @@ export interface ExitHandle {
 function cancel_hook(this: ExitHook): void {
   const p = this.owner;
   if (p === null) return; // already ran, or cancelled
+  this.owner = null;
+  this.fn = null;
+  // p is dead: terminate() is walking its hooks (a hook's callback cancels this one) and
+  // skips a hook without fn. Unlinking here would clear the link the walk follows next.
+  if (p.status === Status.Dead) return;
   if (this.prev !== null) this.prev.next = this.next;
   else p.exit_hooks = this.next;
   if (this.next !== null) this.next.prev = this.prev;
   this.prev = this.next = null;
-  this.owner = null;
-  this.fn = null;
 }
 
 /**

@@ -65,6 +65,40 @@ describe('runtime/hooks', () => {
     expect(r).to.equal(50000);
   });
 
+  it('on_exit callbacks that cancel other hooks of the same dying process: every hook not yet cancelled runs once', async () => {
+    // Found by the socket layer: closing a socket in one hook cancels other hooks of the same
+    // dying process. Hooks run newest first, so hs[5] runs first here.
+    const r = await run(function* () {
+      const q = spawn(function* () {
+        yield* receive(on(_));
+      });
+      const ran: number[] = [];
+      const hs: Array<{ cancel(): void }> = [];
+      const cancels: Record<number, number[]> = {
+        5: [4], // the very next hook in the walk
+        3: [3, 1], // itself, and one further on
+        2: [5], // one that already ran
+      };
+      for (let i = 0; i < 6; i++) {
+        hs.push(
+          on_exit(q, () => {
+            ran.push(i);
+            for (const j of cancels[i] ?? []) hs[j].cancel();
+          }),
+        );
+      }
+      exit(q, 'kill');
+      const after_walk = ran.slice();
+      for (const h of hs) h.cancel(); // after death: harmless
+      yield* receive(after(0));
+      return [after_walk, ran];
+    });
+    expect(r).to.deep.equal([
+      [5, 3, 2, 0],
+      [5, 3, 2, 0],
+    ]);
+  });
+
   it('mailbox_remove removes the first matching message only', async () => {
     const r = await run(function* () {
       const me = self();
