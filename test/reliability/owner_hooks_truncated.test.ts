@@ -1,14 +1,14 @@
-// PENDING (a runtime bug; see the report): an owner's death must close every socket it
-// owns. When one of its exit hooks cancels the next hook in its list (closing socket A
-// drains A's queue, whose entry for the same dying process had a waiter hook), the walk in
-// runtime/signals.ts terminate() stops there, and the hooks after it never run: socket B
-// stays open, owned by a dead process, forever.
+// Regression (found by the fuzzer, fixed in ce55011 and 7d3bfc2): an owner's death must close
+// every socket it owns. When one of its exit hooks cancelled the next hook in its list
+// (closing socket A drains A's queue, whose entry for the same dying process had a waiter
+// hook), the walk in runtime/signals.ts terminate() stopped there and the hooks after it
+// never ran: socket B stayed open, owned by a dead process, its fd leaked.
 import { expect } from 'chai';
-import * as socket from '../../../sockets/socket';
-import { run, self, spawn, send, exit, receive, on, _, Pid } from '../../../runtime';
-import { ok, listener, connected, reply, eventually, Socket } from '../_support';
+import * as socket from '../../sockets/socket';
+import { run, self, spawn, send, exit, receive, on, _, Pid } from '../../runtime';
+import { ok, listener, connected, reply, eventually, Socket } from './_support';
 
-describe('reliability (pending): owner death with a waiter hook next to the owner hook', () => {
+describe('reliability: owner death with a waiter hook next to the owner hook', () => {
   it('closes every socket the dead process owned', () => run(function* () {
     const [l, sa] = listener();
     const [c, a] = yield* connected(l, sa);
