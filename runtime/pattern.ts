@@ -1,4 +1,4 @@
-// Receive patterns: compiled once into matcher functions, and their TypeScript types.
+// Receive patterns: how a message is matched against one, and their TypeScript types.
 //
 // A pattern is a literal (compared with ===), a Pid or Ref (by identity), the wildcard `_`,
 // a predicate function (an element guard), a Buffer (equal bytes), an array (same length,
@@ -31,73 +31,76 @@ export type Matched<P> = P extends Wildcard
 
 export type Matcher = (v: unknown) => boolean;
 
-const any_value: Matcher = () => true;
-
 function is_plain_object(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== 'object') return false;
   const proto = Object.getPrototypeOf(v) as unknown;
   return proto === Object.prototype || proto === null;
 }
 
-function guard_matcher(pred: (v: unknown) => unknown): Matcher {
-  // A guard that throws fails the clause, as in Erlang.
-  return (v) => {
-    try {
-      return !!pred(v);
-    } catch {
-      return false;
-    }
-  };
-}
+// Patterns are matched by walking them at each test, not compiled: a receive is built afresh
+// at every loop iteration (the OTP socket idiom), and a compiled matcher cost a closure per
+// element each time, both in CPU and in the memory of every process waiting in one.
 
-// Tagged pairs (['tag', X], [Ref, X]) are the common case: compared inline, no loop. Each
-// shape has its own small function so its closure captures only what it uses.
-function pair_any(t: unknown): Matcher {
-  return (v) => Array.isArray(v) && v.length === 2 && v[0] === t;
-}
-
-function pair_literal(t: unknown, e1: unknown): Matcher {
-  return (v) => Array.isArray(v) && v.length === 2 && v[0] === t && v[1] === e1;
-}
-
-function pair_match(t: unknown, m1: Matcher): Matcher {
-  return (v) => Array.isArray(v) && v.length === 2 && v[0] === t && m1(v[1]);
-}
-
-function tuple_matcher(pattern: readonly unknown[]): Matcher {
-  const n = pattern.length;
-  const ms = pattern.map(compile_pattern);
-  const lits = pattern.map((e) => is_literal(e));
-  return (v) => {
-    if (!Array.isArray(v) || v.length !== n) return false;
-    for (let i = 0; i < n; i++) {
-      if (lits[i] ? v[i] !== pattern[i] : !ms[i](v[i])) return false;
-    }
-    return true;
-  };
-}
-
-function array_matcher(pattern: readonly unknown[]): Matcher {
-  if (pattern.length === 2 && is_literal(pattern[0])) {
-    const e1 = pattern[1];
-    if (e1 === _) return pair_any(pattern[0]);
-    if (is_literal(e1)) return pair_literal(pattern[0], e1);
-    return pair_match(pattern[0], compile_pattern(e1));
+/** A guard that throws fails the clause, as in Erlang. */
+function guard_holds(pred: (v: never) => unknown, v: unknown): boolean {
+  try {
+    return !!pred(v as never);
+  } catch {
+    return false;
   }
-  return tuple_matcher(pattern);
 }
 
-function object_matcher(pattern: Record<string, unknown>): Matcher {
-  const keys = Object.keys(pattern);
-  const ms = keys.map((k) => compile_pattern(pattern[k]));
-  return (v) => {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
-    const o = v as Record<string, unknown>;
-    for (let i = 0; i < keys.length; i++) {
-      if (!(keys[i] in o) || !ms[i](o[keys[i]])) return false;
-    }
-    return true;
-  };
+function match_array(p: readonly unknown[], v: unknown): boolean {
+  if (!Array.isArray(v) || v.length !== p.length) return false;
+  for (let i = 0; i < p.length; i++) {
+    const e = p[i];
+    const x: unknown = v[i];
+    // The common element: a literal, a Pid, a Ref, a socket, all by identity. A value that is
+    // its own pattern matches (an array or object pattern compared with itself included);
+    // a predicate is called even on itself.
+    if (e === x && typeof e !== 'function') continue;
+    if (!match_other(e, x)) return false;
+  }
+  return true;
+}
+
+function match_object(p: Record<string, unknown>, v: unknown): boolean {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const o = v as Record<string, unknown>;
+  for (const k in p) {
+    if (!(k in o) || !match(p[k], o[k])) return false;
+  }
+  return true;
+}
+
+/** match(p, v) once p === v has failed (or p is a predicate). */
+function match_other(p: unknown, v: unknown): boolean {
+  switch (typeof p) {
+    case 'object':
+      if (p === null) return false;
+      if (Array.isArray(p)) return match_array(p, v);
+      if (Buffer.isBuffer(p)) return Buffer.isBuffer(v) && p.equals(v);
+      // Pids, Refs and other class instances match by identity only.
+      return is_plain_object(p) && match_object(p, v);
+    case 'function':
+      return guard_holds(p as (v: never) => unknown, v);
+    case 'symbol':
+      return p === _;
+    case 'number':
+      return p !== p && typeof v === 'number' && v !== v; // NaN matches NaN
+    default:
+      return false;
+  }
+}
+
+/** Whether v matches pattern p. Allocates nothing (beyond what a predicate does). */
+export function match(p: unknown, v: unknown): boolean {
+  return (p === v && typeof p !== 'function') || match_other(p, v);
+}
+
+/** A matcher function for p (for callers that want one; receive uses match directly). */
+export function compile_pattern(p: unknown): Matcher {
+  return (v) => match(p, v);
 }
 
 /** True for patterns matched by ===: primitives (not NaN), Pids and Refs. */
@@ -106,18 +109,9 @@ function is_literal(p: unknown): boolean {
   return p !== _ && typeof p !== 'function' && !(typeof p === 'number' && Number.isNaN(p));
 }
 
-export function compile_pattern(p: unknown): Matcher {
-  if (p === _) return any_value;
-  if (typeof p === 'function') return guard_matcher(p as (v: unknown) => unknown);
-  if (p === null || typeof p !== 'object' || p instanceof Pid || p instanceof Ref) {
-    if (typeof p === 'number' && Number.isNaN(p)) return (v) => typeof v === 'number' && Number.isNaN(v);
-    return (v) => v === p;
-  }
-  if (Array.isArray(p)) return array_matcher(p);
-  if (Buffer.isBuffer(p)) return (v) => Buffer.isBuffer(v) && p.equals(v);
-  if (is_plain_object(p)) return object_matcher(p);
-  // Other objects (class instances) match by identity.
-  return (v) => v === p;
+/** For an array pattern with a literal first element (a tuple's tag), its length; else -1. */
+export function tagged_arity(p: unknown): number {
+  return Array.isArray(p) && p.length > 0 && is_literal(p[0]) ? p.length : -1;
 }
 
 /** Every Ref the pattern holds: a message can match only if it holds them all. */
@@ -141,31 +135,22 @@ export function pattern_needs(p: unknown, ref: Ref): boolean {
   return false;
 }
 
-/** A pattern's literal first element, if it is an array pattern with one (a tuple's tag). */
-const NO_TAG: unique symbol = Symbol('no tag');
-export { NO_TAG };
-
-/** One receive clause: a pattern, an optional clause guard, an optional body. M is the matched message type. */
+/**
+ * One receive clause: a pattern, an optional clause guard, an optional body. M is the matched
+ * message type. It holds just those three: on() is called at every receive of a loop.
+ */
 export class Clause<R = unknown, M = unknown> {
-  readonly test: Matcher;
-  /** For a tagged array pattern, its length and literal first element: a cheap pre-filter. */
-  readonly arity: number;
-  readonly tag: unknown;
-
   constructor(
     readonly pattern: unknown,
     readonly body: ((msg: M) => R) | null,
     readonly guard: ((msg: M) => unknown) | null = null,
-  ) {
-    const m = compile_pattern(pattern);
-    if (guard === null) this.test = m;
-    else {
-      const g = guard_matcher(guard as (v: unknown) => unknown);
-      this.test = (v) => m(v) && g(v);
-    }
-    const tagged = Array.isArray(pattern) && pattern.length > 0 && is_literal(pattern[0]);
-    this.arity = tagged ? (pattern as unknown[]).length : -1;
-    this.tag = tagged ? (pattern as unknown[])[0] : NO_TAG;
+  ) {}
+
+  /** Whether msg matches the pattern and then the guard. */
+  test(msg: unknown): boolean {
+    if (!match(this.pattern, msg)) return false;
+    const g = this.guard;
+    return g === null || guard_holds(g as (v: never) => unknown, msg);
   }
 
   /** Whether only messages holding ref can match this clause. */

@@ -1,6 +1,6 @@
 // Selective receive: the first message in mailbox order that matches any clause (clauses
 // tried in order for each message); unmatched messages stay, in order.
-import { Clause, Matched, Matcher } from './pattern';
+import { Clause, Matched, tagged_arity } from './pattern';
 import { Process, Status, WAKE_NONE, WAKE_TIMEOUT, MsgNode, mailbox_unlink, is_dead } from './process';
 import { ProcessKilled, error } from './exits';
 import { running, spend_reduction, is_generator, enqueue, PROC_MARK } from './scheduler';
@@ -22,9 +22,8 @@ export class After<R = 'timeout'> {
 
 /** What receive needs of a clause (any Clause<R, M> is one). */
 export interface ReceiveClause<R> {
-  readonly test: Matcher;
-  readonly arity: number;
-  readonly tag: unknown;
+  readonly pattern: unknown;
+  test(msg: unknown): boolean;
   needs(ref: Ref): boolean;
   readonly body: ((msg: never) => R) | null;
 }
@@ -180,21 +179,20 @@ class ReceiveOp implements Iter {
     if (n === 1) {
       // The common single-clause receive: one matcher, hoisted out of the loop.
       const c = clauses[0] as ReceiveClause<unknown>;
-      const test = c.test;
-      if (c.arity >= 0) {
+      const arity = tagged_arity(c.pattern);
+      if (arity >= 0) {
         // A tagged array pattern: most messages fail on length or tag, without a call.
-        const arity = c.arity;
-        const tag = c.tag;
+        const tag = (c.pattern as unknown[])[0];
         for (; node !== null; prev = node, node = node.next) {
           const m = node.msg;
-          if (Array.isArray(m) && m.length === arity && m[0] === tag && test(m)) {
+          if (Array.isArray(m) && m.length === arity && m[0] === tag && c.test(m)) {
             mailbox_unlink(p, prev, node);
             return this.body(0, m);
           }
         }
       } else {
         for (; node !== null; prev = node, node = node.next) {
-          if (test(node.msg)) {
+          if (c.test(node.msg)) {
             mailbox_unlink(p, prev, node);
             return this.body(0, node.msg);
           }

@@ -1,6 +1,6 @@
-// Pattern compilation, unit by unit.
+// Pattern matching, unit by unit.
 import { expect } from 'chai';
-import { compile_pattern, refs_in, _, Clause } from '../../runtime/pattern';
+import { compile_pattern, match, refs_in, _, Clause } from '../../runtime/pattern';
 import { Pid, Ref } from '../../runtime/terms';
 
 describe('runtime/pattern', () => {
@@ -48,5 +48,31 @@ describe('runtime/pattern', () => {
     expect(c.test(['n', 2])).to.equal(true);
     expect(c.test(['n', 1])).to.equal(false);
     expect(c.test('n')).to.equal(false);
+  });
+
+  it('nested arrays, objects, Buffers, NaN and predicates inside array patterns; class instances by identity', () => {
+    class Sock {}
+    const s = new Sock();
+    const h = new Ref();
+    const abort = ['$socket', s, 'abort', [h, _]];
+    expect(match(abort, ['$socket', s, 'abort', [h, 'closed']])).to.equal(true);
+    expect(match(abort, ['$socket', new Sock(), 'abort', [h, 'closed']])).to.equal(false);
+    expect(match(abort, ['$socket', s, 'abort', [new Ref(), 'closed']])).to.equal(false);
+    expect(match(abort, ['$socket', s, 'select', h])).to.equal(false);
+    expect(match(['d', Buffer.from('ab'), NaN, { k: [1, _] }], ['d', Buffer.from('ab'), NaN, { k: [1, 2], z: 0 }])).to.equal(true);
+    expect(match(['d', Buffer.from('ab')], ['d', Buffer.from('ac')])).to.equal(false);
+    expect(match([NaN], [1])).to.equal(false);
+    expect(match({ k: 1 }, { k: 1 })).to.equal(true);
+    expect(match({ k: 1 }, null)).to.equal(false);
+    expect(match([null], [undefined])).to.equal(false);
+    expect(match([Symbol('other')], [1])).to.equal(false);
+    const big = (v: unknown) => typeof v === 'number' && v > 9;
+    expect([match(['n', big], ['n', 10]), match(['n', big], ['n', 9]), match(['n', big], ['n', big])]).to.deep.equal([true, false, false]);
+  });
+
+  it('a clause holds only its pattern, body and guard: no matcher is built per on()', () => {
+    const c = new Clause(['$socket', _, 'select', _], null);
+    expect(Object.keys(c).sort()).to.deep.equal(['body', 'guard', 'pattern']);
+    expect(c.test(['$socket', 1, 'select', 2])).to.equal(true);
   });
 });
