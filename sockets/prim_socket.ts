@@ -14,6 +14,9 @@
 // Worker) exits are closed by the addon.
 //
 //   socket(domain, type, protocol) → fd          domain_num('inet'), type_num('stream'), protocol_num('tcp')
+//   dup(fd) → fd                                 F_DUPFD_CLOEXEC, set O_NONBLOCK (shared with the
+//                                                original: a file-description flag); the new fd is owned
+//   set_nonblock(fd) → 0                         O_NONBLOCK on an fd used as is (not owned: close → -EBADF)
 //   bind(fd, sa) / connect(fd, sa) → 0           connect: -EINPROGRESS is the normal start;
 //   connect_result(fd) → 0 | -errno              ... then on EV_OUT, SO_ERROR finishes it
 //   listen(fd, backlog) → 0
@@ -181,6 +184,8 @@ function addr(sa: SockAddrIn | SockAddr): number {
 // ---- syscalls --------------------------------------------------------------------------
 
 export const socket = (domain: number, type: number, protocol: number): number => native.socket(domain, type, protocol);
+export const dup = (fd: number): number => native.dup(fd);
+export const set_nonblock = (fd: number): number => native.set_nonblock(fd);
 export const bind = (fd: number, sa: SockAddrIn | SockAddr): number => native.bind(fd, ADDR_OUT, addr(sa));
 export const listen = (fd: number, backlog: number): number => native.listen(fd, backlog);
 export const accept = (fd: number): number => native.accept(fd);

@@ -3,6 +3,7 @@
 // can inherit it and no call ever blocks the event loop. Every send adds MSG_NOSIGNAL:
 // a write to a closed peer must give EPIPE, not kill the process with SIGPIPE.
 // Data moves between the kernel and the caller's Buffer directly (no intermediate copy).
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -44,6 +45,45 @@ napi_value Socket(napi_env env, napi_callback_info info) {
   int fd = socket(domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
   if (fd >= 0) a.st->own(fd);
   return result(env, fd, errno);
+}
+
+// O_NONBLOCK is a flag of the open file description, not of the fd: every dup of it, and
+// the caller's original fd, sees the change too (fcntl(2), open(2)). OTP 25 also makes an
+// fd given to open(FD) non-blocking; the socket layer needs it, or a read would block the
+// event loop.
+int set_nonblock(int fd) {
+  int fl = fcntl(fd, F_GETFL);
+  if (fl < 0) return -errno;
+  if (!(fl & O_NONBLOCK) && fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) return -errno;
+  return 0;
+}
+
+// dup(fd) → a new fd this environment owns: close-on-exec (F_DUPFD_CLOEXEC, atomic, so no
+// other thread's fork+exec can inherit it) and non-blocking. The original stays the
+// caller's: closing the new fd leaves it open (the socket lives on while any fd refers to
+// its open file description).
+napi_value Dup(napi_env env, napi_callback_info info) {
+  Args<1> a(env, info);
+  int32_t fd;
+  if (!a.ok || !get_int(env, a.argv[0], &fd)) return nullptr;
+  int nfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (nfd < 0) return num(env, -errno);
+  int r = set_nonblock(nfd);
+  if (r < 0) {
+    close(nfd);
+    return num(env, r);
+  }
+  a.st->own(nfd);
+  return num(env, nfd);
+}
+
+// For an fd used as is (open(FD, #{dup => false})): it stays the caller's, so it is not
+// owned here, only made non-blocking.
+napi_value SetNonblock(napi_env env, napi_callback_info info) {
+  Args<1> a(env, info);
+  int32_t fd;
+  if (!a.ok || !get_int(env, a.argv[0], &fd)) return nullptr;
+  return num(env, set_nonblock(fd));
 }
 
 napi_value Bind(napi_env env, napi_callback_info info) {
@@ -303,7 +343,7 @@ napi_value OpenFds(napi_env env, napi_callback_info info) {
 
 napi_value register_syscalls(napi_env env, napi_value exports, EnvState* st) {
   struct { const char* name; napi_callback cb; } fns[] = {
-      {"socket", Socket}, {"bind", Bind}, {"listen", Listen}, {"accept", Accept},
+      {"socket", Socket}, {"dup", Dup}, {"set_nonblock", SetNonblock}, {"bind", Bind}, {"listen", Listen}, {"accept", Accept},
       {"connect", Connect}, {"connect_result", ConnectResult}, {"recv", Recv},
       {"recvfrom", RecvFrom}, {"recvmsg", RecvMsg}, {"send", Send}, {"sendto", SendTo},
       {"sendmsg", SendMsg}, {"shutdown", Shutdown}, {"close", Close},

@@ -16,6 +16,8 @@ export interface NativeAddon {
   readonly scratch: ArrayBuffer;
 
   socket(domain: number, type: number, protocol: number): number;
+  dup(fd: number): number;
+  set_nonblock(fd: number): number;
   bind(fd: number, addr: Uint8Array, addrlen: number): number;
   listen(fd: number, backlog: number): number;
   accept(fd: number): number;
