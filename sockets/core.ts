@@ -7,6 +7,7 @@ import { Socket } from './socket_term';
 import { SockState } from './state';
 import type { Hook } from './state';
 import type { OpQueue, Waiter } from './op_queue';
+import type { CType } from './types';
 import { socket_message, down_message } from './messages';
 import { Pid, Ref } from '../runtime/terms';
 import { send, self } from '../runtime/send';
@@ -115,7 +116,7 @@ export function make_socket(
   protocol: string,
   owner: Pid,
   use_registry: boolean,
-  ctype: 'normal' | ['fromfd', number] = 'normal',
+  ctype: CType = 'normal',
 ): Sock | number {
   if (!poller_started) {
     prim.poll_start(on_ready);
@@ -179,7 +180,10 @@ export function close_socket(sock: Sock): void {
   if (st.registered) registry.remove(sock);
   registry.count_open(st.domain, st.type, st.protocol, -1);
   by_token.delete(st.token);
-  prim.close(st.fd);
+  // An fd used as is (open(FD, #{dup => false})) stays the caller's: OTP 25 leaves it open
+  // on close. Only leave the epoll set, or it would keep reporting to a closed socket.
+  if (st.ctype === 'fromfd') prim.poll_del(st.fd);
+  else prim.close(st.fd);
 }
 
 /** socket:monitor/1 refs → their socket, for cancel_monitor/1. */

@@ -102,7 +102,7 @@ function cell(sock: Sock, key: InfoKey): string {
     case 'sent': return String(st.counters.write_byte);
     case 'state': return state_column(st.rstates(), st.wstates());
     case 'kind': return 'plain';
-    case 'ctype': return st.ctype === 'normal' ? 'normal' : `fromfd(${st.ctype[1]})`;
+    case 'ctype': return typeof st.ctype === 'string' ? st.ctype : `fromfd(${st.ctype[1]})`;
     case 'rstates': return st.rstates().join(',');
     case 'wstates': return st.wstates().join(',');
     case 'counters': return Object.entries(st.counters).map(([k, v]) => `${k}=${v}`).join(',');

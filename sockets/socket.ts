@@ -42,7 +42,7 @@ import { receive, on, after } from '../runtime/receive';
 import type { Proc } from '../runtime/receive';
 import { mailbox_remove } from '../runtime/hooks';
 import type {
-  Domain, Type, Protocol, SockAddr, SelectInfo, SelectTag, OpenOpts, MsgRecv, MsgSend, SocketInfo,
+  Domain, Type, Protocol, SockAddr, SelectInfo, SelectTag, OpenOpts, MsgRecv, MsgSend, SocketInfo, CType,
 } from './types';
 
 export { supports, is_supported } from './supports';
@@ -53,7 +53,7 @@ export type { Error, Select, SelectWith, Timeout } from './args';
 export { getopt, setopt, getopt_native, setopt_native } from './sockopt';
 export type { OptResult } from './sockopt';
 export type {
-  Domain, Type, Protocol, SockAddr, SelectInfo, SelectTag, OpenOpts, MsgRecv, MsgSend, SocketInfo,
+  Domain, Type, Protocol, SockAddr, SelectInfo, SelectTag, OpenOpts, MsgRecv, MsgSend, SocketInfo, CType,
 } from './types';
 
 // ---- open, bind, listen, close, shutdown, names ---------------------------------------
@@ -74,8 +74,11 @@ function plain_opts(o: unknown): OpenOpts {
 
 /**
  * open(Domain, Type[, Protocol][, Opts]) → ['ok', Socket] | ['error', Reason]
- * open(FD[, Opts]) wraps an existing socket fd (used as is: erlsock does not dup it, and
- * domain, type and protocol are read from the fd unless Opts names them).
+ * open(FD[, Opts]) wraps an existing socket fd: domain, type and protocol are read from
+ * the fd unless Opts names them. As in OTP 25 the socket uses a dup of FD (info ctype
+ * ['fromfd', FD]), unless Opts has `dup: false`: then it uses FD itself (ctype 'fromfd').
+ * Either way FD stays the caller's: closing the socket closes the dup, or with dup false
+ * nothing (OTP 25 leaves FD open). FD is made non-blocking (a flag its dup shares).
  *
  * Opts: `use_registry` (boolean; default from use_registry/1 and ESOCK_USE_SOCKET_REGISTRY)
  * and `debug` (boolean: recorded as {otp, debug}; erlsock prints no NIF traces).
@@ -121,15 +124,22 @@ function open_fd(fd: number, opts: OpenOpts, owner: Pid): ['ok', Socket] | Error
   const domain = typeof opts.domain === 'string' ? opts.domain : String(prim.domain_name(dn));
   const type = typeof opts.type === 'string' ? opts.type : String(prim.type_name(tn));
   const protocol = typeof opts.protocol === 'string' ? opts.protocol : domain === 'local' ? 'default' : String(prim.protocol_name(pn));
-  return wrap(fd, domain, type, protocol, opts, ['fromfd', fd], owner);
+  // OTP 25 dups unless dup is exactly false (#{dup => maybe} dups too).
+  if (opts.dup === false) {
+    const r = prim.set_nonblock(fd);
+    return r < 0 ? posix(r) : wrap(fd, domain, type, protocol, opts, 'fromfd', owner);
+  }
+  const nfd = prim.dup(fd);
+  if (nfd < 0) return posix(nfd);
+  return wrap(nfd, domain, type, protocol, opts, ['fromfd', fd], owner);
 }
 
 function wrap(fd: number, domain: string, type: string, protocol: string, opts: OpenOpts,
-  ctype: 'normal' | ['fromfd', number], owner: Pid): ['ok', Socket] | Error {
+  ctype: CType, owner: Pid): ['ok', Socket] | Error {
   const use_reg = typeof opts.use_registry === 'boolean' ? opts.use_registry : registry.default_on();
   const sock = make_socket(fd, domain, type, protocol, owner, use_reg, ctype);
   if (typeof sock === 'number') {
-    if (ctype === 'normal') prim.close(fd); // an fd given to open(FD) stays the caller's
+    if (ctype !== 'fromfd') prim.close(fd); // ours (new or a dup); an fd used as is stays the caller's
     return posix(sock);
   }
   if (opts.debug === true) sock.state.debug = true;

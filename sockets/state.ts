@@ -1,7 +1,7 @@
 // The per-socket record behind a Socket term: the fd, identity, owner, the four operation
 // queues, believed readiness, the otp-level options, counters and info/1 states.
 import { OpQueue } from './op_queue';
-import type { SocketCounters } from './types';
+import type { SocketCounters, CType } from './types';
 
 export type Hook = { cancel(): void };
 
@@ -26,7 +26,7 @@ export class SockState<P, H> {
   readonly domain: string;
   readonly type: string;
   readonly protocol: string;
-  readonly ctype: 'normal' | ['fromfd', number];
+  readonly ctype: CType;
 
   owner: P | null;
   owner_hook: Hook | null = null;
@@ -98,7 +98,7 @@ export class SockState<P, H> {
     protocol: string,
     owner: P,
     registered: boolean,
-    ctype: 'normal' | ['fromfd', number] = 'normal',
+    ctype: CType = 'normal',
   ) {
     this.fd = fd;
     this.domain = domain;

@@ -103,9 +103,16 @@ export interface SocketCounters {
   write_waits: number;
 }
 
+/**
+ * How the socket was made (info/1 ctype), as OTP 25 shows it: 'normal' from open/2,3,4 or
+ * accept; ['fromfd', FD] from open(FD) (FD is the caller's fd; the socket uses a dup of it);
+ * 'fromfd' from open(FD, #{dup => false}) (the socket uses FD itself).
+ */
+export type CType = 'normal' | 'fromfd' | ['fromfd', number];
+
 export interface SocketInfo<P = unknown> {
   counters: SocketCounters;
-  ctype: 'normal' | ['fromfd', number];
+  ctype: CType;
   domain: string;
   type: string;
   protocol: string;

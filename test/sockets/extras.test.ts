@@ -1,4 +1,4 @@
-// The less travelled parts: open(FD), native options, which_monitors/monitored_by, the
+// The less travelled parts: native options, which_monitors/monitored_by, the
 // ESOCK_USE_SOCKET_REGISTRY environment variable, and bad input never crashing the runtime.
 import { expect } from 'chai';
 import { execFileSync } from 'child_process';
@@ -7,22 +7,10 @@ import * as socket from '../../sockets/socket';
 import { run, self, receive, on, after } from '../../runtime';
 import { ok, close_all, raised, raised_p, pair, open_fds, in_other, reply } from './helpers';
 
-describe('sockets/socket: open(FD), native options, monitors lists, environment, bad input', () => {
+describe('sockets/socket: native options, monitors lists, environment, bad input', () => {
   let fds0 = 0;
   beforeEach(() => { fds0 = open_fds(); });
   afterEach(() => { expect(open_fds(), 'fds leaked').to.equal(fds0); });
-
-  it('open(FD) of an fd erlsock already wraps fails cleanly and leaves it open', () => run(function* () {
-    // erlsock cannot dup yet (see docs/SOCKET.md), so the one fd it can be given is its own.
-    const s = ok<socket.Socket>(socket.open('inet', 'dgram'));
-    const fd = ok<number>(socket.getopt(s, 'otp', 'fd'));
-    const r = socket.open(fd);
-    expect(r[0]).to.equal('error');
-    expect(socket.open(-1)).to.deep.equal(['error', ['invalid', ['options', 'domain', {}]]]);
-    expect(socket.open(99999)).to.deep.equal(['error', ['invalid', ['options', 'domain', {}]]]);
-    expect(socket.bind(s, 'loopback')).to.equal('ok'); // the original is untouched
-    socket.close(s);
-  }));
 
   it('getopt_native / setopt_native', () => run(function* () {
     const t = ok<socket.Socket>(socket.open('inet', 'stream'));
