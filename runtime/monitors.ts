@@ -2,7 +2,7 @@
 // ['DOWN', Ref, 'process', Pid, Reason] (with [Name, 'nonode@nohost'] for a name), and
 // reason 'noproc' at once for a process that is not alive.
 import { Pid, Ref } from './terms';
-import { Process, Monitor, mailbox_remove_first, ext } from './process';
+import { Process, Monitor, mailbox_remove_first, ext, tidy_ext } from './process';
 import { error } from './exits';
 import { running, deliver } from './scheduler';
 import { lookup } from './registry';
@@ -52,6 +52,8 @@ export function demonitor(ref: Ref, opts: ReadonlyArray<'flush' | 'info'> = []):
   if (m !== undefined) {
     me.ext?.monitors?.delete(ref);
     m.target.ext?.monitored_by?.delete(ref);
+    tidy_ext(me);
+    tidy_ext(m.target);
   }
   if (flush) {
     while (mailbox_remove_first(me, (msg) => Array.isArray(msg) && msg.length === 5 && msg[0] === 'DOWN' && msg[1] === ref));

@@ -92,6 +92,22 @@ export function ext(p: Process): ProcessExt {
   return (p.ext ??= new ProcessExt());
 }
 
+/**
+ * After a link or monitor of p went: an emptied Set or Map goes, and the record too once it
+ * holds nothing, so that a handler spawned with spawn_monitor and then demonitored (the OTP
+ * guide's acceptor) is as small while idle as one that never had a monitor.
+ */
+export function tidy_ext(p: Process): void {
+  const x = p.ext;
+  if (x === null) return;
+  if (x.links !== null && x.links.size === 0) x.links = null;
+  if (x.monitors !== null && x.monitors.size === 0) x.monitors = null;
+  if (x.monitored_by !== null && x.monitored_by.size === 0) x.monitored_by = null;
+  if (x.links === null && x.monitors === null && x.monitored_by === null && x.name === null && !x.trap_exit && x.result === undefined) {
+    p.ext = null;
+  }
+}
+
 // ---- the table of live processes ----
 
 let first: Process | null = null;

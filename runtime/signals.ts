@@ -2,7 +2,7 @@
 // trap_exit. Erlang's rules: a 'normal' signal is ignored unless trapped; exit(P, 'kill') is
 // untrappable and the victim dies 'killed'; a trapping process gets ['EXIT', From, Reason].
 import { Pid } from './terms';
-import { Process, Status, unlist, ext } from './process';
+import { Process, Status, unlist, ext, tidy_ext } from './process';
 import { ErlangExit, ProcessKilled, error } from './exits';
 import { current_process, set_current, deliver, running } from './scheduler';
 import { forget } from './registry';
@@ -37,12 +37,17 @@ export function terminate(p: Process, reason: unknown): void {
   const x = p.ext;
   if (x !== null) {
     if (x.monitors !== null) {
-      for (const m of x.monitors.values()) m.target.ext?.monitored_by?.delete(m.ref);
+      const mons = x.monitors;
       x.monitors = null;
+      for (const m of mons.values()) {
+        m.target.ext?.monitored_by?.delete(m.ref);
+        if (m.target !== p) tidy_ext(m.target);
+      }
     }
     if (x.links !== null) {
       for (const q of x.links) {
         q.ext?.links?.delete(p);
+        tidy_ext(q);
         pending.push([q, p.pid, reason]);
       }
       x.links = null;
@@ -52,6 +57,7 @@ export function terminate(p: Process, reason: unknown): void {
       x.monitored_by = null;
       for (const m of mons.values()) {
         m.watcher.ext?.monitors?.delete(m.ref);
+        if (m.watcher !== p) tidy_ext(m.watcher);
         deliver(m.watcher, ['DOWN', m.ref, 'process', m.tag, reason]);
       }
     }
@@ -161,6 +167,8 @@ export function unlink(pid: Pid): true {
   if (q !== null) {
     me.ext?.links?.delete(q);
     q.ext?.links?.delete(me);
+    tidy_ext(me);
+    tidy_ext(q);
   }
   return true;
 }

@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import {
   run, spawn, spawn_monitor, self, send, receive, on, after, _, exit, error, monitor, demonitor,
-  register, Pid, Ref, set_crash_logger, CrashLogger, Proc,
+  register, Pid, Ref, set_crash_logger, CrashLogger, Proc, link, unlink, process_flag,
 } from '../../runtime';
 
 function* down(ref: Ref): Proc<unknown> {
@@ -162,5 +162,36 @@ describe('runtime/monitors', () => {
   it('monitor() outside a process throws a clear error', () => {
     expect(() => monitor('process', 'x')).to.throw(/outside any process/);
     void send;
+  });
+
+  it('after demonitor, unlink or a watched death, neither side keeps a links/monitors record', async () => {
+    // The OTP guide's acceptor spawn_monitors each handler and demonitors it once started:
+    // an idle handler should not carry an empty Map and record for the rest of its life.
+    const r = await run(function* () {
+      const me = self();
+      const [h, ref] = spawn_monitor(wait_forever);
+      const during = [me.proc?.ext !== null, h.proc?.ext !== null];
+      demonitor(ref);
+      const after_demonitor = [me.proc?.ext, h.proc?.ext];
+      const [a, ref_a] = spawn_monitor(wait_forever);
+      const mref = monitor('process', a);
+      exit(a, 'kill');
+      const downs = [yield* down(ref_a), yield* down(mref)];
+      const after_down = me.proc?.ext;
+      const b = spawn(wait_forever);
+      link(b);
+      unlink(b);
+      const after_unlink = [me.proc?.ext, b.proc?.ext];
+      process_flag('trap_exit', true);
+      const c = spawn(wait_forever);
+      link(c);
+      unlink(c);
+      const trapping = me.proc?.ext?.trap_exit; // kept: the record still holds something
+      // And monitoring again works once the record has gone.
+      exit(h, 'bye');
+      const ref2 = monitor('process', h);
+      return [during, after_demonitor, downs.map((d) => (d as unknown[])[4]), after_down, after_unlink, trapping, yield* down(ref2)];
+    });
+    expect(r).to.deep.equal([[true, true], [null, null], ['killed', 'killed'], null, [null, null], true, ['DOWN', (r as unknown[][])[6][1], 'process', (r as unknown[][])[6][3], 'noproc']]);
   });
 });
