@@ -3,6 +3,7 @@
 //   sockaddr_in   16 bytes: family u16 | port u16 BE | addr 4 | zero 8
 //   sockaddr_in6  28 bytes: family u16 | port u16 BE | flowinfo u32 BE | addr 16 | scope_id u32
 //   sockaddr_un  110 bytes: family u16 | sun_path 108   (abstract names start with a NUL)
+//   sockaddr (unspec) 2 bytes + addr: family u16 | the caller's addr bytes, if any (up to 126)
 //   sockaddr_ll   20 bytes: family u16 | protocol u16 BE | ifindex i32 | hatype u16 |
 //                           pkttype u8 | halen u8 | addr 8
 // No policy: encoding answers "cannot encode" with -1 and the caller decides what error
@@ -30,7 +31,8 @@ export type SockAddr = SockAddrInet | SockAddrInet6 | SockAddrLocal | SockAddrPa
 export type SockAddrIn =
   | { family: 'inet'; addr?: InetAddr | 'any' | 'loopback' | 'broadcast'; port?: number }
   | { family: 'inet6'; addr?: Inet6Addr | 'any' | 'loopback'; port?: number; flowinfo?: number; scope_id?: number }
-  | { family: 'local'; path: string | Buffer };
+  | { family: 'local'; path: string | Buffer }
+  | { family: 'unspec'; addr?: Buffer };
 
 const AF_INET = k('AF_INET');
 const AF_INET6 = k('AF_INET6');
@@ -107,6 +109,17 @@ export function encode_sockaddr(sa: unknown, out: Buffer): number {
       out.writeUInt16LE(AF_UNIX, 0);
       path.copy(out, 2);
       return abstract ? 2 + path.length : 2 + path.length + 1;
+    }
+    case 'unspec': {
+      // AF_UNSPEC: connect(2) with it dissolves a UDP association or disconnects TCP; the
+      // kernel reads only the family (inet_dgram_connect, __inet_stream_connect,
+      // unix_dgram_connect). OTP 25 copies an `addr` binary after the family, up to the
+      // room of a sockaddr_storage.
+      const a = m.addr === undefined ? Buffer.alloc(0) : m.addr;
+      if (!Buffer.isBuffer(a) || a.length > SOCKADDR_MAX - 2) return -1;
+      out.writeUInt16LE(AF_UNSPEC, 0);
+      a.copy(out, 2);
+      return 2 + a.length;
     }
     default:
       return -1;

@@ -99,4 +99,22 @@ describe('native: UDP and IPv6', () => {
     expect(p.recv(a, b, 0, 3, 0)).to.equal(3);
     expect(b.toString()).to.equal('six');
   });
+
+  it('encodes AF_UNSPEC, and connect with it dissolves the association (-EDESTADDRREQ after)', () => {
+    const out = Buffer.alloc(p.SOCKADDR_MAX);
+    expect(p.encode_sockaddr({ family: 'unspec' }, out)).to.equal(2);
+    expect(out.readUInt16LE(0)).to.equal(C.AF_UNSPEC);
+    expect(p.encode_sockaddr({ family: 'unspec', addr: Buffer.from([7, 8, 9]) }, out)).to.equal(5);
+    expect([...out.subarray(2, 5)]).to.deep.equal([7, 8, 9]);
+    expect(p.encode_sockaddr({ family: 'unspec', addr: Buffer.alloc(126) }, out)).to.equal(128);
+    expect(p.encode_sockaddr({ family: 'unspec', addr: Buffer.alloc(127) }, out)).to.equal(-1);
+    expect(p.encode_sockaddr({ family: 'unspec', addr: 'x' }, out)).to.equal(-1);
+    const a = udp(fds, 'inet');
+    const b = udp(fds, 'inet');
+    expect(p.connect(b.fd, { family: 'inet', addr: 'loopback', port: a.port })).to.equal(0);
+    expect(p.send(b.fd, Buffer.from('x'), 0, 1, 0)).to.equal(1);
+    expect(p.connect(b.fd, { family: 'unspec' })).to.equal(0);
+    expect(p.errno_atom(p.send(b.fd, Buffer.from('x'), 0, 1, 0))).to.equal('edestaddrreq');
+    expect(p.errno_atom(p.peername(b.fd) as number)).to.equal('enotconn');
+  });
 });
