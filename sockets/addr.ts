@@ -58,11 +58,33 @@ export function normalize(sa: unknown, allowBroadcast = false): SockAddr | undef
       if (typeof path === 'string' || Buffer.isBuffer(path)) return { family: 'local', path };
       return undefined;
     }
-    case 'unspec':
-      return { family: 'unspec', addr: Buffer.alloc(0) };
+    case 'unspec': {
+      // OTP 25 takes `family` and an optional `addr` binary (at most 126 bytes, the room
+      // left in a sockaddr_storage), and refuses any other key.
+      const addr = sa.addr === undefined ? Buffer.alloc(0) : sa.addr;
+      if (!Buffer.isBuffer(addr) || addr.length > 126 || unspec_extra_keys(sa).length > 0) return undefined;
+      return { family: 'unspec', addr };
+    }
     default:
       return undefined;
   }
+}
+
+function unspec_extra_keys(sa: Record<string, unknown>): string[] {
+  // Listed as OTP 25 lists them ({keys, [port, flowinfo]}): reverse term order.
+  return Object.keys(sa).filter((k) => k !== 'family' && k !== 'addr').sort().reverse();
+}
+
+/**
+ * What OTP 25's connect says of an address `normalize` refused, as {invalid, Reason}:
+ * {sockaddr, SA}; {sockaddr, family, SA} for a map without family; and for family unspec
+ * with other keys than addr, {sockaddr, {keys, Keys}, SA}.
+ */
+export function invalid_reason(sa: unknown): unknown[] {
+  if (!isPlainObject(sa)) return ['sockaddr', sa];
+  if (!('family' in sa)) return ['sockaddr', 'family', sa];
+  const extra = sa.family === 'unspec' ? unspec_extra_keys(sa) : [];
+  return extra.length > 0 ? ['sockaddr', ['keys', extra], sa] : ['sockaddr', sa];
 }
 
 /** bind/2's bare atoms: 'any' or 'loopback' in the socket's own domain. */

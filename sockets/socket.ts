@@ -284,6 +284,9 @@ export function* accept(l: Socket, timeout: Timeout = 'infinity'): Proc<['ok', S
 /**
  * connect(S, SockAddr[, Timeout = 'infinity']) → 'ok' | ['select', SelectInfo] | ['error', R];
  * connect(S) finishes a nowait connect once its select message has arrived.
+ * SockAddr {family: 'unspec'} is AF_UNSPEC: it dissolves a UDP association (send without
+ * an address then gives edestaddrreq, peername enotconn) or disconnects TCP, and is 'ok'.
+ * A malformed SockAddr is ['error', ['invalid', ...]], not an exception, as in OTP 25.
  */
 export function connect(s: Socket): Proc<'ok' | Error>;
 export function connect(s: Socket, sa: unknown, timeout?: Timeout): Proc<'ok' | Select | Error>;
@@ -292,7 +295,7 @@ export function* connect(s: Socket, sa?: unknown, timeout: Timeout = 'infinity')
   if (sa === undefined) return connect_finish(sock);
   const t = check_timeout(timeout);
   const dest = addr.normalize(sa);
-  if (dest === undefined) return raise_invalid(['sockaddr', sa]);
+  if (dest === undefined) return ['error', ['invalid', addr.invalid_reason(sa)]];
   if (t === 'nowait' || t instanceof Ref) return connect_now(sock, dest, handle_of(t));
   const r = connect_now(sock, dest, null);
   if (r === 'ok' || r[0] !== 'select') return r;

@@ -24,7 +24,7 @@ export interface SockAddrLocal {
   family: 'local';
   path: string | Buffer;
 }
-/** What TCP recvfrom reports as the source. */
+/** What TCP recvfrom reports as the source; for connect, AF_UNSPEC (`addr` optional). */
 export interface SockAddrUnspec {
   family: 'unspec';
   addr: Buffer;
@@ -37,7 +37,7 @@ export type SockAddr = SockAddrIn | SockAddrIn6 | SockAddrLocal | SockAddrUnspec
  */
 export interface SockAddrInput {
   family: 'inet' | 'inet6' | 'local' | 'unspec';
-  addr?: number[] | 'any' | 'loopback' | 'broadcast';
+  addr?: number[] | 'any' | 'loopback' | 'broadcast' | Buffer;
   port?: number;
   flowinfo?: number;
   scope_id?: number;
