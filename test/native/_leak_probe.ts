@@ -43,6 +43,11 @@ async function main(): Promise<void> {
     check(p.sendto(u, buf, 0, 8, 0, { family: 'inet6', addr: 'loopback', port: up }), 'sendto');
     check(p.recvfrom(u, buf, 0, 8, 0), 'recvfrom');
     p.last_addr();
+    const d = check(p.dup(u), 'dup');
+    check(p.set_nonblock(d), 'set_nonblock');
+    check(p.connect(d, { family: 'inet6', addr: 'loopback', port: up }), 'connect');
+    check(p.connect(d, { family: 'unspec' }), 'connect unspec');
+    check(p.close(d), 'close');
     if (i % 10 === 0) {
       p.getifaddrs();
       p.if_nameindex();
