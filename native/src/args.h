@@ -25,6 +25,24 @@ struct Args {
   }
 };
 
+// One exported function: its JS name and its callback. Every callback gets the
+// environment's EnvState as its data, so no function reaches another environment's state.
+struct NamedCallback {
+  const char* name;
+  napi_callback cb;
+};
+
+template <size_t N>
+inline napi_value export_functions(napi_env env, napi_value exports, EnvState* st, const NamedCallback (&fns)[N]) {
+  for (const NamedCallback& f : fns) {
+    napi_value fn;
+    if (napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, st, &fn) != napi_ok ||
+        napi_set_named_property(env, exports, f.name, fn) != napi_ok)
+      return nullptr;
+  }
+  return exports;
+}
+
 inline bool get_int(napi_env env, napi_value v, int32_t* out) {
   if (napi_get_value_int32(env, v, out) != napi_ok) {
     napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "erlsock: expected a number");

@@ -183,17 +183,11 @@ napi_value GetAddrInfo(napi_env env, napi_callback_info info) {
 }  // namespace
 
 napi_value register_netinfo(napi_env env, napi_value exports, EnvState* st) {
-  struct { const char* name; napi_callback cb; } fns[] = {
+  static const NamedCallback fns[] = {
       {"gethostname", GetHostName}, {"getifaddrs", GetIfAddrs}, {"if_nametoindex", IfNameToIndex},
       {"if_indextoname", IfIndexToName}, {"if_nameindex", IfNameIndex}, {"getaddrinfo", GetAddrInfo},
   };
-  for (auto& f : fns) {
-    napi_value fn;
-    if (napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, st, &fn) != napi_ok ||
-        napi_set_named_property(env, exports, f.name, fn) != napi_ok)
-      return nullptr;
-  }
-  return exports;
+  return export_functions(env, exports, st, fns);
 }
 
 }  // namespace erlsock

@@ -191,16 +191,10 @@ napi_value register_poller(napi_env env, napi_value exports, EnvState* st) {
   napi_create_string_utf8(env, "erlsock.poller", NAPI_AUTO_LENGTH, &name);
   if (napi_async_init(env, nullptr, name, &st->async_ctx) != napi_ok) return nullptr;
   if (!grow(env, st, kInitialCapacity)) return nullptr;
-  struct { const char* name; napi_callback cb; } fns[] = {
+  static const NamedCallback fns[] = {
       {"poll_start", PollStart}, {"poll_add", PollAdd}, {"poll_del", PollDel},
   };
-  for (auto& f : fns) {
-    napi_value fn;
-    if (napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, st, &fn) != napi_ok ||
-        napi_set_named_property(env, exports, f.name, fn) != napi_ok)
-      return nullptr;
-  }
-  return exports;
+  return export_functions(env, exports, st, fns);
 }
 
 }  // namespace erlsock

@@ -49,16 +49,10 @@ napi_value BenchLoop(napi_env env, napi_callback_info info) {
 }  // namespace
 
 napi_value register_probes(napi_env env, napi_value exports, EnvState* st) {
-  struct { const char* name; napi_callback cb; } fns[] = {
+  static const NamedCallback fns[] = {
       {"nop_recv", NopRecv}, {"bench_loop", BenchLoop},
   };
-  for (auto& f : fns) {
-    napi_value fn;
-    if (napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, st, &fn) != napi_ok ||
-        napi_set_named_property(env, exports, f.name, fn) != napi_ok)
-      return nullptr;
-  }
-  return exports;
+  return export_functions(env, exports, st, fns);
 }
 
 }  // namespace erlsock

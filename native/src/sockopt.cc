@@ -64,17 +64,11 @@ napi_value GetBytes(napi_env env, napi_callback_info info) {
 }  // namespace
 
 napi_value register_sockopt(napi_env env, napi_value exports, EnvState* st) {
-  struct { const char* name; napi_callback cb; } fns[] = {
+  static const NamedCallback fns[] = {
       {"setsockopt_int", SetInt}, {"setsockopt_bytes", SetBytes},
       {"getsockopt_int", GetInt}, {"getsockopt_bytes", GetBytes},
   };
-  for (auto& f : fns) {
-    napi_value fn;
-    if (napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, st, &fn) != napi_ok ||
-        napi_set_named_property(env, exports, f.name, fn) != napi_ok)
-      return nullptr;
-  }
-  return exports;
+  return export_functions(env, exports, st, fns);
 }
 
 }  // namespace erlsock

@@ -342,20 +342,14 @@ napi_value OpenFds(napi_env env, napi_callback_info info) {
 }  // namespace
 
 napi_value register_syscalls(napi_env env, napi_value exports, EnvState* st) {
-  struct { const char* name; napi_callback cb; } fns[] = {
+  static const NamedCallback fns[] = {
       {"socket", Socket}, {"dup", Dup}, {"set_nonblock", SetNonblock}, {"bind", Bind}, {"listen", Listen}, {"accept", Accept},
       {"connect", Connect}, {"connect_result", ConnectResult}, {"recv", Recv},
       {"recvfrom", RecvFrom}, {"recvmsg", RecvMsg}, {"send", Send}, {"sendto", SendTo},
       {"sendmsg", SendMsg}, {"shutdown", Shutdown}, {"close", Close},
       {"getsockname", GetSockName}, {"getpeername", GetPeerName}, {"open_fds", OpenFds},
   };
-  for (auto& f : fns) {
-    napi_value fn;
-    if (napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, st, &fn) != napi_ok ||
-        napi_set_named_property(env, exports, f.name, fn) != napi_ok)
-      return nullptr;
-  }
-  return exports;
+  return export_functions(env, exports, st, fns);
 }
 
 }  // namespace erlsock

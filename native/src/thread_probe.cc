@@ -139,17 +139,11 @@ napi_value Stop(napi_env env, napi_callback_info) {
 }  // namespace
 
 napi_value register_thread_probe(napi_env env, napi_value exports, EnvState* st) {
-  struct { const char* name; napi_callback cb; } fns[] = {
+  static const NamedCallback fns[] = {
       {"thread_probe_start", Start}, {"thread_probe_add", Add},
       {"thread_probe_kick", Kick}, {"thread_probe_stop", Stop},
   };
-  for (auto& f : fns) {
-    napi_value fn;
-    if (napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, st, &fn) != napi_ok ||
-        napi_set_named_property(env, exports, f.name, fn) != napi_ok)
-      return nullptr;
-  }
-  return exports;
+  return export_functions(env, exports, st, fns);
 }
 
 }  // namespace erlsock
