@@ -1,7 +1,6 @@
 // The process record: state, mailbox (a singly linked list), and the table of live processes
 // (an intrusive doubly linked list, so spawn and exit are O(1) with no Map).
 import { Pid, Ref } from './terms';
-import type { Clause } from './pattern';
 
 export const enum Status {
   Runnable = 0,
@@ -38,6 +37,11 @@ export interface ExitHook {
 
 export type Body = (...args: never[]) => unknown;
 
+/** What deliver() needs of the clauses a process waits in: receive clauses, and an after clause that matches nothing. */
+export interface WaitClause {
+  test(msg: unknown): boolean;
+}
+
 /** What few processes use (links, monitors, a name, trap_exit, a return value): kept apart so that an idle process stays small. */
 export class ProcessExt {
   links: Set<Process> | null = null;
@@ -62,9 +66,8 @@ export class Process {
   mb_tail: MsgNode | null = null;
   mb_len = 0;
 
-  /** clauses of the receive this process waits in (null: not waiting for messages). */
-  wait: Clause[] | null = null;
-  wait_n = 0;
+  /** clauses of the receive this process waits in, its after clause included (it matches nothing); null: not waiting for messages. */
+  wait: WaitClause[] | null = null;
   wait_seq = 0;
   wait_timer: NodeJS.Timeout | null = null;
   wake = WAKE_NONE;

@@ -227,8 +227,7 @@ export function deliver(p: Process, msg: unknown): void {
     if (clauses !== null) {
       const saved = current;
       current = p; // guards see self() as the receiver
-      const n = p.wait_n;
-      for (let i = 0; i < n; i++) {
+      for (let i = 0; i < clauses.length; i++) {
         if (clauses[i].test(msg)) {
           current = saved;
           wake(p, i, msg);
