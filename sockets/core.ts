@@ -83,23 +83,8 @@ export function finish(sock: Sock, q: Q, pid: Pid): void {
 export function watch_waiter(sock: Sock, w: Waiter<Pid, Ref>): void {
   if (w.hook === null && w.pid !== sock.state.owner) {
     const pid = w.pid;
-    w.hook = watch(pid, () => waiter_died(sock, pid));
+    w.hook = on_exit(pid, () => waiter_died(sock, pid));
   }
-}
-
-/**
- * on_exit whose cancel leaves a dead process's hooks alone: while a process's exit hooks
- * run (one of them closing a socket, which cancels the hooks of that socket's waiters and
- * monitors), cancelling another hook of the same dying process would cut the runtime's
- * walk short. A dead process's remaining hooks find the socket closed and do nothing.
- */
-function watch(pid: Pid, fn: () => void): Hook {
-  const h = on_exit(pid, fn);
-  return {
-    cancel(): void {
-      if (pid.proc !== null) h.cancel();
-    },
-  };
 }
 
 function waiter_died(sock: Sock, pid: Pid): void {
@@ -195,7 +180,7 @@ export function add_monitor(sock: Sock, ref: Ref, pid: Pid): void {
     send(pid, down_message(ref, sock));
     return;
   }
-  const hook: Hook = watch(pid, () => {
+  const hook: Hook = on_exit(pid, () => {
     st.monitors?.delete(ref);
     monitored.delete(ref);
   });
