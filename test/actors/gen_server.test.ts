@@ -113,4 +113,120 @@ describe('actors/gen_server', () => {
       'no exit', ['custom', 5],
     ]);
   });
+
+  it('call timeout exits with [timeout, [gen_server, call, Args]], Args as called', async () => {
+    const r = await run(function* () {
+      const pid = yield* started(gen_server.start(counter, 0));
+      const a = yield* reason_of_call(() => gen_server.call(pid, 'slow', 50));
+      const alive = is_process_alive(pid);
+      yield* gen_server.stop(pid);
+      return [a, alive, pid];
+    });
+    const [reason, alive, pid] = r as [unknown, boolean, Pid];
+    expect(reason).to.deep.equal(['timeout', ['gen_server', 'call', [pid, 'slow', 50]]]);
+    expect(alive).to.equal(true);
+  });
+
+  it('a dead server, an unregistered name, and self give noproc / calling_self', async () => {
+    const r = await run(function* () {
+      const dead = spawn(function* () {});
+      yield* receive(timeout_after(10));
+      const a = yield* reason_of_call(() => gen_server.call(dead, 'get'));
+      const b = yield* reason_of_call(() => gen_server.call('nobody', 'x'));
+      const c = gen_server.cast('nobody', 'x');
+      const d = yield* reason_of_call(() => gen_server.stop('nobody'));
+      const e = yield* reason_of_call(() => gen_server.call(self(), 'x'));
+      return [a, b, c, d, e, dead, self()];
+    });
+    const [a, b, c, d, e, dead, me] = r as unknown[];
+    expect(a).to.deep.equal(['noproc', ['gen_server', 'call', [dead, 'get']]]);
+    expect(b).to.deep.equal(['noproc', ['gen_server', 'call', ['nobody', 'x']]]);
+    expect([c, d]).to.deep.equal(['ok', 'noproc']);
+    expect(e).to.deep.equal(['calling_self', ['gen_server', 'call', [me, 'x']]]);
+  });
+
+  it('the server dying during a call exits the caller with its reason', async () => {
+    const r = await run(function* () {
+      const pid = yield* started(gen_server.start(counter, 0));
+      return yield* reason_of_call(() => gen_server.call(pid, 'bogus'));
+    });
+    expect((r as unknown[])[0]).to.deep.equal(['unknown_call', 'bogus']);
+  });
+
+  it('init: stop gives [error, R]; ignore; start_link with trap_exit gets the EXIT too', async () => {
+    const r = await run(function* () {
+      const a = yield* gen_server.start(counter, -1);
+      const b = yield* gen_server.start({ ...counter, init: () => 'ignore' }, 0);
+      const c = yield* gen_server.start({ ...counter, init: () => ['what'] as never }, 0);
+      process_flag('trap_exit', true);
+      const d = yield* gen_server.start_link(counter, -1);
+      const e = yield* receive(on(['EXIT', _, _], (m) => m[2]), timeout_after(1000));
+      return [a, b, c, d, e];
+    });
+    expect(r).to.deep.equal([
+      ['error', 'negative'], 'ignore', ['error', ['bad_return_value', ['what']]],
+      ['error', 'negative'], 'negative',
+    ]);
+  });
+
+  it('a registered name: start, call and cast by name; already_started; freed after stop', async () => {
+    const r = await run(function* () {
+      const pid = yield* started(gen_server.start({ local: 'ctr' }, counter, 7));
+      const a = [whereis('ctr') === pid, yield* gen_server.call('ctr', 'inc')];
+      gen_server.cast('ctr', 2);
+      a.push(yield* gen_server.call('ctr', 'get'));
+      const again = yield* gen_server.start({ local: 'ctr' }, counter, 0);
+      a.push(again[0], (again as unknown[][])[1][0], (again as unknown[][])[1][1] === pid);
+      yield* gen_server.stop('ctr');
+      a.push(whereis('ctr'));
+      return a;
+    });
+    expect(r).to.deep.equal([true, 8, 10, 'error', 'already_started', true, 'undefined']);
+  });
+
+  it('generator callbacks wait (here in a receive) while the server is in them', async () => {
+    const waiting: GenServerModule<null, Pid[]> = {
+      init: function* () {
+        yield* receive(timeout_after(5));
+        return ['ok', []];
+      },
+      // 'wait' parks the caller's From until a 'go' info arrives; meanwhile calls still queue.
+      handle_call: function* (req, from, s) {
+        if (req === 'wait') {
+          const go = yield* receive(on(['go', _], (m) => m[1]), timeout_after(1000));
+          return ['reply', go, s];
+        }
+        return ['reply', req, s];
+      },
+      handle_cast: (_m, s) => ['noreply', s],
+    };
+    const r = await run(function* () {
+      const pid = yield* started(gen_server.start(waiting, null));
+      setTimeout(() => send(pid, ['go', 42]), 20);
+      const a = yield* gen_server.call(pid, 'wait');
+      const b = yield* gen_server.call(pid, 'echo');
+      yield* gen_server.stop(pid);
+      return [a, b];
+    });
+    expect(r).to.deep.equal([42, 'echo']);
+  });
+
+  it('a return timeout sends handle_info(timeout), as OTP', async () => {
+    const t: GenServerModule<Pid, Pid> = {
+      init: (p) => ['ok', p, 10],
+      handle_call: (_r, _f, s) => ['reply', 'ok', s],
+      handle_cast: (_m, s) => ['noreply', s],
+      handle_info: (m, s) => {
+        send(s, ['info', m]);
+        return ['noreply', s];
+      },
+    };
+    const r = await run(function* () {
+      const pid = yield* started(gen_server.start(t, self()));
+      const a = yield* receive(on(['info', _], (m) => m[1]), timeout_after(1000));
+      yield* gen_server.stop(pid);
+      return a;
+    });
+    expect(r).to.equal('timeout');
+  });
 });
