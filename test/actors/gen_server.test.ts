@@ -229,4 +229,23 @@ describe('actors/gen_server', () => {
     });
     expect(r).to.equal('timeout');
   });
+
+  it('an init crash gives [error, Reason] with the exit reason; a thrown non-Error is a return', async () => {
+    const r = await run(function* () {
+      const boom = new Error('init boom');
+      const a = yield* gen_server.start({ ...counter, init: () => { throw boom; } }, 0);
+      const thrower: GenServerModule<null, number> = {
+        ...(counter as unknown as GenServerModule<null, number>),
+        init: () => ['ok', 1],
+        // Erlang's throw({reply, thrown, S}) from a handle_call is its return value.
+        handle_call: (_req, _f, s) => { throw ['reply', 'thrown', s]; },
+      };
+      const pid = yield* started(gen_server.start(thrower, null));
+      const b = yield* gen_server.call(pid, 'x');
+      yield* gen_server.stop(pid);
+      const [, [err, stack]] = a as [string, [Error, unknown[]]];
+      return [a[0], err === boom, Array.isArray(stack), b];
+    });
+    expect(r).to.deep.equal(['error', true, true, 'thrown']);
+  });
 });
