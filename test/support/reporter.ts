@@ -14,8 +14,10 @@ class SummaryReporter extends Spec {
     runner.once(EVENT_RUN_END, () => {
       const stats = runner.stats ?? { passes: 0, failures: 0 };
       const line = `tests: ${stats.passes} passed, ${stats.failures} failed`;
-      // Written after the spec reporter's epilogue, which it prints on the same event.
-      setImmediate(() => process.stdout.write(`${line}\n`));
+      // The spec reporter's epilogue listens to the same event and was registered first (in
+      // super()), so this line follows it. Printed synchronously: with `exit: true` mocha
+      // exits the process right after this event, before any deferred callback could run.
+      console.log(line);
       const out = path.join(__dirname, '..', '..', 'test-summary.txt');
       fs.writeFileSync(out, `${line}\n`);
     });
