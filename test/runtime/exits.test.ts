@@ -32,6 +32,29 @@ describe('runtime/exits', () => {
     expect(reason_of('ball')).to.deep.equal([['nocatch', 'ball'], []]);
   });
 
+  it('exit(R) carries no stack, as Erlang exit/1 has none; its message names the reason', () => {
+    let e1: unknown;
+    try {
+      exit(['shutdown', 'peer_closed']);
+    } catch (e) {
+      e1 = e;
+    }
+    const x = e1 as ErlangExit;
+    expect(x).to.be.instanceOf(Error);
+    expect(x.name).to.equal('ErlangExit');
+    expect(x.message).to.equal('exit: ["shutdown","peer_closed"]');
+    expect(stack_term(x)).to.deep.equal([]);
+    expect(String(x.stack)).to.not.include(' at ');
+    // error(R) still has its stack.
+    let e2: unknown;
+    try {
+      error('boom');
+    } catch (e) {
+      e2 = e;
+    }
+    expect(stack_term(e2 as Error).length).to.be.greaterThan(0);
+  });
+
   it('stack frames look like Erlang: [module, function, arity, [[file, F], [line, L]]]', () => {
     function thrower(): Error {
       return new Error('here');
