@@ -12,7 +12,8 @@ export interface ExitHandle {
 class Hook implements ExitHook, ExitHandle {
   prev: ExitHook | null = null;
   constructor(
-    public fn: ((reason: unknown) => void) | null,
+    public fn: ((reason: unknown, arg: never) => void) | null,
+    public arg: unknown,
     public next: ExitHook | null,
     public owner: Process | null,
   ) {}
@@ -22,6 +23,7 @@ class Hook implements ExitHook, ExitHandle {
     if (p === null) return; // already ran, or cancelled
     this.owner = null;
     this.fn = null;
+    this.arg = null;
     // p is dead: terminate() is walking its hooks (a hook's callback cancels this one) and
     // skips a hook without fn. Unlinking here would clear the link the walk follows next.
     if (p.status === Status.Dead) return;
@@ -33,16 +35,19 @@ class Hook implements ExitHook, ExitHandle {
 }
 
 /**
- * Calls fn(reason) synchronously when pid dies, after it is dead to everyone (links,
- * monitors, registry). If pid is already dead, fn('noproc') runs on the next scheduler turn.
- * O(1) to add and to cancel.
+ * Calls fn(reason, arg) synchronously when pid dies, after it is dead to everyone (links,
+ * monitors, registry). If pid is already dead, fn('noproc', arg) runs on the next scheduler
+ * turn. O(1) to add and to cancel. Passing a module-level fn and its arg, rather than a
+ * closure, saves a function and a context per hook (the socket layer keeps one per socket).
  */
-export function on_exit(pid: Pid, fn: (reason: unknown) => void): ExitHandle {
+export function on_exit(pid: Pid, fn: (reason: unknown) => void): ExitHandle;
+export function on_exit<T>(pid: Pid, fn: (reason: unknown, arg: T) => void, arg: T): ExitHandle;
+export function on_exit<T>(pid: Pid, fn: (reason: unknown, arg: T) => void, arg?: T): ExitHandle {
   const p = pid.proc;
   if (p === null) {
     let cancelled = false;
     defer(() => {
-      if (!cancelled) fn('noproc');
+      if (!cancelled) fn('noproc', arg as T);
     });
     return {
       cancel() {
@@ -50,7 +55,7 @@ export function on_exit(pid: Pid, fn: (reason: unknown) => void): ExitHandle {
       },
     };
   }
-  const h = new Hook(fn, p.exit_hooks, p);
+  const h = new Hook(fn as (reason: unknown, arg: never) => void, arg, p.exit_hooks, p);
   if (p.exit_hooks !== null) p.exit_hooks.prev = h;
   p.exit_hooks = h;
   return h;

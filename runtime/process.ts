@@ -29,7 +29,9 @@ export interface Monitor {
 }
 
 export interface ExitHook {
-  fn: ((reason: unknown) => void) | null;
+  fn: ((reason: unknown, arg: never) => void) | null;
+  /** Passed to fn: a module-level fn plus its argument costs no closure and context per hook. */
+  arg: unknown;
   prev: ExitHook | null;
   next: ExitHook | null;
   owner: Process | null;

@@ -65,14 +65,16 @@ export function terminate(p: Process, reason: unknown): void {
   let h = p.exit_hooks;
   p.exit_hooks = null;
   while (h !== null) {
-    const fn = h.fn;
+    const fn = h.fn as ((reason: unknown, arg: unknown) => void) | null;
+    const arg = h.arg;
     const next = h.next;
     h.fn = null;
+    h.arg = null;
     h.owner = null;
     h.prev = h.next = null;
     if (fn !== null) {
       try {
-        fn(reason);
+        fn(reason, arg);
       } catch (e) {
         process.emitWarning(`erlsock: an on_exit hook threw: ${String(e)}`);
       }

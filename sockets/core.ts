@@ -116,7 +116,7 @@ export function make_socket(
   by_token.set(token, sock);
   if (use_registry) registry.add(sock);
   registry.count_open(domain, type, protocol, 1);
-  st.owner_hook = on_exit(owner, () => close_socket(sock));
+  st.owner_hook = on_exit(owner, owner_died, sock);
   return sock;
 }
 
@@ -133,7 +133,13 @@ export function transfer(sock: Sock, to: Pid): void {
     if (q.current !== null && q.current.pid === from) watch_waiter(sock, q.current);
     for (const w of q.waiters) if (w.pid === from) watch_waiter(sock, w);
   }
-  st.owner_hook = on_exit(to, () => close_socket(sock));
+  st.owner_hook = on_exit(to, owner_died, sock);
+}
+
+// The owner's death closes its socket. A module-level function with the socket as the
+// hook's argument: no closure per socket.
+function owner_died(_reason: unknown, sock: Sock): void {
+  close_socket(sock);
 }
 
 /**
