@@ -19,10 +19,27 @@ export function new_counters(): SocketCounters {
   };
 }
 
+// SockState's flag bits.
+const CLOSED = 1 << 0;
+const REGISTERED = 1 << 1;
+const READABLE = 1 << 2;
+const WRITABLE = 1 << 3;
+const HUP = 1 << 4;
+const BOUND = 1 << 5;
+const LISTENING = 1 << 6;
+const CONNECTING = 1 << 7;
+const CONNECTED = 1 << 8;
+const RSELECTED = 1 << 9;
+const WSELECTED = 1 << 10;
+const DEBUG = 1 << 11;
+const IOW = 1 << 12;
+
 export class SockState<P, H> {
   fd: number;
   /** The poller token; never reused, so a late event cannot reach a newer socket. */
   token = 0;
+  /** The flags below, one bit each: an idle connection carries one field, not thirteen. */
+  private bits = READABLE | WRITABLE;
   readonly domain: string;
   readonly type: string;
   readonly protocol: string;
@@ -30,22 +47,7 @@ export class SockState<P, H> {
 
   owner: P | null;
   owner_hook: Hook | null = null;
-  closed = false;
-  registered: boolean;
 
-  /**
-   * Readiness believed from the poller's edges. False after a short read or eagain: the
-   * next EPOLLIN edge sets it again and sends the select message, so a recv(S, 0, nowait)
-   * on a known-empty socket answers without a syscall.
-   */
-  readable = true;
-  writable = true;
-  /**
-   * The peer's FIN (or an error) has been seen on an edge. A short read then no longer
-   * means empty: the next read returns EOF (or the error) at once, and no further edge
-   * will come to say so.
-   */
-  hup = false;
 
   readonly readq = new OpQueue<P, H>();
   readonly writeq = new OpQueue<P, H>();
@@ -70,13 +72,6 @@ export class SockState<P, H> {
     return qs;
   }
 
-  // info/1 states. `rselected`/`wselected` are sticky, as OTP 25 shows them.
-  bound = false;
-  listening = false;
-  connecting = false;
-  connected = false;
-  rselected = false;
-  wselected = false;
 
   readonly counters: SocketCounters = new_counters();
 
@@ -84,8 +79,6 @@ export class SockState<P, H> {
   rcvbuf: OtpRcvbuf = DEFAULT_RCVBUF;
   rcvctrlbuf = DEFAULT_CTRLBUF;
   sndctrlbuf = DEFAULT_CTRLBUF;
-  debug = false;
-  iow = false;
   meta: unknown = 'undefined';
 
   /** socket:monitor/1 refs → watching pid and the hook removing the monitor at its death. */
@@ -105,8 +98,53 @@ export class SockState<P, H> {
     this.type = type;
     this.protocol = protocol;
     this.owner = owner;
-    this.registered = registered;
+    if (registered) this.bits |= REGISTERED;
     this.ctype = ctype;
+  }
+
+  /** close/1 (or the owner's death) has run: every call answers {error, closed}. */
+  get closed(): boolean { return (this.bits & CLOSED) !== 0; }
+  set closed(v: boolean) { this.set_bit(CLOSED, v); }
+  /** Listed by which_sockets (use_registry). */
+  get registered(): boolean { return (this.bits & REGISTERED) !== 0; }
+  set registered(v: boolean) { this.set_bit(REGISTERED, v); }
+  /**
+   * Readiness believed from the poller's edges. False after a short read or eagain: the
+   * next EPOLLIN edge sets it again and sends the select message, so a recv(S, 0, nowait)
+   * on a known-empty socket answers without a syscall.
+   */
+  get readable(): boolean { return (this.bits & READABLE) !== 0; }
+  set readable(v: boolean) { this.set_bit(READABLE, v); }
+  get writable(): boolean { return (this.bits & WRITABLE) !== 0; }
+  set writable(v: boolean) { this.set_bit(WRITABLE, v); }
+  /**
+   * The peer's FIN (or an error) has been seen on an edge. A short read then no longer
+   * means empty: the next read returns EOF (or the error) at once, and no further edge
+   * will come to say so.
+   */
+  get hup(): boolean { return (this.bits & HUP) !== 0; }
+  set hup(v: boolean) { this.set_bit(HUP, v); }
+  // info/1 states. `rselected`/`wselected` are sticky, as OTP 25 shows them.
+  get bound(): boolean { return (this.bits & BOUND) !== 0; }
+  set bound(v: boolean) { this.set_bit(BOUND, v); }
+  get listening(): boolean { return (this.bits & LISTENING) !== 0; }
+  set listening(v: boolean) { this.set_bit(LISTENING, v); }
+  get connecting(): boolean { return (this.bits & CONNECTING) !== 0; }
+  set connecting(v: boolean) { this.set_bit(CONNECTING, v); }
+  get connected(): boolean { return (this.bits & CONNECTED) !== 0; }
+  set connected(v: boolean) { this.set_bit(CONNECTED, v); }
+  get rselected(): boolean { return (this.bits & RSELECTED) !== 0; }
+  set rselected(v: boolean) { this.set_bit(RSELECTED, v); }
+  get wselected(): boolean { return (this.bits & WSELECTED) !== 0; }
+  set wselected(v: boolean) { this.set_bit(WSELECTED, v); }
+  // otp level
+  get debug(): boolean { return (this.bits & DEBUG) !== 0; }
+  set debug(v: boolean) { this.set_bit(DEBUG, v); }
+  get iow(): boolean { return (this.bits & IOW) !== 0; }
+  set iow(v: boolean) { this.set_bit(IOW, v); }
+
+  private set_bit(bit: number, v: boolean): void {
+    this.bits = v ? this.bits | bit : this.bits & ~bit;
   }
 
   /** What recv(S, 0) may return at most. */
