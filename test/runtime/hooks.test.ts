@@ -50,6 +50,27 @@ describe('runtime/hooks', () => {
     expect(r).to.deep.equal(['registered', [3, 'x'], [1, 'x'], ['late', 'noproc']]);
   });
 
+  it('on_exit(pid, fn, arg) passes arg to fn, on a live pid and on a dead one', async () => {
+    const r = await run(function* () {
+      const log: unknown[] = [];
+      const note = (why: unknown, tag: string): void => {
+        log.push([tag, why]);
+      };
+      const live = spawn(function* () {
+        yield* receive(on(_));
+      });
+      on_exit(live, note, 'live');
+      on_exit(live, note, 'cancelled').cancel();
+      const dead = spawn(function* () {});
+      yield* receive(after(2));
+      on_exit(dead, note, 'dead');
+      exit(live, 'bye');
+      yield* receive(after(0));
+      return log;
+    });
+    expect(r).to.deep.equal([['live', 'bye'], ['dead', 'noproc']]);
+  });
+
   it('adds 100,000 hooks to one process and cancels half of them (a linked list: O(1) each)', async () => {
     const r = await run(function* () {
       const q = spawn(function* () {
