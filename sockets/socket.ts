@@ -40,6 +40,7 @@ import { Pid, Ref } from '../runtime/terms';
 import { self, make_ref } from '../runtime/send';
 import { receive, on, after } from '../runtime/receive';
 import type { Proc } from '../runtime/receive';
+import { done } from '../runtime/done';
 import { mailbox_remove } from '../runtime/hooks';
 import type {
   Domain, Type, Protocol, SockAddr, SelectInfo, SelectTag, OpenOpts, MsgRecv, MsgSend, SocketInfo, CType,
@@ -262,21 +263,30 @@ function handle_of(t: Timeout): Ref | null {
  * accept(L[, Timeout = 'infinity']) → ['ok', Socket] | ['select', SelectInfo] | ['error', R].
  * The caller owns the new socket.
  */
-export function* accept(l: Socket, timeout: Timeout = 'infinity'): Proc<['ok', Socket] | Select | Error> {
+export function accept(l: Socket, timeout: Timeout = 'infinity'): Proc<['ok', Socket] | Select | Error> {
   const sock = sock_of(l);
   const t = check_timeout(timeout);
-  if (t === 'nowait' || t instanceof Ref) return accept_now(sock, handle_of(t));
+  if (t === 'nowait' || t instanceof Ref) return done(accept_now(sock, handle_of(t)));
+  const r = accept_now(sock, null);
+  if (r[0] !== 'select') return done(r);
+  return accept_wait(sock, t, r);
+}
+
+/** A blocking accept after its first attempt returned a select: wait, try again. */
+function* accept_wait(sock: Sock, t: number | 'infinity', first: Select): Proc<['ok', Socket] | Select | Error> {
   const deadline = deadline_of(t);
-  for (;;) {
-    const r = accept_now(sock, null);
-    if (r[0] !== 'select') return r;
-    const got = t === 0 ? TIMED_OUT : yield* wait_select(sock, r[1][2], deadline);
+  let r: ['ok', Socket] | Select | Error = first;
+  while (r[0] === 'select') {
+    const si = r[1] as SelectInfo<Ref>;
+    const got = t === 0 ? TIMED_OUT : yield* wait_select(sock, si[2], deadline);
     if (got === ABORTED) return CLOSED;
     if (got === TIMED_OUT) {
-      cancel(sock, r[1]);
+      cancel(sock, si);
       return ['error', 'timeout'];
     }
+    r = accept_now(sock, null);
   }
+  return r;
 }
 
 // ---- connect -------------------------------------------------------------------------------
@@ -290,19 +300,24 @@ export function* accept(l: Socket, timeout: Timeout = 'infinity'): Proc<['ok', S
  */
 export function connect(s: Socket): Proc<'ok' | Error>;
 export function connect(s: Socket, sa: unknown, timeout?: Timeout): Proc<'ok' | Select | Error>;
-export function* connect(s: Socket, sa?: unknown, timeout: Timeout = 'infinity'): Proc<'ok' | Select | Error> {
+export function connect(s: Socket, sa?: unknown, timeout: Timeout = 'infinity'): Proc<'ok' | Select | Error> {
   const sock = sock_of(s);
-  if (sa === undefined) return connect_finish(sock);
+  if (sa === undefined) return done(connect_finish(sock));
   const t = check_timeout(timeout);
   const dest = addr.normalize(sa);
-  if (dest === undefined) return ['error', ['invalid', addr.invalid_reason(sa)]];
-  if (t === 'nowait' || t instanceof Ref) return connect_now(sock, dest, handle_of(t));
+  if (dest === undefined) return done(['error', ['invalid', addr.invalid_reason(sa)]]);
+  if (t === 'nowait' || t instanceof Ref) return done(connect_now(sock, dest, handle_of(t)));
   const r = connect_now(sock, dest, null);
-  if (r === 'ok' || r[0] !== 'select') return r;
-  const got = t === 0 ? TIMED_OUT : yield* wait_select(sock, r[1][2], deadline_of(t));
+  if (r === 'ok' || r[0] !== 'select') return done(r);
+  return connect_wait(sock, t, r[1] as SelectInfo<Ref>);
+}
+
+/** A blocking connect in progress: wait for its select, then read how it ended. */
+function* connect_wait(sock: Sock, t: number | 'infinity', si: SelectInfo<Ref>): Proc<'ok' | Select | Error> {
+  const got = t === 0 ? TIMED_OUT : yield* wait_select(sock, si[2], deadline_of(t));
   if (got === ABORTED) return CLOSED;
   if (got === TIMED_OUT) {
-    cancel(sock, r[1]);
+    cancel(sock, si);
     return ['error', 'timeout'];
   }
   return connect_finish(sock);
@@ -314,12 +329,14 @@ type SendResult = 'ok' | Select | SelectWith<Buffer> | Error;
 
 /** The blocking loop shared by send and sendto: resend the rest after each select. */
 function* write_loop(sock: Sock, data: Buffer, flags: number, t: number | 'infinity', tag: SelectTag,
-  dest: SockAddr | undefined, ctrl?: prim.Cmsg[]): Proc<'ok' | Error> {
+  dest: SockAddr | undefined, ctrl?: prim.Cmsg[], first?: SendResult): Proc<'ok' | Error> {
   const deadline = deadline_of(t);
   let rest = data;
   let sent_some = false;
+  let pending = first; // the caller's first attempt, if it made one
   for (;;) {
-    const r = write_now(sock, rest, flags, null, tag, dest, sent_some ? undefined : ctrl);
+    const r = pending ?? write_now(sock, rest, flags, null, tag, dest, sent_some ? undefined : ctrl);
+    pending = undefined;
     if (r === 'ok') return r;
     if (r[0] === 'error') {
       return r[1] === 'closed' && sent_some ? ['error', ['closed', rest]] : (r as Error);
@@ -348,15 +365,18 @@ function* write_loop(sock: Sock, data: Buffer, flags: number, t: number | 'infin
  */
 export function send(s: Socket, data: unknown, timeout?: Timeout): Proc<SendResult>;
 export function send(s: Socket, data: unknown, flags: string[], timeout?: Timeout): Proc<SendResult>;
-export function* send(s: Socket, data: unknown, a?: unknown, b?: unknown): Proc<SendResult> {
+export function send(s: Socket, data: unknown, a?: unknown, b?: unknown): Proc<SendResult> {
   const sock = sock_of(s);
   const buf = iodata(data);
   const has_flags = Array.isArray(a);
   const timeout = check_timeout(has_flags ? (b ?? 'infinity') : (a ?? 'infinity'));
   const bits = has_flags ? flag_bits(a, SEND_FLAGS) : 0;
-  if (typeof bits !== 'number') return bits;
-  if (timeout === 'nowait' || timeout instanceof Ref) return write_now(sock, buf, bits, handle_of(timeout), SEND_TAG, undefined);
-  return yield* write_loop(sock, buf, bits, timeout, SEND_TAG, undefined);
+  if (typeof bits !== 'number') return done(bits);
+  if (timeout === 'nowait' || timeout instanceof Ref) return done(write_now(sock, buf, bits, handle_of(timeout), SEND_TAG, undefined));
+  // The first attempt here: when it writes everything (the common case) no generator is made.
+  const first = write_now(sock, buf, bits, null, SEND_TAG, undefined);
+  if (first === 'ok' || first[0] === 'error') return done(first);
+  return write_loop(sock, buf, bits, timeout, SEND_TAG, undefined, undefined, first);
 }
 
 const SEND_TAG: SelectTag = ['send', 0];
@@ -365,7 +385,7 @@ const SENDTO_TAG: SelectTag = ['sendto', 0];
 /** sendto(S, Data, Dest[, Flags][, Timeout = 'infinity']): as send, to Dest. */
 export function sendto(s: Socket, data: unknown, dest: unknown, timeout?: Timeout): Proc<SendResult>;
 export function sendto(s: Socket, data: unknown, dest: unknown, flags: string[], timeout?: Timeout): Proc<SendResult>;
-export function* sendto(s: Socket, data: unknown, dest: unknown, a?: unknown, b?: unknown): Proc<SendResult> {
+export function sendto(s: Socket, data: unknown, dest: unknown, a?: unknown, b?: unknown): Proc<SendResult> {
   const sock = sock_of(s);
   const buf = iodata(data);
   const sa = addr.normalize(dest, true);
@@ -373,9 +393,11 @@ export function* sendto(s: Socket, data: unknown, dest: unknown, a?: unknown, b?
   const has_flags = Array.isArray(a);
   const timeout = check_timeout(has_flags ? (b ?? 'infinity') : (a ?? 'infinity'));
   const bits = has_flags ? flag_bits(a, SEND_FLAGS) : 0;
-  if (typeof bits !== 'number') return bits;
-  if (timeout === 'nowait' || timeout instanceof Ref) return write_now(sock, buf, bits, handle_of(timeout), SENDTO_TAG, sa);
-  return yield* write_loop(sock, buf, bits, timeout, SENDTO_TAG, sa);
+  if (typeof bits !== 'number') return done(bits);
+  if (timeout === 'nowait' || timeout instanceof Ref) return done(write_now(sock, buf, bits, handle_of(timeout), SENDTO_TAG, sa));
+  const first = write_now(sock, buf, bits, null, SENDTO_TAG, sa);
+  if (first === 'ok' || first[0] === 'error') return done(first);
+  return write_loop(sock, buf, bits, timeout, SENDTO_TAG, sa, undefined, first);
 }
 
 type SendmsgResult = 'ok' | Select | SelectWith<Buffer[]> | Error;
@@ -476,31 +498,32 @@ function* read_loop(sock: Sock, len: number, flags: number, t: number | 'infinit
  */
 export function recv(s: Socket, len?: number, timeout?: Timeout): Proc<RecvResult<Buffer>>;
 export function recv(s: Socket, len: number, flags: string[], timeout?: Timeout): Proc<RecvResult<Buffer>>;
-export function* recv(s: Socket, len: unknown = 0, a?: unknown, b?: unknown): Proc<RecvResult<Buffer>> {
+export function recv(s: Socket, len: unknown = 0, a?: unknown, b?: unknown): Proc<RecvResult<Buffer>> {
   const sock = sock_of(s);
   const n = read_len(len);
   const has_flags = Array.isArray(a);
   if (!has_flags && b !== undefined) return badarg();
   const t = check_timeout(has_flags ? (b ?? 'infinity') : (a ?? 'infinity'));
   const bits = has_flags ? flag_bits(a, RECV_FLAGS) : 0;
-  if (typeof bits !== 'number') return bits;
-  if (t === 'nowait' || t instanceof Ref) return read_now(sock, n, bits, handle_of(t), 'recv') as RecvResult<Buffer>;
-  return (yield* read_loop(sock, n, bits, t, 'recv')) as RecvResult<Buffer>;
+  if (typeof bits !== 'number') return done(bits);
+  // The nowait form never waits: no generator is made for it.
+  if (t === 'nowait' || t instanceof Ref) return done(read_now(sock, n, bits, handle_of(t), 'recv') as RecvResult<Buffer>);
+  return read_loop(sock, n, bits, t, 'recv') as Proc<RecvResult<Buffer>>;
 }
 
 /** recvfrom(S[, Length][, Flags][, Timeout]) → ['ok', [Source, Data]] | ...; TCP's source is unspec. */
 export function recvfrom(s: Socket, len?: number, timeout?: Timeout): Proc<RecvResult<[SockAddr, Buffer]>>;
 export function recvfrom(s: Socket, len: number, flags: string[], timeout?: Timeout): Proc<RecvResult<[SockAddr, Buffer]>>;
-export function* recvfrom(s: Socket, len: unknown = 0, a?: unknown, b?: unknown): Proc<RecvResult<[SockAddr, Buffer]>> {
+export function recvfrom(s: Socket, len: unknown = 0, a?: unknown, b?: unknown): Proc<RecvResult<[SockAddr, Buffer]>> {
   const sock = sock_of(s);
   const n = read_len(len);
   const has_flags = Array.isArray(a);
   if (!has_flags && b !== undefined) return badarg();
   const t = check_timeout(has_flags ? (b ?? 'infinity') : (a ?? 'infinity'));
   const bits = has_flags ? flag_bits(a, RECV_FLAGS) : 0;
-  if (typeof bits !== 'number') return bits;
-  if (t === 'nowait' || t instanceof Ref) return read_now(sock, n, bits, handle_of(t), 'recvfrom') as RecvResult<[SockAddr, Buffer]>;
-  return (yield* read_loop(sock, n, bits, t, 'recvfrom')) as RecvResult<[SockAddr, Buffer]>;
+  if (typeof bits !== 'number') return done(bits);
+  if (t === 'nowait' || t instanceof Ref) return done(read_now(sock, n, bits, handle_of(t), 'recvfrom') as RecvResult<[SockAddr, Buffer]>);
+  return read_loop(sock, n, bits, t, 'recvfrom') as Proc<RecvResult<[SockAddr, Buffer]>>;
 }
 
 /**
