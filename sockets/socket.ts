@@ -372,11 +372,20 @@ export function send(s: Socket, data: unknown, a?: unknown, b?: unknown): Proc<S
   const timeout = check_timeout(has_flags ? (b ?? 'infinity') : (a ?? 'infinity'));
   const bits = has_flags ? flag_bits(a, SEND_FLAGS) : 0;
   if (typeof bits !== 'number') return done(bits);
-  if (timeout === 'nowait' || timeout instanceof Ref) return done(write_now(sock, buf, bits, handle_of(timeout), SEND_TAG, undefined));
-  // The first attempt here: when it writes everything (the common case) no generator is made.
-  const first = write_now(sock, buf, bits, null, SEND_TAG, undefined);
+  return start_write(sock, buf, bits, timeout, SEND_TAG, undefined);
+}
+
+/**
+ * send and sendto once their arguments are checked: nowait is one attempt; otherwise the
+ * first attempt is made here, and only a write that must wait gets write_loop's generator
+ * (a write that goes out whole, the common case, makes none).
+ */
+function start_write(sock: Sock, buf: Buffer, bits: number, timeout: Timeout, tag: SelectTag,
+  dest: SockAddr | undefined): Proc<SendResult> {
+  if (timeout === 'nowait' || timeout instanceof Ref) return done(write_now(sock, buf, bits, handle_of(timeout), tag, dest));
+  const first = write_now(sock, buf, bits, null, tag, dest);
   if (first === 'ok' || first[0] === 'error') return done(first);
-  return write_loop(sock, buf, bits, timeout, SEND_TAG, undefined, undefined, first);
+  return write_loop(sock, buf, bits, timeout, tag, dest, undefined, first);
 }
 
 const SEND_TAG: SelectTag = ['send', 0];
@@ -394,10 +403,7 @@ export function sendto(s: Socket, data: unknown, dest: unknown, a?: unknown, b?:
   const timeout = check_timeout(has_flags ? (b ?? 'infinity') : (a ?? 'infinity'));
   const bits = has_flags ? flag_bits(a, SEND_FLAGS) : 0;
   if (typeof bits !== 'number') return done(bits);
-  if (timeout === 'nowait' || timeout instanceof Ref) return done(write_now(sock, buf, bits, handle_of(timeout), SENDTO_TAG, sa));
-  const first = write_now(sock, buf, bits, null, SENDTO_TAG, sa);
-  if (first === 'ok' || first[0] === 'error') return done(first);
-  return write_loop(sock, buf, bits, timeout, SENDTO_TAG, sa, undefined, first);
+  return start_write(sock, buf, bits, timeout, SENDTO_TAG, sa);
 }
 
 type SendmsgResult = 'ok' | Select | SelectWith<Buffer[]> | Error;
