@@ -24,17 +24,11 @@ interface Churn {
 async function churnOnce(name: ServerName, count: number, concurrency: number, warmup: number): Promise<Churn> {
   const server = await startServer(name);
   try {
-    if (warmup > 0) {
-      await loadgen(
-        ['churn', '--port', String(server.port), '--count', String(warmup), '--concurrency', String(concurrency), '--duration', '15000'],
-        60000,
-      );
-    }
+    const cycles = (n: number): ReturnType<typeof loadgen> =>
+      loadgen(['churn', '--port', String(server.port), '--count', String(n), '--concurrency', String(concurrency), '--duration', '15000'], 60000);
+    if (warmup > 0) await cycles(warmup);
     const cpu0 = cpuSeconds(server.pid);
-    const r = await loadgen(
-      ['churn', '--port', String(server.port), '--count', String(count), '--concurrency', String(concurrency), '--duration', '15000'],
-      60000,
-    );
+    const r = await cycles(count);
     await sleep(300); // let the server see the last closes
     const cpuUs = ((cpuSeconds(server.pid) - cpu0) * 1e6) / Number(r.connections);
     return { perSecond: Number(r.conns_per_s), fdsAfter: fdCount(server.pid), cpuUs };
