@@ -28,9 +28,17 @@ export type Msg = string | Buffer;
 /**
  * Not in the guide, and not changing its structure: `quiet` drops the per-echo print
  * (benchmarks, a million echoes); `nodelay` sets TCP_NODELAY on the listening socket, which
- * accepted sockets inherit on Linux (the 16 KiB benchmark).
+ * accepted sockets inherit on Linux (the 16 KiB benchmark); `reuseaddr` sets SO_REUSEADDR on
+ * it before bind, so a server restarted at once can bind the port its previous run's
+ * connections still hold in TIME_WAIT; `backlog`, when set, is listen/2's backlog in place of
+ * the guide's listen/1 (5). The CLI sets all four; the module's defaults are the guide's.
  */
-export const options = { quiet: false, nodelay: false };
+export const options: { quiet: boolean; nodelay: boolean; reuseaddr: boolean; backlog: number | undefined } = {
+  quiet: false,
+  nodelay: false,
+  reuseaddr: false,
+  backlog: undefined,
+};
 
 // ======================================================================
 
@@ -102,8 +110,9 @@ export function* server(...args: unknown[]): Proc<ServerResult> {
     const { family: Family, addr: Addr } = SockAddr;
     const [, Sock] = ok(socket.open(Family, 'stream', 'tcp'));
     match_ok(maybe_nodelay(Sock));
+    match_ok(maybe_reuseaddr(Sock));
     match_ok(socket.bind(Sock, SockAddr));
-    match_ok(socket.listen(Sock));
+    match_ok(options.backlog === undefined ? socket.listen(Sock) : socket.listen(Sock, options.backlog));
     const [, { port: Port }] = ok(socket.sockname(Sock)) as ['ok', ServerSockAddr];
     const Acceptor = yield* start_acceptor(Sock);
     return ['ok', [Port, Addr, Acceptor]];
@@ -309,6 +318,11 @@ function maybe_nodelay(Sock: Socket): unknown {
   return options.nodelay ? socket.setopt(Sock, 'tcp', 'nodelay', true) : 'ok';
 }
 
+// Not in the guide: see `options`.
+function maybe_reuseaddr(Sock: Socket): unknown {
+  return options.reuseaddr ? socket.setopt(Sock, 'socket', 'reuseaddr', true) : 'ok';
+}
+
 // An address other hosts could reach too (up, running, not loopback), found with net.
 export function get_local_addr(Family: Family): Addr {
   const Filter = (m: net.IfAddr): boolean => {
@@ -357,15 +371,34 @@ function sockaddr(Family: Family, Addr: Addr, Port: number): ServerSockAddr {
     : { family: 'inet6', addr: Addr as Addr6, port: Port, flowinfo: 0, scope_id: 0 };
 }
 
-/** io:format/2 for the directives the guide uses (~n, ~s, ~p); nothing is formatted when quiet. */
+/**
+ * io:format/2 for the directives the guide uses (~n, ~s, ~p); nothing is formatted when quiet.
+ * One difference from io:format: ~s prints a binary's control bytes escaped (see printable).
+ */
 function say(Format: string, ...Args: unknown[]): void {
   if (options.quiet) return;
   let i = 0;
   const text = Format.replace(/~([nsp])/g, (_m, d: string) => {
     if (d === 'n') return '\n';
     const a = Args[i++];
-    if (d === 's') return Buffer.isBuffer(a) ? a.toString('latin1') : String(a);
+    if (d === 's') return Buffer.isBuffer(a) ? printable(a) : String(a);
     return typeof a === 'string' ? a : Buffer.isBuffer(a) ? `<<${[...a].join(',')}>>` : JSON.stringify(a);
   });
   process.stdout.write(text);
+}
+
+/**
+ * A binary from the network as text for a terminal: bytes as latin1 (as io:format's ~s),
+ * except that control bytes (C0 but newline and tab, DEL, C1) print as \xHH and a backslash
+ * as \\, so a client's bytes cannot move the cursor, clear the screen or retitle the
+ * terminal of whoever watches the server, and the escapes cannot be forged.
+ */
+export function printable(b: Buffer): string {
+  let out = '';
+  for (const c of b) {
+    if (c === 0x5c) out += '\\\\';
+    else if ((c < 0x20 && c !== 0x0a && c !== 0x09) || (c >= 0x7f && c < 0xa0)) out += `\\x${c.toString(16).padStart(2, '0')}`;
+    else out += String.fromCharCode(c);
+  }
+  return out;
 }

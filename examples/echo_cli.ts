@@ -1,124 +1,191 @@
 #!/usr/bin/env node
-// erlsock-echo: the guide's echo example (examples/echo.ts) from the command line.
-//
-//   erlsock-echo server [--addr A] [--port P] [--quiet] [--nodelay]
-//       prints `listening <addr> <port>` when ready, echoes (printing each echo as the guide
-//       does, unless --quiet) until SIGINT or SIGTERM, then exits 0
-//   erlsock-echo client --addr A --port P MSG
-//       sends MSG, exits 0 when the echo matches, 1 when it does not or the exchange fails
+// erlsock echo (alias erlsock-echo): the guide's echo example (examples/echo.ts) from the
+// command line; HELP says what it does. What the CLI adds to the guide's module, through
+// echo.options: SO_REUSEADDR on the listening socket (a server restarted at once binds the
+// port its previous run's connections still hold in TIME_WAIT), a larger listen backlog than
+// the guide's listen/1 (5), and --quiet also silencing the handlers' crash reports (one per
+// connection a client resets). Failures are one line on stderr: status 1 for a failed
+// listen, a dead acceptor or a failed exchange, 2 for a bad command line.
 //
 // --nodelay sets TCP_NODELAY on the listening socket (accepted sockets inherit it on Linux),
 // for the 16 KiB benchmark: the guide's recv(Sock, 0) reads 8192 bytes at most, so a 16 KiB
 // message is echoed as two sends, the second of which waits for a delayed ACK otherwise.
-import { isIP } from 'net';
-import { Proc, run } from '../runtime';
+import { ErlangError, ErlangExit, Pid, Proc, _, format_term, monitor, on, receive, run, set_crash_logger } from '../runtime';
+import { exit_with, until_stopped } from './cli';
+import { parse_address, parse_int, reason_text } from './cli_args';
 import * as echo from './echo';
 
-export const USAGE =
-  'usage: erlsock-echo server [--addr A] [--port P] [--quiet] [--nodelay]\n' +
-  '       erlsock-echo client --addr A --port P MSG';
+/** The CLI's listen backlog: Node net's default, where the guide's listen/1 gives 5. */
+export const DEFAULT_BACKLOG = 511;
 
-interface Parsed {
+export const USAGE =
+  'usage: erlsock echo server [--addr A] [--port P] [--backlog N] [--quiet] [--nodelay]\n' +
+  '       erlsock echo client --addr A --port P MSG';
+
+const HELP =
+  `${USAGE}\n\n` +
+  'server  listens on A (default 127.0.0.1) port P (default 0: a free port), prints\n' +
+  '        `listening A PORT` when ready, and echoes every message back until SIGINT or\n' +
+  '        SIGTERM, then exits 0. It prints each echo (control bytes escaped as \\xHH).\n' +
+  `        --backlog N  the listen backlog (default ${DEFAULT_BACKLOG})\n` +
+  '        --quiet      print neither the echoes nor the crash reports of connections\n' +
+  '        --nodelay    TCP_NODELAY on every connection\n' +
+  'client  sends MSG to A port P; exits 0 when the echo matches, 1 otherwise.\n' +
+  'erlsock-echo is the same command as erlsock echo.\n';
+
+const PROG = 'erlsock echo';
+
+export interface Parsed {
   command: 'server' | 'client';
   addr: echo.Addr;
   addrText: string;
   port: number;
+  backlog: number;
   quiet: boolean;
   nodelay: boolean;
   msg?: string;
 }
 
-/** Parses the command line; returns an error text for anything it does not understand. */
-export function parse_args(argv: string[]): Parsed | string {
+/** Parses the command line: the options, 'help', or an error text (for status 2). */
+export function parse_args(argv: string[]): Parsed | 'help' | string {
+  if (argv.includes('--help') || argv.includes('-h')) return 'help';
   const [command, ...rest] = argv;
   if (command !== 'server' && command !== 'client') return USAGE;
-  const p: Parsed = { command, addr: [127, 0, 0, 1], addrText: '127.0.0.1', port: 0, quiet: false, nodelay: false };
+  const p: Parsed = {
+    command,
+    addr: [127, 0, 0, 1],
+    addrText: '127.0.0.1',
+    port: 0,
+    backlog: DEFAULT_BACKLOG,
+    quiet: false,
+    nodelay: false,
+  };
   let haveAddr = false;
   let havePort = false;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
-    if (a === '--quiet') p.quiet = true;
-    else if (a === '--nodelay') p.nodelay = true;
-    else if (a === '--addr' && i + 1 < rest.length) {
+    const hasValue = i + 1 < rest.length;
+    if (a === '--quiet' && command === 'server') p.quiet = true;
+    else if (a === '--nodelay' && command === 'server') p.nodelay = true;
+    else if (a === '--addr' && hasValue) {
       const addr = parse_address(rest[++i]);
-      if (addr === undefined) return `erlsock-echo: not an IP address: ${rest[i]}`;
+      if (addr === undefined) return `${PROG}: not an IP address: ${rest[i]}`;
       p.addr = addr;
       p.addrText = rest[i];
       haveAddr = true;
-    } else if (a === '--port' && i + 1 < rest.length) {
-      const port = Number(rest[++i]);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) return `erlsock-echo: bad port: ${rest[i]}`;
+    } else if (a === '--port' && hasValue) {
+      const port = parse_int(rest[++i], 0, 65535);
+      if (port === undefined) return `${PROG}: bad port: ${rest[i]}`;
       p.port = port;
       havePort = true;
+    } else if (a === '--backlog' && hasValue && command === 'server') {
+      // The kernel caps it at net.core.somaxconn; 0 is a valid backlog (one pending connection).
+      const backlog = parse_int(rest[++i], 0, 65535);
+      if (backlog === undefined) return `${PROG}: bad backlog: ${rest[i]}`;
+      p.backlog = backlog;
     } else if (command === 'client' && p.msg === undefined && !a.startsWith('--')) p.msg = a;
-    else return `erlsock-echo: unexpected argument: ${a}\n${USAGE}`;
+    else return `${PROG}: unexpected argument: ${a}\n${USAGE}`;
   }
   if (command === 'client' && (!haveAddr || !havePort || p.port === 0 || p.msg === undefined)) return USAGE;
   return p;
 }
 
-/** inet:parse_address/1 for the two forms a command line gives: dotted IPv4 and IPv6 text. */
-export function parse_address(text: string): echo.Addr | undefined {
-  const kind = isIP(text);
-  if (kind === 4) return text.split('.').map(Number) as echo.Addr4;
-  if (kind !== 6 || text.includes('%')) return undefined;
-  let s = text;
-  // A trailing dotted quad (::ffff:1.2.3.4) becomes two 16-bit groups.
-  const quad = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(s);
-  if (quad) {
-    const [a, b, c, d] = quad.slice(1).map(Number);
-    s = s.slice(0, quad.index) + `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+type Outcome<T> = ['ok', T] | ['error', unknown];
+
+/**
+ * The reason of an Erlang exception caught in a process: R of a failed `{ok, _} = ...` or
+ * `ok = ...` match on ['error', R], else the error's or exit's own reason. Anything else
+ * (a killed process unwinding, a bug) is thrown on.
+ */
+function failure_reason(e: unknown): unknown {
+  if (e instanceof ErlangError) {
+    const r = e.reason;
+    if (Array.isArray(r) && r[0] === 'badmatch' && Array.isArray(r[1]) && r[1][0] === 'error') return r[1][1];
+    return r;
   }
-  const [head, tail] = s.split('::');
-  const h = head ? head.split(':') : [];
-  const t = tail === undefined ? [] : tail ? tail.split(':') : [];
-  const zeros = tail === undefined ? 0 : 8 - h.length - t.length;
-  const groups = [...h, ...Array<string>(zeros).fill('0'), ...t].map((g) => parseInt(g, 16));
-  return groups.length === 8 ? (groups as echo.Addr6) : undefined;
+  if (e instanceof ErlangExit) return e.reason;
+  throw e;
 }
 
-function* serve(p: Parsed): Proc<void> {
+/** Starts the guide's server; catching its failure here keeps it out of the crash reports. */
+function* serve(p: Parsed): Proc<Outcome<[number, Pid]>> {
   echo.options.quiet = p.quiet;
   echo.options.nodelay = p.nodelay;
-  const [, [Port]] = yield* echo.server(p.port, p.addr);
-  process.stdout.write(`listening ${p.addrText} ${Port}\n`);
+  echo.options.reuseaddr = true;
+  echo.options.backlog = p.backlog;
+  try {
+    const [, [Port, , Acceptor]] = yield* echo.server(p.port, p.addr);
+    return ['ok', [Port, Acceptor]];
+  } catch (e) {
+    return ['error', failure_reason(e)];
+  }
 }
 
-/** Runs the command; resolves to the exit status (the server's only on a signal). */
+function* exchange(p: Parsed): Proc<Outcome<'ok'>> {
+  try {
+    return ['ok', yield* echo.client(p.port, p.addr, p.msg!)];
+  } catch (e) {
+    return ['error', failure_reason(e)];
+  }
+}
+
+/** Waits for the acceptor to end; returns its exit reason. */
+function* acceptor_down(acceptor: Pid): Proc<unknown> {
+  const ref = monitor('process', acceptor);
+  return yield* receive(on(['DOWN', ref, 'process', _, _], ([, , , , reason]: unknown[]) => reason));
+}
+
+/** An exit reason without the stack an error exit carries ([R, Stack] gives R). */
+function without_stack(reason: unknown): unknown {
+  return Array.isArray(reason) && reason.length === 2 && Array.isArray(reason[1]) ? reason[0] : reason;
+}
+
+async function server(p: Parsed): Promise<number> {
+  let acceptor: Pid | undefined;
+  // The acceptor's end is reported below in one line; the handlers' crash reports (a client
+  // that resets its connection makes one) are printed unless --quiet.
+  const print_report = set_crash_logger((r) => {
+    if (acceptor !== undefined && r.pid.toString() === acceptor.toString()) return;
+    if (!p.quiet) print_report(r);
+  });
+  const started = await run(serve, p);
+  if (started[0] === 'error') {
+    process.stderr.write(`${PROG}: cannot listen on ${p.addrText} port ${p.port}: ${reason_text(started[1])}\n`);
+    return 1;
+  }
+  const [port, pid] = started[1];
+  acceptor = pid;
+  const stopped = until_stopped();
+  process.stdout.write(`listening ${p.addrText} ${port}\n`);
+  // The acceptor and the handlers are processes that live on without us: a signal ends the
+  // program (status 0), or the acceptor's end does (status 1, the server no longer accepts).
+  const died = run(acceptor_down, pid).then((reason) => {
+    process.stderr.write(`${PROG}: the acceptor exited, no longer accepting: ${format_term(without_stack(reason))}\n`);
+    return 1;
+  });
+  return Promise.race([stopped, died]);
+}
+
+async function client(p: Parsed): Promise<number> {
+  const r = await run(exchange, p);
+  if (r[0] === 'ok') return 0;
+  process.stderr.write(`${PROG}: client failed: ${reason_text(r[1])}\n`);
+  return 1;
+}
+
+/** Runs `erlsock echo ARGV`; resolves to the exit status (a server's once a signal stops it). */
 export async function main(argv: string[]): Promise<number> {
   const p = parse_args(argv);
+  if (p === 'help') {
+    process.stdout.write(HELP);
+    return 0;
+  }
   if (typeof p === 'string') {
     process.stderr.write(`${p}\n`);
     return 2;
   }
-  if (p.command === 'client') {
-    try {
-      await run(() => echo.client(p.port, p.addr, p.msg!));
-      return 0;
-    } catch (e) {
-      process.stderr.write(`erlsock-echo: client failed: ${String(e)}\n`);
-      return 1;
-    }
-  }
-  await run(serve, p);
-  // The acceptor and the handlers are processes that live on without us; a signal ends them.
-  return new Promise<number>((resolve) => {
-    const keepAlive = setInterval(() => undefined, 1 << 30);
-    const stop = (): void => {
-      clearInterval(keepAlive);
-      resolve(0);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  return p.command === 'server' ? server(p) : client(p);
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (status) => process.exit(status),
-    (e: unknown) => {
-      process.stderr.write(`erlsock-echo: ${String(e)}\n`);
-      process.exit(1);
-    },
-  );
-}
+// `node dist/examples/echo_cli.js ...` (the erlsock-echo bin, and the benchmarks' server).
+if (require.main === module) exit_with('erlsock-echo', main(process.argv.slice(2)));

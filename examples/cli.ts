@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// erlsock: one command for the examples, `erlsock <command> [args...]`.
+//
+// Each command is a module examples/<name>_cli.ts exporting `main(args)`: args are those after
+// the command's name, and the promise resolves to the exit status once the program is done
+// (a server's after SIGINT or SIGTERM, with 0). A command's main answers `--help` with its
+// usage on stdout and status 0, and a bad command line with its usage on stderr and status 2.
+// Adding a command is one line in COMMANDS; its module is loaded only when it runs.
+
+/** What a command module exports. */
+export interface CommandModule {
+  main(args: string[]): Promise<number>;
+}
+
+export interface Command {
+  name: string;
+  /** One line for `erlsock --help`. */
+  summary: string;
+  load: () => Promise<CommandModule>;
+}
+
+export const COMMANDS: readonly Command[] = [
+  { name: 'echo', summary: "the OTP socket guide's echo server and client", load: () => import('./echo_cli') },
+];
+
+export function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return (
+    'usage: erlsock <command> [args...]\n' +
+    '       erlsock <command> --help\n\n' +
+    'commands:\n' +
+    COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}\n`).join('')
+  );
+}
+
+/** Runs `erlsock ARGV`; resolves to the exit status. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return 0;
+  }
+  if (name === undefined) {
+    process.stderr.write(usage());
+    return 2;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (command === undefined) {
+    process.stderr.write(`erlsock: unknown command: ${name} (erlsock --help lists them)\n`);
+    return 2;
+  }
+  return (await command.load()).main(rest);
+}
+
+/**
+ * For a server's main: resolves to 0 on the first SIGINT or SIGTERM, keeping Node's event
+ * loop alive meanwhile (the server's processes hold no Node handle of their own).
+ */
+export function until_stopped(): Promise<number> {
+  return new Promise<number>((resolve) => {
+    const keepAlive = setInterval(() => undefined, 1 << 30);
+    const stop = (): void => {
+      clearInterval(keepAlive);
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(0);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/**
+ * Ends the Node process with the status main resolves to. main is meant to report its own
+ * failures in one line; anything it throws is still reported in one line, with status 1.
+ */
+export function exit_with(prog: string, status: Promise<number>): void {
+  status.then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`${prog}: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}
+
+if (require.main === module) exit_with('erlsock', main(process.argv.slice(2)));
