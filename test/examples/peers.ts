@@ -1,6 +1,6 @@
 // Helpers for the example tests: the guide example on real Erlang (bench/erl/echo_guide.erl,
-// compiled into a temporary directory), the erlsock-echo CLI as a child process, and fd
-// counting. Erlang is required: when `erl` or `erlc` is missing these helpers throw, so the
+// compiled into a temporary directory), the erlsock command and its erlsock-echo alias as
+// child processes, and fd counting. Erlang is required: when `erl` or `erlc` is missing these helpers throw, so the
 // interop tests fail rather than skip.
 import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
@@ -10,6 +10,7 @@ import * as path from 'path';
 /** The repository root (this file runs from dist/test/examples/). */
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const ECHO_CLI = path.join(ROOT, 'dist', 'examples', 'echo_cli.js');
+export const ERLSOCK_CLI = path.join(ROOT, 'dist', 'examples', 'cli.js');
 
 let beamDir: string | undefined;
 
@@ -30,7 +31,8 @@ export interface Child {
   exited: Promise<number | string>;
 }
 
-function start(cmd: string, args: string[]): Child {
+/** Any command as a child process, stdout and stderr collected. */
+export function start(cmd: string, args: string[]): Child {
   const proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -83,9 +85,14 @@ export function erl_client(addr: string, port: number, msg: string): Child {
     'client', '--addr', addr, '--port', String(port), msg]);
 }
 
-/** The erlsock-echo CLI. */
+/** The erlsock-echo CLI (the alias of `erlsock echo`). */
 export function cli(args: string[]): Child {
   return start(process.execPath, [ECHO_CLI, ...args]);
+}
+
+/** The erlsock command. */
+export function erlsock(args: string[]): Child {
+  return start(process.execPath, [ERLSOCK_CLI, ...args]);
 }
 
 /** Stops a child with SIGTERM (SIGKILL after 5 s); resolves with its exit status. */
@@ -96,6 +103,14 @@ export function stop(c: Child): Promise<number | string> {
     void c.exited.finally(() => clearTimeout(t));
   }
   return c.exited;
+}
+
+/** The listen backlog the kernel holds for 127.0.0.1:port (ss's Send-Q of a LISTEN socket). */
+export function kernel_backlog(port: number): number {
+  const out = execFileSync('ss', ['-Hltn', `sport = :${port}`], { encoding: 'utf8' });
+  const m = /^LISTEN\s+\d+\s+(\d+)\s+127\.0\.0\.1:(\d+)/m.exec(out);
+  if (m === null || Number(m[2]) !== port) throw new Error(`no listening socket on 127.0.0.1:${port} in: ${out}`);
+  return Number(m[1]);
 }
 
 /** How many descriptors this process has open. */
