@@ -9,7 +9,7 @@ import * as net from '../../sockets/net';
 import * as socket from '../../sockets/socket';
 import type { Socket } from '../../sockets/socket_term';
 import * as echo from '../../examples/echo';
-import { fd_count } from './peers';
+import { fd_count, kernel_backlog } from './peers';
 
 const LOOPBACK: echo.Addr4 = [127, 0, 0, 1];
 
@@ -202,5 +202,45 @@ describe('echo example (the OTP Socket Usage guide, ported)', function () {
     expect(reports).to.have.length(1);
     expect((reason as unknown[])[0]).to.equal('function_clause');
     expect(() => echo.which_family([1, 2, 3] as never)).to.throw(/function_clause/);
+  });
+});
+
+describe('echo example: what the CLI sets (options) and how echoes print', function () {
+  const saved = { ...echo.options };
+  afterEach(() => Object.assign(echo.options, saved));
+
+  it('the listener has no SO_REUSEADDR by default (the guide); options.reuseaddr sets it', async function () {
+    echo.options.quiet = true;
+    for (const reuseaddr of [false, true]) {
+      echo.options.reuseaddr = reuseaddr;
+      await run(function* () {
+        const [, [port, , acceptor]] = yield* echo.server(0, LOOPBACK);
+        const listener = listener_of(acceptor);
+        expect(socket.getopt(listener, 'socket', 'reuseaddr')).to.deep.equal(['ok', reuseaddr]);
+        yield* echo.client(port, LOOPBACK, 'x'); // the acceptor waits in accept now: a close ends it normally
+        expect(socket.close(listener)).to.equal('ok');
+      });
+    }
+  });
+
+  it('the listener gets listen/1 (backlog 5) by default, as in the guide; options.backlog gives listen/2', async function () {
+    echo.options.quiet = true;
+    for (const [backlog, expected] of [[undefined, 5], [9, 9]] as const) {
+      echo.options.backlog = backlog;
+      await run(function* () {
+        const [, [port, , acceptor]] = yield* echo.server(0, LOOPBACK);
+        expect(kernel_backlog(port), String(backlog)).to.equal(expected);
+        yield* echo.client(port, LOOPBACK, 'x'); // the acceptor waits in accept now: a close ends it normally
+        expect(socket.close(listener_of(acceptor))).to.equal('ok');
+      });
+    }
+  });
+
+  it('printable: latin1 text as it is, control bytes as \\xHH, a backslash doubled', function () {
+    expect(echo.printable(Buffer.from('plain text\twith tab\n', 'latin1'))).to.equal('plain text\twith tab\n');
+    expect(echo.printable(Buffer.from([0x1b, 0x5b, 0x32, 0x4a, 0x0d, 0x00, 0x7f, 0x80, 0x9f, 0xa0, 0xe9, 0x5c]))).to.equal(
+      '\\x1b[2J\\x0d\\x00\\x7f\\x80\\x9f\u00a0\u00e9\\\\',
+    );
+    expect(echo.printable(Buffer.alloc(0))).to.equal('');
   });
 });
