@@ -3,9 +3,12 @@
 //
 // Each command is a module examples/<name>_cli.ts exporting `main(args)`: args are those after
 // the command's name, and the promise resolves to the exit status once the program is done
-// (a server's after SIGINT or SIGTERM, with 0). A command's main answers `--help` with its
-// usage on stdout and status 0, and a bad command line with its usage on stderr and status 2.
+// (a server's after SIGINT or SIGTERM, with 0; servers print `listening ADDR PORT` when
+// ready). A command's main answers `--help` with its usage on stdout, starting
+// `usage: erlsock <name> `, and status 0; a bad command line with its usage or a one-line
+// error on stderr and status 2; other failures with one line on stderr and status 1.
 // Adding a command is one line in COMMANDS; its module is loaded only when it runs.
+// test/examples/cli.test.ts checks --help of every command in the table.
 
 /** What a command module exports. */
 export interface CommandModule {
