@@ -74,11 +74,17 @@ export function until_stopped(): Promise<number> {
 }
 
 /**
- * Ends the Node process with the status main resolves to. main is meant to report its own
- * failures in one line; anything it throws is still reported in one line, with status 1.
+ * A command as a program: runs main(args) and ends the Node process with the status it
+ * resolves to. main is meant to report its own failures in one line; anything it throws is
+ * still reported in one line, with status 1. A reader that closes stdout early
+ * (`erlsock echo server | head -1`) must not take the server down: a write to the closed
+ * pipe fails with EPIPE, which is dropped, as every later write to it is.
  */
-export function exit_with(prog: string, status: Promise<number>): void {
-  status.then(
+export function run_command(prog: string, main: (args: string[]) => Promise<number>, args: string[]): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+  main(args).then(
     (code) => process.exit(code),
     (e: unknown) => {
       process.stderr.write(`${prog}: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -87,4 +93,4 @@ export function exit_with(prog: string, status: Promise<number>): void {
   );
 }
 
-if (require.main === module) exit_with('erlsock', main(process.argv.slice(2)));
+if (require.main === module) run_command('erlsock', main, process.argv.slice(2));

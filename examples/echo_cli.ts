@@ -11,7 +11,7 @@
 // for the 16 KiB benchmark: the guide's recv(Sock, 0) reads 8192 bytes at most, so a 16 KiB
 // message is echoed as two sends, the second of which waits for a delayed ACK otherwise.
 import { ErlangError, ErlangExit, Pid, Proc, _, format_term, monitor, on, receive, run, set_crash_logger } from '../runtime';
-import { exit_with, until_stopped } from './cli';
+import { run_command, until_stopped } from './cli';
 import { parse_address, parse_int, reason_text } from './cli_args';
 import * as echo from './echo';
 
@@ -188,4 +188,4 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 // `node dist/examples/echo_cli.js ...` (the erlsock-echo bin, and the benchmarks' server).
-if (require.main === module) exit_with('erlsock-echo', main(process.argv.slice(2)));
+if (require.main === module) run_command('erlsock-echo', main, process.argv.slice(2));

@@ -188,6 +188,18 @@ describe('erlsock echo (and its alias erlsock-echo)', function () {
     expect(server.stdout()).to.equal(`listening 127.0.0.1 ${port}\n** ECHO **\n${printed}\n`);
   });
 
+  it('a reader that closes stdout early (| head -1) does not stop the server', async function () {
+    const server = erlsock(['echo', 'server', '--port', '0']);
+    const port = await listening(server);
+    server.proc.stdout!.destroy(); // our end of the pipe closes: the server's next print gets EPIPE
+    for (const msg of ['printed into a closed pipe', 'and still echoed']) {
+      const client = erlsock(['echo', 'client', '--addr', '127.0.0.1', '--port', String(port), msg]);
+      expect(await client.exited, client.stderr()).to.equal(0);
+    }
+    expect(await stop(server)).to.equal(0);
+    expect(server.stderr()).to.equal('');
+  });
+
   it('--backlog N is the listen backlog the kernel holds (default 511); bad values are status 2', async function () {
     for (const [args, expected] of [[['--backlog', '7'], 7], [[], 511]] as const) {
       const server = erlsock(['echo', 'server', '--port', '0', '--quiet', ...args]);
