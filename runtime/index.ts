@@ -19,4 +19,5 @@ export { UndrivenProc } from './scheduler';
 export { set_process_limit, process_limit } from './process';
 export { set_crash_logger } from './crash_report';
 export type { CrashReport, CrashLogger } from './crash_report';
-export { format_term } from './format';
+export { format_term, FORMAT_TERM } from './format';
+export type { FormatOpts } from './format';

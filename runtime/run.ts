@@ -2,7 +2,7 @@
 // waiting for a Promise without blocking the others.
 import { Status, WAKE_RESOLVED, WAKE_REJECTED, is_dead } from './process';
 import { ProcessKilled } from './exits';
-import { format_term } from './format';
+import { format_term, REPORT_FORMAT } from './format';
 import { running, wake } from './scheduler';
 import { spawn } from './spawn';
 import { on_exit } from './hooks';
@@ -14,7 +14,7 @@ export class ExitError extends Error {
     readonly pid_text: string,
     readonly reason: unknown,
   ) {
-    super(`process ${pid_text} exited: ${format_term(reason)}`);
+    super(`process ${pid_text} exited: ${format_term(reason, REPORT_FORMAT)}`);
     this.name = 'ExitError';
   }
 }

@@ -195,8 +195,7 @@ export class UndrivenProc extends Error {
 }
 
 function short_value(v: unknown): string {
-  const s = format_term(v);
-  return s.length > 200 ? `${s.slice(0, 200)}...` : s;
+  return format_term(v, { depth: 10, chars: 200 });
 }
 
 const NO_VALUE: unique symbol = Symbol('erlsock.no_value');
