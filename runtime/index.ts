@@ -15,6 +15,7 @@ export { send_after, start_timer, cancel_timer } from './timers';
 export { is_process_alive, processes, process_info } from './info';
 export type { ProcessInfo, ProcessInfoItem, ProcessStatus } from './info';
 export { run, await_promise, ExitError } from './run';
+export { NeverWakesError } from './never_wakes';
 export { UndrivenProc } from './scheduler';
 export { set_process_limit, process_limit } from './process';
 export { set_crash_logger } from './crash_report';
