@@ -9,24 +9,35 @@ import type { Proc } from './receive';
 // the one object.
 class Done<T> {
   readonly done = true;
-  constructor(readonly value: T) {}
+  /** register_undriven's number until first driven, then 0. */
+  private seq: number;
+  constructor(readonly value: T, what: string | null) {
+    this.seq = register_undriven(what, value);
+  }
+
+  private drive(): void {
+    if (this.seq !== 0) {
+      driven(this.seq);
+      this.seq = 0;
+    }
+  }
 
   [Symbol.iterator](): this {
     return this;
   }
 
   next(): this {
-    driven(this);
+    this.drive();
     return this;
   }
 
   return(v?: unknown): IteratorResult<unknown, unknown> {
-    driven(this);
+    this.drive();
     return { done: true, value: v };
   }
 
   throw(e: unknown): never {
-    driven(this);
+    this.drive();
     throw e;
   }
 }
@@ -38,7 +49,5 @@ class Done<T> {
  * what names the call in that error.
  */
 export function done<T>(value: T, what: string | null = null): Proc<T> {
-  const d = new Done(value);
-  register_undriven(d, what, value);
-  return d as unknown as Proc<T>;
+  return new Done(value, what) as unknown as Proc<T>;
 }

@@ -175,8 +175,10 @@ export function is_generator(v: unknown): v is Generator<unknown, unknown, unkno
 // suspends or ends, or when another one is registered, was never driven: the process raises.
 // One slot is enough: registration and the check happen within one step of one process.
 
-let undriven: object | null = null;
+/** The process whose step registered a Proc not driven yet, or null: none is. */
 let undriven_owner: Process | null = null;
+/** The registration's number: a Proc's driving clears only its own registration. */
+let undriven_seq = 0;
 /** What made it (a call's name), or null: the error message names it. */
 let undriven_what: string | null = null;
 /** For a finished Proc: its value, shown in the message. */
@@ -198,28 +200,31 @@ function short_value(v: unknown): string {
   return format_term(v, { depth: 10, chars: 200 });
 }
 
-const NO_VALUE: unique symbol = Symbol('erlsock.no_value');
+/** register_undriven's value for a Proc that has not finished. */
+export const NO_VALUE: unique symbol = Symbol('erlsock.no_value');
 
 /**
- * Registers proc as returned to the current process and not driven yet (nothing outside a
- * process). what names the call; value is a finished Proc's result (NO_VALUE otherwise). A
- * different Proc still registered was dropped: raises here, in the caller.
+ * Registers a Proc just returned to the current process and not driven yet → the number
+ * the Proc passes to driven() when it is first driven; 0 outside a process (nothing to
+ * track). what names the call; value is a finished Proc's result (NO_VALUE otherwise). The
+ * Proc itself is not kept: a finished Proc that yield* drives at once stays a short-lived
+ * object V8 need not allocate. A Proc still registered was dropped: raises here, in the
+ * caller.
  */
-export function register_undriven(proc: object, what: string | null, value: unknown = NO_VALUE): void {
+export function register_undriven(what: string | null, value: unknown): number {
   const p = current;
-  if (p === null) return;
-  if (undriven !== null && undriven !== proc && undriven_owner === p) throw undriven_error();
-  if (undriven === proc && what === null) what = undriven_what;
-  undriven = proc;
+  if (p === null) return 0;
+  if (undriven_owner === p) throw undriven_error();
   undriven_owner = p;
   undriven_what = what;
   undriven_value = value;
+  return ++undriven_seq;
 }
 
-/** proc is being driven: it is no longer a dropped Proc. */
-export function driven(proc: object): void {
-  if (undriven === proc) {
-    undriven = undriven_owner = null;
+/** The Proc registered as number seq is being driven: it was not dropped. */
+export function driven(seq: number): void {
+  if (seq === undriven_seq) {
+    undriven_owner = null;
     undriven_value = undefined;
   }
 }
@@ -234,9 +239,10 @@ function undriven_error(with_stack = true): UndrivenProc {
   if (!with_stack) Error.stackTraceLimit = 0;
   const e = new UndrivenProc(undriven_what, undriven_value, undriven_value !== NO_VALUE);
   Error.stackTraceLimit = limit;
-  undriven = undriven_owner = null;
+  undriven_owner = null;
   undriven_what = null;
   undriven_value = undefined;
+  undriven_seq++;
   return e;
 }
 
@@ -280,9 +286,9 @@ function step(p: Process): void {
         r = gen.next();
       } else r = { done: true, value: v };
     } else r = gen.next();
-    while (undriven !== null && !is_dead(p)) r = raise_undriven(p, gen, r);
+    while (undriven_owner !== null && !is_dead(p)) r = raise_undriven(p, gen, r);
   } catch (e) {
-    if (undriven !== null) undriven_error(false);
+    if (undriven_owner !== null) undriven_error(false);
     current = null;
     if (!is_dead(p)) {
       const reason = reason_of(e);
@@ -292,7 +298,7 @@ function step(p: Process): void {
     return;
   }
   current = null;
-  if (undriven !== null) undriven_error(false); // it died meanwhile: nothing to raise in
+  if (undriven_owner !== null) undriven_error(false); // it died meanwhile: nothing to raise in
   if (is_dead(p)) {
     // Killed during its step and caught the unwinding: only its finally blocks may run now.
     if (r.done !== true) run_finally(p);
