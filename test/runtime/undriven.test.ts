@@ -56,7 +56,7 @@ describe('runtime/undriven', () => {
   it('a waiting Proc never driven: the process raises where it next waits, naming the call; the rest never runs', async () => {
     const log: string[] = [];
     const e = await run(function* () {
-      two_part(log); // no yield*
+      void two_part(log); // no yield*
       yield* receive(on('never'));
     }).catch((x: unknown) => x);
     const err = reason_error(e);
@@ -75,7 +75,7 @@ describe('runtime/undriven', () => {
     const r = await run(function* () {
       let caught: unknown = null;
       try {
-        two_part(log);
+        void two_part(log);
         yield* receive(on('never'), after(50, () => 'timed out'));
       } catch (e) {
         caught = e;
@@ -91,7 +91,7 @@ describe('runtime/undriven', () => {
 
   it('a finished Proc never driven raises too, with its value, when the process ends', async () => {
     const e = await run(function* () {
-      done(['ok', Buffer.from('data')], 'layer:recv');
+      void done(['ok', Buffer.from('data')], 'layer:recv');
       return 'finished';
     }).catch((x: unknown) => x);
     const err = reason_error(e);
@@ -102,7 +102,7 @@ describe('runtime/undriven', () => {
 
   it('a plain function body that drops one ends with the error', async () => {
     const e = await run(() => {
-      done('ok');
+      void done('ok');
       return 1;
     }).catch((x: unknown) => x);
     expect(reason_error(e).message).to.match(/^erlsock: a call returned a Proc that was never driven/);
@@ -111,10 +111,10 @@ describe('runtime/undriven', () => {
   it('a second Proc registered while one is undriven raises at once, in the caller, naming the first', async () => {
     const log: string[] = [];
     const r = await run(function* () {
-      two_part(log);
+      void two_part(log);
       let second: unknown = null;
       try {
-        done('ok', 'layer:other');
+        void done('ok', 'layer:other');
       } catch (e) {
         second = e;
       }
@@ -137,7 +137,7 @@ describe('runtime/undriven', () => {
   it('a process killed with an undriven Proc just dies killed', async () => {
     const r = await run(function* () {
       const [pid, ref] = spawn_monitor(function* () {
-        done('ok');
+        void done('ok');
         exit(self(), 'kill');
       });
       return yield* receive(on(['DOWN', ref, 'process', pid, _], (m) => m[4]));

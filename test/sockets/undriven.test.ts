@@ -54,7 +54,7 @@ describe('sockets/socket: calls not driven with yield*', () => {
       expect(yield* socket.connect(c, sa)).to.equal('ok');
       send(parent, ['client', c]);
       const buf = Buffer.alloc(1 << 20, 120);
-      for (let i = 0; i < 20; i++) socket.send(c, buf); // the misuse
+      for (let i = 0; i < 20; i++) void socket.send(c, buf); // the misuse
       yield* socket.send(c, 'after');
       after_sent = true;
     });
@@ -77,7 +77,7 @@ describe('sockets/socket: calls not driven with yield*', () => {
     const big = Buffer.alloc(32 << 20, 1);
     let caught: unknown = null;
     try {
-      socket.send(c, big); // fills the socket buffers, leaves the rest to a generator never driven
+      void socket.send(c, big); // fills the socket buffers, leaves the rest to a generator never driven
       yield* receive(after(50));
     } catch (e) {
       caught = e;
@@ -124,7 +124,7 @@ describe('sockets/socket: calls not driven with yield*', () => {
     const c = ok<socket.Socket>(socket.open('inet', 'stream'));
     let caught: unknown = null;
     try {
-      socket.connect(c, sa, 1000);
+      void socket.connect(c, sa, 1000);
       yield* receive(after(1));
     } catch (e) {
       caught = e;
