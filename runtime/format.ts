@@ -78,6 +78,7 @@ class Printer {
     const o = t as object;
     if (this.open.includes(o) || this.open.length >= MAX_NEST) return this.put('...');
     this.open.push(o);
+    const mark = this.out.length;
     try {
       if (Array.isArray(o)) this.seq('{', o, '}', ',', d);
       else if (o instanceof Map) this.pairs('#{', Array.from(o.entries()), d);
@@ -87,6 +88,9 @@ class Printer {
         const name = plain ? '' : (proto as { constructor?: { name?: string } }).constructor?.name || 'Object';
         this.pairs(`#${name}{`, Object.keys(o).map((k) => [k, (o as Record<string, unknown>)[k]]), d);
       }
+    } catch {
+      // A getter or a Proxy that throws: printing must not (it runs in crash reports).
+      this.out = `${this.out.slice(0, mark)}#Term<>`;
     } finally {
       this.open.pop();
     }

@@ -57,6 +57,8 @@ describe('runtime/format: bounded', () => {
     const throws = { [FORMAT_TERM]: () => { throw new Error('no'); } };
     expect(format_term(throws)).to.equal('#Term<>');
 
+    const trap = new Proxy({}, { ownKeys: () => { throw new Error('trap'); } });
+    expect(format_term(['x', trap, 'y'])).to.equal('{x,#Term<>,y}');
     class Conn { a = 1; b = [2]; }
     expect(format_term(new Conn())).to.equal('#Conn{a => 1,b => {2}}');
     expect(format_term(new Map<unknown, unknown>([[1, 'a'], ['k', 2]]))).to.equal('#{1 => a,k => 2}');
