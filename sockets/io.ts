@@ -8,7 +8,7 @@
 import * as prim from './prim_socket';
 import { Socket } from './socket_term';
 import { raise_invalid } from './errors';
-import { Sock, Q, make_socket, finish, watch_waiter } from './core';
+import { Sock, Q, make_socket, finish, watch_waiter, signal } from './core';
 import {
   Error, Select, SelectWith, CLOSED, posix, EAGAIN, EINPROGRESS, EISCONN, MSG_PEEK, select_info, sys_with_addr,
 } from './args';
@@ -93,10 +93,13 @@ export function read_now(sock: Sock, len: number, flags: number, handle: Ref | n
     if (stream && got < want && !peek && !st.hup) st.readable = false;
     const c = st.counters;
     c.read_byte += got;
-    if (stream && len > 0 && got < len && !peek) {
-      // A short read for an exact length: hand back what came, wait for the rest.
+    if (stream && len > 0 && got < len && !peek && kind === 'recv') {
+      // A short read for an exact length: hand back what came, wait for the rest. (OTP 25's
+      // recvfrom returns a short stream read as it is.) When the peer's FIN came with the
+      // data no edge will follow it: the select goes out now, and the next read sees EOF.
       const h = park(sock, q, pid, handle);
       st.rselected = true;
+      if (st.hup) signal(sock, q);
       return ['select', [select_info(kind, h), data]];
     }
     c.read_pkg++;
