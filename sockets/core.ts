@@ -77,6 +77,26 @@ export function finish(sock: Sock, q: Q, pid: Pid): void {
 }
 
 /**
+ * A read or an accept completed while another process waits its turn. The socket is still
+ * believed readable, but an edge said "ready", not "how much": whether a connection (or
+ * data) is left for the next waiter is not known. OTP 25 tells that waiter only when there
+ * is; so the poller is asked again: re-registering the fd makes epoll report it in the
+ * next batch if it is still readable, and that edge sends the select. Two syscalls, only
+ * when a waiter is queued behind a read that may have left the socket empty.
+ */
+export function finish_read(sock: Sock, q: Q, pid: Pid): void {
+  if (q.current === null) return;
+  const st = sock.state;
+  if (q.waiters.length > 0 && st.readable) {
+    st.readable = false;
+    // Should the fd fail to re-register (ENOMEM), believe it readable: the next waiter is
+    // told now and asks the kernel itself.
+    if (prim.poll_del(st.fd) < 0 || prim.poll_add(st.fd, st.token) < 0) st.readable = true;
+  }
+  promoted(sock, q, q.done(pid));
+}
+
+/**
  * A waiter that is not the owner needs a death hook (the owner's death closes the socket,
  * which empties the queues anyway).
  */
