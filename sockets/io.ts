@@ -69,11 +69,12 @@ export function read_now(sock: Sock, len: number, flags: number, handle: Ref | n
   if (st.acc_queue !== null && st.acc_queue.size > 0) return INVALID_STATE;
   const pid = self();
   const q = st.readq;
-  st.counters.read_tries++;
   if (q.current !== null && q.current.pid !== pid) {
     st.rselected = true;
     return enqueue(sock, q, pid, handle, kind);
   }
+  // OTP 25 counts a try only for the current operation, not for a caller it queues.
+  st.counters.read_tries++;
   const stream = st.type === 'stream';
   const peek = (flags & MSG_PEEK) !== 0;
   if (!st.readable && !peek && !st.listening) {
@@ -103,7 +104,8 @@ export function read_now(sock: Sock, len: number, flags: number, handle: Ref | n
       return ['select', [select_info(kind, h), data]];
     }
     c.read_pkg++;
-    if (got > c.read_pkg_max) c.read_pkg_max = got;
+    // Only recv sets read_pkg_max in OTP 25; recvfrom and recvmsg leave it.
+    if (got > c.read_pkg_max && kind === 'recv') c.read_pkg_max = got;
     finish_read(sock, q, pid);
     return kind === 'recv' ? ['ok', data] : ['ok', [from!, data]];
   }
@@ -131,11 +133,11 @@ export function write_now(sock: Sock, data: Buffer, flags: number, handle: Ref |
   if (st.closed) return CLOSED;
   const pid = self();
   const q = st.writeq;
-  st.counters.write_tries++;
   if (q.current !== null && q.current.pid !== pid) {
     st.wselected = true;
     return enqueue(sock, q, pid, handle, tag);
   }
+  st.counters.write_tries++;
   if (!st.writable) {
     const h = park(sock, q, pid, handle);
     st.wselected = true;
@@ -174,11 +176,11 @@ export function accept_now(sock: Sock, handle: Ref | null): ['ok', Socket] | Sel
   const pid = self();
   const q = st.accq;
   const c = st.counters;
-  c.acc_tries++;
   if (q.current !== null && q.current.pid !== pid) {
     st.rselected = true;
     return enqueue(sock, q, pid, handle, 'accept');
   }
+  c.acc_tries++;
   if (!st.readable && st.listening) {
     const h = park(sock, q, pid, handle);
     st.rselected = true;
@@ -202,7 +204,7 @@ export function accept_now(sock: Sock, handle: Ref | null): ['ok', Socket] | Sel
     st.readable = false;
     const h = park(sock, q, pid, handle);
     st.rselected = true;
-    c.acc_waits++;
+    // OTP 25 leaves acc_waits (like read_waits) at 0; only write_waits counts.
     return ['select', select_info('accept', h)];
   }
   c.acc_fails++;
@@ -289,11 +291,11 @@ export function recvmsg_now(sock: Sock, bufsz: number, ctrlsz: number, flags: nu
   if (st.acc_queue !== null && st.acc_queue.size > 0) return INVALID_STATE;
   const pid = self();
   const q = st.readq;
-  st.counters.read_tries++;
   if (q.current !== null && q.current.pid !== pid) {
     st.rselected = true;
     return enqueue(sock, q, pid, handle, 'recvmsg');
   }
+  st.counters.read_tries++;
   const stream = st.type === 'stream';
   const want = bufsz === 0 ? st.read_chunk() : bufsz;
   const r = st.readable || (flags & MSG_PEEK) !== 0 || st.listening
@@ -318,7 +320,6 @@ export function recvmsg_now(sock: Sock, bufsz: number, ctrlsz: number, flags: nu
   const c = st.counters;
   c.read_byte += r.data.length;
   c.read_pkg++;
-  if (r.data.length > c.read_pkg_max) c.read_pkg_max = r.data.length;
   finish_read(sock, q, pid);
   // Only the result flags recvmsg(2) reports; the addon's own MSG_CMSG_CLOEXEC is not one.
   const out_flags = prim.msg_flags_names(r.flags).filter((f) => RESULT_FLAGS.includes(f));
