@@ -75,9 +75,9 @@ export function select_info(tag: SelectTag, handle: Ref): SelectInfo<Ref> {
 export const EAFNOSUPPORT = -(prim.errno_number('eafnosupport') ?? 97);
 
 /**
- * A syscall taking a sockaddr that addr.ts accepted. Should prim_socket still find it
- * unencodable (it checks sizes addr.ts leaves to it, e.g. a local path longer than
- * sun_path), it raises, and the caller gets eafnosupport rather than a crashed process.
+ * A syscall taking a sockaddr that addr.ts accepted (after asking the same encoder). Should
+ * prim_socket still find it unencodable, it raises, and the caller gets eafnosupport
+ * rather than a crashed process.
  */
 export function sys_with_addr(call: () => number): number {
   try {

@@ -14,7 +14,7 @@ import {
 } from './args';
 import { Pid, Ref } from '../runtime/terms';
 import { self, make_ref } from '../runtime/send';
-import type { SockAddr, SelectTag, MsgRecv } from './types';
+import type { SockAddr, SockAddrInput, SelectTag, MsgRecv } from './types';
 
 /**
  * Someone else's operation is current on q: the caller waits its turn and gets a select
@@ -128,7 +128,7 @@ export const unspec = (): SockAddr => ({ family: 'unspec', addr: Buffer.alloc(0)
 
 /** One write attempt with the caller's handle: 'ok', a select (with the unsent rest), or an error. */
 export function write_now(sock: Sock, data: Buffer, flags: number, handle: Ref | null, tag: SelectTag,
-  dest: SockAddr | undefined, ctrl?: prim.Cmsg[]): 'ok' | Select | SelectWith<Buffer> | Error {
+  dest: SockAddrInput | undefined, ctrl?: prim.Cmsg[]): 'ok' | Select | SelectWith<Buffer> | Error {
   const st = sock.state;
   if (st.closed) return CLOSED;
   const pid = self();
@@ -145,7 +145,7 @@ export function write_now(sock: Sock, data: Buffer, flags: number, handle: Ref |
     return ['select', select_info(tag, h)];
   }
   const len = data.length;
-  const n = ctrl !== undefined ? sys_with_addr(() => prim.sendmsg(st.fd, [data], dest as prim.SockAddrIn | undefined, ctrl, flags))
+  const n = ctrl !== undefined ? sys_with_addr(() => prim.sendmsg(st.fd, [data], dest, ctrl, flags))
     : dest === undefined ? prim.send(st.fd, data, 0, len, flags) : sys_with_addr(() => prim.sendto(st.fd, data, 0, len, flags, dest));
   if (n === len) {
     const c = st.counters;
@@ -213,7 +213,7 @@ export function accept_now(sock: Sock, handle: Ref | null): ['ok', Socket] | Sel
 }
 
 
-export function connect_now(sock: Sock, sa: SockAddr, handle: Ref | null): 'ok' | Select | Error {
+export function connect_now(sock: Sock, sa: SockAddrInput, handle: Ref | null): 'ok' | Select | Error {
   const st = sock.state;
   if (st.closed) return CLOSED;
   const r = sys_with_addr(() => prim.connect(st.fd, sa));

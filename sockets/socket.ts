@@ -43,7 +43,7 @@ import type { Proc } from '../runtime/receive';
 import { done } from '../runtime/done';
 import { mailbox_remove } from '../runtime/hooks';
 import type {
-  Domain, Type, Protocol, SockAddr, SelectInfo, SelectTag, OpenOpts, MsgRecv, MsgSend, SocketInfo, CType,
+  Domain, Type, Protocol, SockAddr, SockAddrInput, SelectInfo, SelectTag, OpenOpts, MsgRecv, MsgSend, SocketInfo, CType,
 } from './types';
 
 export { supports, is_supported } from './supports';
@@ -149,18 +149,19 @@ function wrap(fd: number, domain: string, type: string, protocol: string, opts: 
 
 /**
  * bind(S, Addr): Addr is a sockaddr map ({family, addr?, port?}; addr may be 'any' or
- * 'loopback') or the bare atom 'any' / 'loopback'.
+ * 'loopback') or the bare atom 'any' / 'loopback'. A map OTP 25 refuses (a key its family
+ * does not have, a value that does not fit) is ['error', ['invalid', Reason]] (addr.ts).
  */
-export function bind(s: Socket, a: unknown): 'ok' | Error {
+export function bind(s: Socket, a: SockAddrInput | 'any' | 'loopback'): 'ok' | Error {
   const sock = sock_of(s);
   const st = sock.state;
-  let sa: SockAddr | undefined;
+  // A tuple is not an address: OTP 25 raises (a bare atom other than any/loopback, or a
+  // bad map, is an error tuple).
   if (Array.isArray(a)) return raise_invalid(['sockaddr', a]);
-  if (a === 'any' || a === 'loopback') sa = addr.from_atom(a, st.domain);
-  else sa = addr.normalize(a);
+  const sa = a === 'any' || a === 'loopback' ? addr.from_atom(a, st.domain) ?? (['sockaddr', a] as addr.Refusal) : addr.check(a);
   if (st.closed) return CLOSED;
-  if (sa === undefined) return ['error', ['invalid', ['sockaddr', a]]];
-  const r = sys_with_addr(() => prim.bind(st.fd, sa!));
+  if (addr.refused(sa)) return ['error', ['invalid', sa]];
+  const r = sys_with_addr(() => prim.bind(st.fd, sa));
   if (r < 0) return posix(r);
   st.bound = true;
   return 'ok';
@@ -252,6 +253,16 @@ function deadline_of(t: number | 'infinity'): number {
   return t === 'infinity' ? Infinity : Date.now() + t;
 }
 
+/**
+ * connect's, sendto's and sendmsg's address: what addr.check makes of it. Not a map at all
+ * raises {invalid, {sockaddr, SA}}, as OTP 25 does; a map it refuses is the caller's
+ * error tuple.
+ */
+function sockaddr_arg(sa: unknown): SockAddrInput | addr.Refusal {
+  if (!addr.is_map(sa)) return raise_invalid(['sockaddr', sa]);
+  return addr.check(sa);
+}
+
 /** The handle for a nowait-form call: the caller's Ref, or a fresh one. */
 function handle_of(t: Timeout): Ref | null {
   return t instanceof Ref ? t : null;
@@ -299,13 +310,13 @@ function* accept_wait(sock: Sock, t: number | 'infinity', first: Select): Proc<[
  * A malformed SockAddr is ['error', ['invalid', ...]], not an exception, as in OTP 25.
  */
 export function connect(s: Socket): Proc<'ok' | Error>;
-export function connect(s: Socket, sa: unknown, timeout?: Timeout): Proc<'ok' | Select | Error>;
-export function connect(s: Socket, sa?: unknown, timeout: Timeout = 'infinity'): Proc<'ok' | Select | Error> {
+export function connect(s: Socket, sa: SockAddrInput, timeout?: Timeout): Proc<'ok' | Select | Error>;
+export function connect(s: Socket, sa?: SockAddrInput, timeout: Timeout = 'infinity'): Proc<'ok' | Select | Error> {
   const sock = sock_of(s);
   if (sa === undefined) return done(connect_finish(sock));
   const t = check_timeout(timeout);
-  const dest = addr.normalize(sa);
-  if (dest === undefined) return done(['error', ['invalid', addr.invalid_reason(sa)]]);
+  const dest = sockaddr_arg(sa);
+  if (addr.refused(dest)) return done(['error', ['invalid', dest]]);
   if (t === 'nowait' || t instanceof Ref) return done(connect_now(sock, dest, handle_of(t)));
   const r = connect_now(sock, dest, null);
   if (r === 'ok' || r[0] !== 'select') return done(r);
@@ -329,7 +340,7 @@ type SendResult = 'ok' | Select | SelectWith<Buffer> | Error;
 
 /** The blocking loop shared by send and sendto: resend the rest after each select. */
 function* write_loop(sock: Sock, data: Buffer, flags: number, t: number | 'infinity', tag: SelectTag,
-  dest: SockAddr | undefined, ctrl?: prim.Cmsg[], first?: SendResult): Proc<'ok' | Error> {
+  dest: SockAddrInput | undefined, ctrl?: prim.Cmsg[], first?: SendResult): Proc<'ok' | Error> {
   const deadline = deadline_of(t);
   let rest = data;
   let sent_some = false;
@@ -381,7 +392,7 @@ export function send(s: Socket, data: unknown, a?: unknown, b?: unknown): Proc<S
  * (a write that goes out whole, the common case, makes none).
  */
 function start_write(sock: Sock, buf: Buffer, bits: number, timeout: Timeout, tag: SelectTag,
-  dest: SockAddr | undefined): Proc<SendResult> {
+  dest: SockAddrInput | undefined): Proc<SendResult> {
   if (timeout === 'nowait' || timeout instanceof Ref) return done(write_now(sock, buf, bits, handle_of(timeout), tag, dest));
   const first = write_now(sock, buf, bits, null, tag, dest);
   if (first === 'ok' || first[0] === 'error') return done(first);
@@ -392,13 +403,13 @@ const SEND_TAG: SelectTag = ['send', 0];
 const SENDTO_TAG: SelectTag = ['sendto', 0];
 
 /** sendto(S, Data, Dest[, Flags][, Timeout = 'infinity']): as send, to Dest. */
-export function sendto(s: Socket, data: unknown, dest: unknown, timeout?: Timeout): Proc<SendResult>;
-export function sendto(s: Socket, data: unknown, dest: unknown, flags: string[], timeout?: Timeout): Proc<SendResult>;
-export function sendto(s: Socket, data: unknown, dest: unknown, a?: unknown, b?: unknown): Proc<SendResult> {
+export function sendto(s: Socket, data: unknown, dest: SockAddrInput, timeout?: Timeout): Proc<SendResult>;
+export function sendto(s: Socket, data: unknown, dest: SockAddrInput, flags: string[], timeout?: Timeout): Proc<SendResult>;
+export function sendto(s: Socket, data: unknown, dest: SockAddrInput, a?: unknown, b?: unknown): Proc<SendResult> {
   const sock = sock_of(s);
   const buf = iodata(data);
-  const sa = addr.normalize(dest, true);
-  if (sa === undefined) return raise_invalid(['sockaddr', dest]);
+  const sa = sockaddr_arg(dest);
+  if (addr.refused(sa)) return done(['error', ['invalid', sa]]);
   const has_flags = Array.isArray(a);
   const timeout = check_timeout(has_flags ? (b ?? 'infinity') : (a ?? 'infinity'));
   const bits = has_flags ? flag_bits(a, SEND_FLAGS) : 0;
@@ -422,10 +433,17 @@ export function* sendmsg(s: Socket, msg: MsgSend, a?: unknown, b?: unknown): Pro
   const iov: unknown = msg.iov;
   if (!Array.isArray(iov)) return ['error', ['invalid', ['iov', ['improper_list', 0]]]];
   const buf = iodata(iov);
-  let dest: SockAddr | undefined;
+  let dest: SockAddrInput | undefined;
   if (msg.addr !== undefined) {
-    dest = addr.normalize(msg.addr, true);
-    if (dest === undefined) return raise_invalid(['sockaddr', msg.addr]);
+    const sa = sockaddr_arg(msg.addr);
+    if (addr.refused(sa)) {
+      // OTP 25 checks keys and family before the NIF; what the NIF then cannot encode it
+      // names as the message's addr, in the message as the NIF saw it (without its iov).
+      if (sa.length > 2) return ['error', ['invalid', sa]];
+      const { iov: _iov, ...seen } = msg;
+      return ['error', ['invalid', ['msg', 'addr', seen]]];
+    }
+    dest = sa;
   }
   let ctrl: prim.Cmsg[] | undefined;
   if (msg.ctrl !== undefined) {
