@@ -21,6 +21,9 @@ import type { SockAddr, SockAddrInput, SelectTag, MsgRecv } from './types';
  * now; a caller already queued gets OTP's {invalid, state} exception.
  */
 function enqueue(sock: Sock, q: Q, pid: Pid, handle: Ref | null, tag: SelectTag): Select {
+  const st = sock.state;
+  if (q === st.writeq) st.wselected = true;
+  else st.rselected = true;
   const h = handle ?? make_ref();
   const adm = q.admit(pid, h);
   if (adm === 'invalid_state') return raise_invalid('state');
@@ -29,10 +32,28 @@ function enqueue(sock: Sock, q: Q, pid: Pid, handle: Ref | null, tag: SelectTag)
 }
 
 /**
- * The caller's operation must wait for readiness: it becomes (or stays) current. Returns
- * the handle: the caller's, or a fresh Ref made only now (a call that completes at once
- * never makes one).
+ * The caller's read (recv, recvfrom, recvmsg) or accept must wait for readiness: it
+ * becomes (or stays) current on q. Returns the handle: the caller's, or a fresh Ref made
+ * only now (a call that completes at once never makes one).
  */
+function park_read(sock: Sock, q: Q, pid: Pid, handle: Ref | null): Ref {
+  sock.state.rselected = true;
+  return park(sock, q, pid, handle);
+}
+
+/** park_read, answered with the select. */
+function read_select(sock: Sock, q: Q, pid: Pid, handle: Ref | null, tag: SelectTag): Select {
+  return ['select', select_info(tag, park_read(sock, q, pid, handle))];
+}
+
+/** The caller's write must wait for readiness (OTP 25 counts a write_wait); its handle. */
+function park_write(sock: Sock, pid: Pid, handle: Ref | null): Ref {
+  const st = sock.state;
+  st.wselected = true;
+  st.counters.write_waits++;
+  return park(sock, st.writeq, pid, handle);
+}
+
 function park(sock: Sock, q: Q, pid: Pid, handle: Ref | null): Ref {
   const h = handle ?? make_ref();
   watch_waiter(sock, q.park(pid, h));
@@ -69,10 +90,7 @@ export function read_now(sock: Sock, len: number, flags: number, handle: Ref | n
   if (st.acc_queue !== null && st.acc_queue.size > 0) return INVALID_STATE;
   const pid = self();
   const q = st.readq;
-  if (q.current !== null && q.current.pid !== pid) {
-    st.rselected = true;
-    return enqueue(sock, q, pid, handle, kind);
-  }
+  if (q.current !== null && q.current.pid !== pid) return enqueue(sock, q, pid, handle, kind);
   // OTP 25 counts a try only for the current operation, not for a caller it queues.
   st.counters.read_tries++;
   const stream = st.type === 'stream';
@@ -80,9 +98,7 @@ export function read_now(sock: Sock, len: number, flags: number, handle: Ref | n
   if (!st.readable && !peek && !st.listening) {
     // Known empty since the last short read or eagain: the next edge brings the select.
     // (A listener's readability is about connections: its recv goes to the kernel.)
-    const h = park(sock, q, pid, handle);
-    st.rselected = true;
-    return ['select', select_info(kind, h)];
+    return read_select(sock, q, pid, handle, kind);
   }
   const want = len === 0 ? st.read_chunk() : len;
   const buf = scratch_of(want);
@@ -98,8 +114,7 @@ export function read_now(sock: Sock, len: number, flags: number, handle: Ref | n
       // A short read for an exact length: hand back what came, wait for the rest. (OTP 25's
       // recvfrom returns a short stream read as it is.) When the peer's FIN came with the
       // data no edge will follow it: the select goes out now, and the next read sees EOF.
-      const h = park(sock, q, pid, handle);
-      st.rselected = true;
+      const h = park_read(sock, q, pid, handle);
       if (st.hup) signal(sock, q);
       return ['select', [select_info(kind, h), data]];
     }
@@ -115,9 +130,7 @@ export function read_now(sock: Sock, len: number, flags: number, handle: Ref | n
   }
   if (n === EAGAIN) {
     st.readable = false;
-    const h = park(sock, q, pid, handle);
-    st.rselected = true;
-    return ['select', select_info(kind, h)];
+    return read_select(sock, q, pid, handle, kind);
   }
   st.counters.read_fails++;
   finish(sock, q, pid);
@@ -133,17 +146,9 @@ export function write_now(sock: Sock, data: Buffer, flags: number, handle: Ref |
   if (st.closed) return CLOSED;
   const pid = self();
   const q = st.writeq;
-  if (q.current !== null && q.current.pid !== pid) {
-    st.wselected = true;
-    return enqueue(sock, q, pid, handle, tag);
-  }
+  if (q.current !== null && q.current.pid !== pid) return enqueue(sock, q, pid, handle, tag);
   st.counters.write_tries++;
-  if (!st.writable) {
-    const h = park(sock, q, pid, handle);
-    st.wselected = true;
-    st.counters.write_waits++;
-    return ['select', select_info(tag, h)];
-  }
+  if (!st.writable) return ['select', select_info(tag, park_write(sock, pid, handle))];
   const len = data.length;
   const n = ctrl !== undefined ? sys_with_addr(() => prim.sendmsg(st.fd, [data], dest, ctrl, flags))
     : dest === undefined ? prim.send(st.fd, data, 0, len, flags) : sys_with_addr(() => prim.sendto(st.fd, data, 0, len, flags, dest));
@@ -157,9 +162,7 @@ export function write_now(sock: Sock, data: Buffer, flags: number, handle: Ref |
   }
   if (n >= 0 || n === EAGAIN) {
     st.writable = false;
-    const h = park(sock, q, pid, handle);
-    st.wselected = true;
-    st.counters.write_waits++;
+    const h = park_write(sock, pid, handle);
     if (n <= 0) return ['select', select_info(tag, h)];
     st.counters.write_byte += n;
     return ['select', [select_info(tag, h), data.subarray(n)]];
@@ -176,16 +179,9 @@ export function accept_now(sock: Sock, handle: Ref | null): ['ok', Socket] | Sel
   const pid = self();
   const q = st.accq;
   const c = st.counters;
-  if (q.current !== null && q.current.pid !== pid) {
-    st.rselected = true;
-    return enqueue(sock, q, pid, handle, 'accept');
-  }
+  if (q.current !== null && q.current.pid !== pid) return enqueue(sock, q, pid, handle, 'accept');
   c.acc_tries++;
-  if (!st.readable && st.listening) {
-    const h = park(sock, q, pid, handle);
-    st.rselected = true;
-    return ['select', select_info('accept', h)];
-  }
+  if (!st.readable && st.listening) return read_select(sock, q, pid, handle, 'accept');
   const fd = prim.accept(st.fd);
   if (fd >= 0) {
     const a = make_socket(fd, st.domain, st.type, st.protocol, pid, st.registered);
@@ -202,10 +198,8 @@ export function accept_now(sock: Sock, handle: Ref | null): ['ok', Socket] | Sel
   }
   if (fd === EAGAIN) {
     st.readable = false;
-    const h = park(sock, q, pid, handle);
-    st.rselected = true;
     // OTP 25 leaves acc_waits (like read_waits) at 0; only write_waits counts.
-    return ['select', select_info('accept', h)];
+    return read_select(sock, q, pid, handle, 'accept');
   }
   c.acc_fails++;
   finish(sock, q, pid);
@@ -291,10 +285,7 @@ export function recvmsg_now(sock: Sock, bufsz: number, ctrlsz: number, flags: nu
   if (st.acc_queue !== null && st.acc_queue.size > 0) return INVALID_STATE;
   const pid = self();
   const q = st.readq;
-  if (q.current !== null && q.current.pid !== pid) {
-    st.rselected = true;
-    return enqueue(sock, q, pid, handle, 'recvmsg');
-  }
+  if (q.current !== null && q.current.pid !== pid) return enqueue(sock, q, pid, handle, 'recvmsg');
   st.counters.read_tries++;
   const stream = st.type === 'stream';
   const want = bufsz === 0 ? st.read_chunk() : bufsz;
@@ -304,9 +295,7 @@ export function recvmsg_now(sock: Sock, bufsz: number, ctrlsz: number, flags: nu
   if (typeof r === 'number') {
     if (r === EAGAIN) {
       st.readable = false;
-      const h = park(sock, q, pid, handle);
-      st.rselected = true;
-      return ['select', select_info('recvmsg', h)];
+      return read_select(sock, q, pid, handle, 'recvmsg');
     }
     st.counters.read_fails++;
     finish(sock, q, pid);

@@ -26,7 +26,8 @@ import { Socket, to_list } from './socket_term';
 import { is_select_message } from './messages';
 import { badarg, raise, raise_invalid } from './errors';
 import {
-  Error, Select, SelectWith, Timeout, CLOSED, posix, sys_with_addr, sock_of, check_timeout, RECV_FLAGS, SEND_FLAGS, flag_bits, iodata,
+  Error, Select, SelectWith, Timeout, CLOSED, posix, sys_with_addr, sock_of, check_timeout, timeout_arg, flags_arg,
+  RECV_FLAGS, SEND_FLAGS, iodata, is_int,
 } from './args';
 import {
   read_now, write_now, accept_now, connect_now, connect_finish, encode_ctrl, recvmsg_now, unspec, ReadKind,
@@ -111,7 +112,7 @@ export function open(a: unknown, b?: unknown, c?: unknown, d?: unknown): ['ok', 
 }
 
 function open_fd(fd: number, opts: OpenOpts, owner: Pid): ['ok', Socket] | Error {
-  if (!Number.isInteger(fd)) return badarg();
+  if (!is_int(fd)) return badarg();
   const read = (opt: string): number | undefined => {
     if (fd < 0) return undefined;
     const r = prim.getopt_int(fd, prim.constants.SOL_SOCKET!, prim.constants[opt]!);
@@ -170,7 +171,7 @@ export function bind(s: Socket, a: SockAddrInput | 'any' | 'loopback'): 'ok' | E
 /** listen(S[, Backlog = 5]). */
 export function listen(s: Socket, backlog: number = 5): 'ok' | Error {
   const sock = sock_of(s);
-  if (typeof backlog !== 'number' || !Number.isInteger(backlog)) return badarg();
+  if (!is_int(backlog)) return badarg();
   const st = sock.state;
   if (st.closed) return CLOSED;
   const r = prim.listen(st.fd, backlog);
@@ -225,15 +226,36 @@ const SELECTED = 1;
 const ABORTED = 2;
 const TIMED_OUT = 3;
 
-/** Waits for this handle's select or abort message, or the deadline. */
-function* wait_select(sock: Sock, handle: Ref, deadline: number): Proc<number> {
-  const ms = deadline === Infinity ? 'infinity' : Math.max(0, deadline - Date.now());
-  // One clause with a plain predicate rather than two compiled tuple patterns: this runs
-  // on every wait of every blocking call.
-  return yield* receive(
-    on((m: unknown) => event_of(m, sock, handle) !== 0, (m: unknown) => event_of(m, sock, handle)),
-    after(ms, timed_out),
-  );
+/**
+ * Waits for si's select or abort message, or the deadline (a timeout of 0 does not wait).
+ * Returns SELECTED, ABORTED (the socket closed), or TIMED_OUT, si then cancelled: every
+ * blocking call ends a wait here, and with wait_error.
+ */
+function* wait_select(sock: Sock, si: SelectInfo<Ref>, t: number | 'infinity', deadline: number): Proc<number> {
+  if (t !== 0) {
+    const ms = deadline === Infinity ? 'infinity' : Math.max(0, deadline - Date.now());
+    const handle = si[2];
+    // One clause with a plain predicate rather than two compiled tuple patterns: this runs
+    // on every wait of every blocking call.
+    const got = yield* receive(
+      on((m: unknown) => event_of(m, sock, handle) !== 0, (m: unknown) => event_of(m, sock, handle)),
+      after(ms, timed_out),
+    );
+    if (got !== TIMED_OUT) return got;
+  }
+  cancel(sock, si);
+  return TIMED_OUT;
+}
+
+const TIMEOUT: ['error', 'timeout'] = ['error', 'timeout'];
+
+/**
+ * How a call ends after a wait that did not select: {error, closed} or {error, timeout},
+ * or with what was done so far, {error, {closed | timeout, Rest}}.
+ */
+function wait_error<R>(got: number, rest: R | null): Error<'closed' | 'timeout' | ['closed' | 'timeout', R]> {
+  if (rest === null) return got === ABORTED ? CLOSED : TIMEOUT;
+  return ['error', [got === ABORTED ? 'closed' : 'timeout', rest]];
 }
 
 const timed_out = (): number => TIMED_OUT;
@@ -288,13 +310,8 @@ function* accept_wait(sock: Sock, t: number | 'infinity', first: Select): Proc<[
   const deadline = deadline_of(t);
   let r: ['ok', Socket] | Select | Error = first;
   while (r[0] === 'select') {
-    const si = r[1] as SelectInfo<Ref>;
-    const got = t === 0 ? TIMED_OUT : yield* wait_select(sock, si[2], deadline);
-    if (got === ABORTED) return CLOSED;
-    if (got === TIMED_OUT) {
-      cancel(sock, si);
-      return ['error', 'timeout'];
-    }
+    const got = yield* wait_select(sock, r[1] as SelectInfo<Ref>, t, deadline);
+    if (got !== SELECTED) return wait_error(got, null);
     r = accept_now(sock, null);
   }
   return r;
@@ -325,12 +342,8 @@ export function connect(s: Socket, sa?: SockAddrInput, timeout: Timeout = 'infin
 
 /** A blocking connect in progress: wait for its select, then read how it ended. */
 function* connect_wait(sock: Sock, t: number | 'infinity', si: SelectInfo<Ref>): Proc<'ok' | Select | Error> {
-  const got = t === 0 ? TIMED_OUT : yield* wait_select(sock, si[2], deadline_of(t));
-  if (got === ABORTED) return CLOSED;
-  if (got === TIMED_OUT) {
-    cancel(sock, si);
-    return ['error', 'timeout'];
-  }
+  const got = yield* wait_select(sock, si, t, deadline_of(t));
+  if (got !== SELECTED) return wait_error(got, null);
   return connect_finish(sock);
 }
 
@@ -360,12 +373,8 @@ function* write_loop(sock: Sock, data: Buffer, flags: number, t: number | 'infin
       rest = left;
       sent_some = true;
     }
-    const got = t === 0 ? TIMED_OUT : yield* wait_select(sock, si[2], deadline);
-    if (got === ABORTED) return sent_some ? ['error', ['closed', rest]] : CLOSED;
-    if (got === TIMED_OUT) {
-      cancel(sock, si);
-      return sent_some ? ['error', ['timeout', rest]] : ['error', 'timeout'];
-    }
+    const got = yield* wait_select(sock, si, t, deadline);
+    if (got !== SELECTED) return wait_error(got, sent_some ? rest : null);
   }
 }
 
@@ -379,9 +388,8 @@ export function send(s: Socket, data: unknown, flags: string[], timeout?: Timeou
 export function send(s: Socket, data: unknown, a?: unknown, b?: unknown): Proc<SendResult> {
   const sock = sock_of(s);
   const buf = iodata(data);
-  const has_flags = Array.isArray(a);
-  const timeout = check_timeout(has_flags ? (b ?? 'infinity') : (a ?? 'infinity'));
-  const bits = has_flags ? flag_bits(a, SEND_FLAGS) : 0;
+  const timeout = timeout_arg(a, b);
+  const bits = flags_arg(a, SEND_FLAGS);
   if (typeof bits !== 'number') return done(bits);
   return start_write(sock, buf, bits, timeout, SEND_TAG, undefined);
 }
@@ -410,9 +418,8 @@ export function sendto(s: Socket, data: unknown, dest: SockAddrInput, a?: unknow
   const buf = iodata(data);
   const sa = sockaddr_arg(dest);
   if (addr.refused(sa)) return done(['error', ['invalid', sa]]);
-  const has_flags = Array.isArray(a);
-  const timeout = check_timeout(has_flags ? (b ?? 'infinity') : (a ?? 'infinity'));
-  const bits = has_flags ? flag_bits(a, SEND_FLAGS) : 0;
+  const timeout = timeout_arg(a, b);
+  const bits = flags_arg(a, SEND_FLAGS);
   if (typeof bits !== 'number') return done(bits);
   return start_write(sock, buf, bits, timeout, SENDTO_TAG, sa);
 }
@@ -450,9 +457,8 @@ export function* sendmsg(s: Socket, msg: MsgSend, a?: unknown, b?: unknown): Pro
     ctrl = encode_ctrl(msg.ctrl);
     if (ctrl === undefined) return ['error', ['invalid', ['ctrl', msg.ctrl]]];
   }
-  const has_flags = Array.isArray(a);
-  const timeout = check_timeout(has_flags ? (b ?? 'infinity') : (a ?? 'infinity'));
-  const bits = has_flags ? flag_bits(a, SEND_FLAGS) : 0;
+  const timeout = timeout_arg(a, b);
+  const bits = flags_arg(a, SEND_FLAGS);
   if (typeof bits !== 'number') return bits;
   const tag: SelectTag = ['sendmsg', 0];
   let r: SendResult;
@@ -475,7 +481,7 @@ type RecvResult<T> = ['ok', T] | Select | SelectWith<Buffer> | Error;
 
 /** recv/recvfrom's Length: an integer >= 0, else badarg. */
 function read_len(len: unknown): number {
-  if (typeof len !== 'number' || !Number.isInteger(len) || len < 0) return badarg();
+  if (!is_int(len, 0)) return badarg();
   return len;
 }
 
@@ -500,18 +506,10 @@ function* read_loop(sock: Sock, len: number, flags: number, t: number | 'infinit
       si = info;
       acc = acc === null ? part : Buffer.concat([acc, part]);
     }
-    if (t === 0) {
-      // A poll: a short read is a result.
-      cancel(sock, si);
-      if (acc === null) return ['error', 'timeout'];
-      return kind === 'recv' ? ['ok', acc] : ['ok', [unspec(), acc]];
-    }
-    const got = yield* wait_select(sock, si[2], deadline);
-    if (got === ABORTED) return acc === null ? CLOSED : ['error', ['closed', acc]];
-    if (got === TIMED_OUT) {
-      cancel(sock, si);
-      return acc === null ? ['error', 'timeout'] : ['error', ['timeout', acc]];
-    }
+    const got = yield* wait_select(sock, si, t, deadline);
+    // A poll (timeout 0): a short read is a result.
+    if (t === 0 && acc !== null) return kind === 'recv' ? ['ok', acc] : ['ok', [unspec(), acc]];
+    if (got !== SELECTED) return wait_error(got, acc);
   }
 }
 
@@ -525,10 +523,8 @@ export function recv(s: Socket, len: number, flags: string[], timeout?: Timeout)
 export function recv(s: Socket, len: unknown = 0, a?: unknown, b?: unknown): Proc<RecvResult<Buffer>> {
   const sock = sock_of(s);
   const n = read_len(len);
-  const has_flags = Array.isArray(a);
-  if (!has_flags && b !== undefined) return badarg();
-  const t = check_timeout(has_flags ? (b ?? 'infinity') : (a ?? 'infinity'));
-  const bits = has_flags ? flag_bits(a, RECV_FLAGS) : 0;
+  const t = timeout_arg(a, b);
+  const bits = flags_arg(a, RECV_FLAGS);
   if (typeof bits !== 'number') return done(bits);
   // The nowait form never waits: no generator is made for it.
   if (t === 'nowait' || t instanceof Ref) return done(read_now(sock, n, bits, handle_of(t), 'recv') as RecvResult<Buffer>);
@@ -541,10 +537,8 @@ export function recvfrom(s: Socket, len: number, flags: string[], timeout?: Time
 export function recvfrom(s: Socket, len: unknown = 0, a?: unknown, b?: unknown): Proc<RecvResult<[SockAddr, Buffer]>> {
   const sock = sock_of(s);
   const n = read_len(len);
-  const has_flags = Array.isArray(a);
-  if (!has_flags && b !== undefined) return badarg();
-  const t = check_timeout(has_flags ? (b ?? 'infinity') : (a ?? 'infinity'));
-  const bits = has_flags ? flag_bits(a, RECV_FLAGS) : 0;
+  const t = timeout_arg(a, b);
+  const bits = flags_arg(a, RECV_FLAGS);
   if (typeof bits !== 'number') return done(bits);
   if (t === 'nowait' || t instanceof Ref) return done(read_now(sock, n, bits, handle_of(t), 'recvfrom') as RecvResult<[SockAddr, Buffer]>);
   return read_loop(sock, n, bits, t, 'recvfrom') as Proc<RecvResult<[SockAddr, Buffer]>>;
@@ -562,28 +556,28 @@ export function* recvmsg(s: Socket, a?: unknown, b?: unknown, c?: unknown, d?: u
   const sock = sock_of(s);
   let bufsz = 0;
   let ctrlsz = 0;
-  let flags: unknown = [];
-  let tv: unknown = 'infinity';
+  let tail_a = a; // the ([Flags,] [Timeout]) after the sizes, if any
+  let tail_b = b;
   if (typeof a === 'number' && typeof b === 'number') {
-    if (!Number.isInteger(a) || a < 0 || !Number.isInteger(b) || b < 0) return badarg();
+    if (!is_int(a, 0) || !is_int(b, 0)) return badarg();
     bufsz = a;
     ctrlsz = b;
-    if (Array.isArray(c)) { flags = c; tv = d ?? 'infinity'; } else tv = c ?? 'infinity';
-  } else if (Array.isArray(a)) { flags = a; tv = b ?? 'infinity'; } else tv = a ?? 'infinity';
-  const t = check_timeout(tv);
-  const bits = flag_bits(flags, RECV_FLAGS);
+    tail_a = c;
+    tail_b = d;
+  } else if ((b !== undefined && !Array.isArray(a)) || c !== undefined) {
+    // recvmsg/3 is (S, Flags, Timeout) or (S, BufSz, CtrlSz): OTP 25 has no clause for the rest.
+    return raise('function_clause');
+  }
+  const t = timeout_arg(tail_a, tail_b);
+  const bits = flags_arg(tail_a, RECV_FLAGS);
   if (typeof bits !== 'number') return bits;
   if (t === 'nowait' || t instanceof Ref) return recvmsg_now(sock, bufsz, ctrlsz, bits, handle_of(t));
   const deadline = deadline_of(t);
   for (;;) {
     const r = recvmsg_now(sock, bufsz, ctrlsz, bits, null);
     if (r[0] !== 'select') return r;
-    const got = t === 0 ? TIMED_OUT : yield* wait_select(sock, r[1][2], deadline);
-    if (got === ABORTED) return CLOSED;
-    if (got === TIMED_OUT) {
-      cancel(sock, r[1]);
-      return ['error', 'timeout'];
-    }
+    const got = yield* wait_select(sock, r[1], t, deadline);
+    if (got !== SELECTED) return wait_error(got, null);
   }
 }
 
