@@ -40,7 +40,10 @@ function on_ready(tokens: Uint32Array, events: Uint32Array, count: number): void
     const ev = events[i]!;
     if ((ev & EV_READ) !== 0) {
       st.readable = true;
-      if ((ev & EV_END) !== 0) st.hup = true;
+      if ((ev & EV_END) !== 0) {
+        st.hup = true;
+        if ((ev & prim.EV_ERR) !== 0) st.erred = true;
+      }
       signal(sock, st.readq);
       if (st.acc_queue !== null) signal(sock, st.acc_queue);
     }

@@ -96,8 +96,10 @@ export function read_now(sock: Sock, len: number, flags: number, handle: Ref | n
   const stream = st.type === 'stream';
   const peek = (flags & MSG_PEEK) !== 0;
   if (!st.readable && !peek && !st.listening) {
-    // Known empty since the last short read or eagain: the next edge brings the select.
+    // Known empty since the last short read or eagain: the next edge brings the select;
+    // or, after the peer's FIN, nothing more will come: EOF, without a syscall.
     // (A listener's readability is about connections: its recv goes to the kernel.)
+    if (st.hup && stream) return eof(sock, q, pid);
     return read_select(sock, q, pid, handle, kind);
   }
   const want = len === 0 ? st.read_chunk() : len;
@@ -107,7 +109,8 @@ export function read_now(sock: Sock, len: number, flags: number, handle: Ref | n
     const got = n > want ? want : n;
     const from = kind === 'recvfrom' ? (stream ? unspec() : (prim.last_addr() as SockAddr)) : null;
     const data = take(got);
-    if (stream && got < want && !peek && !st.hup) st.readable = false;
+    // A short stream read emptied the socket (a pending error is the kernel's to report).
+    if (stream && got < want && !peek && !st.erred) st.readable = false;
     const c = st.counters;
     c.read_byte += got;
     if (stream && len > 0 && got < len && !peek && kind === 'recv') {
@@ -124,10 +127,7 @@ export function read_now(sock: Sock, len: number, flags: number, handle: Ref | n
     finish_read(sock, q, pid);
     return kind === 'recv' ? ['ok', data] : ['ok', [from!, data]];
   }
-  if (n === 0) {
-    finish(sock, q, pid);
-    return CLOSED; // the peer closed: EOF
-  }
+  if (n === 0) return eof(sock, q, pid);
   if (n === EAGAIN) {
     st.readable = false;
     return read_select(sock, q, pid, handle, kind);
@@ -135,6 +135,12 @@ export function read_now(sock: Sock, len: number, flags: number, handle: Ref | n
   st.counters.read_fails++;
   finish(sock, q, pid);
   return posix(n);
+}
+
+/** The peer closed and everything it sent has been read: {error, closed}. */
+function eof(sock: Sock, q: Q, pid: Pid): Error {
+  finish(sock, q, pid);
+  return CLOSED;
 }
 
 export const unspec = (): SockAddr => ({ family: 'unspec', addr: Buffer.alloc(0) });
@@ -289,7 +295,9 @@ export function recvmsg_now(sock: Sock, bufsz: number, ctrlsz: number, flags: nu
   st.counters.read_tries++;
   const stream = st.type === 'stream';
   const want = bufsz === 0 ? st.read_chunk() : bufsz;
-  const r = st.readable || (flags & MSG_PEEK) !== 0 || st.listening
+  const peek = (flags & MSG_PEEK) !== 0;
+  if (!st.readable && !peek && !st.listening && st.hup && stream) return eof(sock, q, pid);
+  const r = st.readable || peek || st.listening
     ? prim.recvmsg(st.fd, want, ctrlsz === 0 ? st.rcvctrlbuf : ctrlsz, flags)
     : EAGAIN;
   if (typeof r === 'number') {
@@ -301,11 +309,8 @@ export function recvmsg_now(sock: Sock, bufsz: number, ctrlsz: number, flags: nu
     finish(sock, q, pid);
     return posix(r);
   }
-  if (stream && r.n === 0) {
-    finish(sock, q, pid);
-    return CLOSED;
-  }
-  if (stream && r.data.length < want && !st.hup) st.readable = false;
+  if (stream && r.n === 0) return eof(sock, q, pid);
+  if (stream && r.data.length < want && !peek && !st.erred) st.readable = false;
   const c = st.counters;
   c.read_byte += r.data.length;
   c.read_pkg++;

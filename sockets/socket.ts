@@ -498,7 +498,8 @@ function* read_loop(sock: Sock, len: number, flags: number, t: number | 'infinit
       const [from, d] = r[1] as [SockAddr, Buffer];
       return ['ok', [from, Buffer.concat([acc, d])]];
     }
-    if (r[0] === 'error') return r[1] === 'closed' && acc !== null ? ['error', ['closed', acc]] : r;
+    // An error after part of the data came ends the call with that part: {error, {R, Data}}.
+    if (r[0] === 'error') return acc !== null ? ['error', [r[1], acc]] : r;
     let si: SelectInfo<Ref>;
     if (r[1][0] === 'select_info') si = r[1] as SelectInfo<Ref>;
     else {

@@ -3,7 +3,9 @@
 // same readiness edge as the data, so no later edge announces it: erlsock must know of the
 // hang-up from that edge, or a read for more than the data would wait forever.
 import { expect } from 'chai';
+import * as sinon from 'sinon';
 import * as socket from '../../sockets/socket';
+import * as prim from '../../sockets/prim_socket';
 import { run, Proc, spawn, Ref } from '../../runtime';
 import { ok, listener, close_all, next_msg, flush, sleep, open_fds } from './helpers';
 
@@ -131,6 +133,43 @@ describe('sockets/socket: the peer\'s FIN with or after its last data', () => {
         expect(yield* quick(() => socket.recvmsg(b, 5, 0, t))).to.deep.equal(['error', 'closed']);
         expect(yield* flush()).to.deep.equal([]);
         close_all(a, b);
+      }));
+    }
+  });
+
+  describe('syscalls', () => {
+    afterEach(() => sinon.restore());
+
+    for (const [call, len] of [['recv', 0], ['recv', 5], ['recvmsg', 0]] as const) {
+      it(`${call}(S, ${len}): the data in one syscall, then closed from the FIN's edge without one`, () => run(function* () {
+        const a = yield* queued();
+        const recv = sinon.spy(prim, 'recv');
+        const recvmsg = sinon.spy(prim, 'recvmsg');
+        const read = (): Proc<unknown> => call === 'recv' ? socket.recv(a, len, 1000) : socket.recvmsg(a, 1000);
+        const r = yield* read();
+        expect(r).to.deep.equal(call === 'recvmsg' ? ['ok', msg([AB])] : len === 5 ? ['error', ['closed', AB]] : ['ok', AB]);
+        expect(recv.callCount + recvmsg.callCount, 'syscalls for the data').to.equal(1);
+        expect(yield* read()).to.deep.equal(['error', 'closed']);
+        expect(yield* read()).to.deep.equal(['error', 'closed']);
+        expect(recv.callCount + recvmsg.callCount, 'syscalls in all').to.equal(1);
+        close_all(a);
+      }));
+    }
+
+    for (const len of [0, 5]) {
+      it(`recv(S, ${len}) after data and a reset: the kernel reports the reset, then closed`, () => run(function* () {
+        const [c, a] = yield* pair2();
+        expect(yield* socket.send(c, AB)).to.equal('ok');
+        yield* sleep(20);
+        expect(socket.setopt(c, 'socket', 'linger', { onoff: true, linger: 0 })).to.equal('ok');
+        socket.close(c); // linger 0: a reset, not a FIN
+        yield* sleep(30);
+        if (len === 0) {
+          expect(yield* socket.recv(a, 0, 1000)).to.deep.equal(['ok', AB]);
+          expect(yield* socket.recv(a, 0, 1000)).to.deep.equal(['error', 'econnreset']);
+        } else expect(yield* socket.recv(a, 5, 1000)).to.deep.equal(['error', ['econnreset', AB]]);
+        expect(yield* socket.recv(a, len, 1000)).to.deep.equal(['error', 'closed']);
+        close_all(a);
       }));
     }
   });

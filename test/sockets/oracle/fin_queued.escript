@@ -66,4 +66,14 @@ main(_) ->
     ?T(later(fun(A) -> [socket:recvmsg(A, 5, 0, 2000), socket:recvmsg(A, 5, 0, 2000)] end)),
     ?T(later(fun(A) -> R1 = socket:recv(A, 5, nowait), M = receive X -> X after 2000 -> none end, [R1, M, socket:recv(A, 5, nowait), flush()] end)),
     ?T(later(fun(A) -> R1 = socket:recv(A, 0, nowait), M = receive X -> X after 2000 -> none end, [R1, M, socket:recv(A, 0, nowait), socket:recv(A, 0, nowait), flush()] end)),
+    io:format("=== \"ab\" then a reset (linger 0), queued ===~n"),
+    ?T(begin A = reset(), [socket:recv(A, 0, 1000), socket:recv(A, 0, 1000), socket:recv(A, 0, 1000)] end),
+    ?T(begin A = reset(), [socket:recv(A, 5, 1000), socket:recv(A, 5, 1000)] end),
     ok.
+
+reset() ->
+    {C, A} = pair(),
+    ok = socket:send(C, <<"ab">>), timer:sleep(20),
+    ok = socket:setopt(C, socket, linger, #{onoff => true, linger => 0}),
+    ok = socket:close(C), timer:sleep(30),
+    A.
