@@ -6,7 +6,7 @@
 // place that knows which values fit a struct sockaddr: `check` asks it rather than
 // repeating its rules.
 import { encode_sockaddr, SOCKADDR_MAX } from './prim_socket';
-import type { SockAddr, SockAddrInput } from './types';
+import type { SockAddrInput } from './types';
 
 /** The keys OTP 25 allows in each family's map; any other is refused by name. */
 const KEYS: Readonly<Record<string, readonly string[]>> = {
@@ -56,12 +56,9 @@ export function refused(r: SockAddrInput | Refusal): r is Refusal {
   return Array.isArray(r);
 }
 
-/** bind/2's bare atoms: 'any' or 'loopback' in the socket's own domain. */
-export function from_atom(atom: 'any' | 'loopback', domain: string): SockAddr | undefined {
-  if (domain === 'inet') return { family: 'inet', addr: atom === 'any' ? [0, 0, 0, 0] : [127, 0, 0, 1], port: 0 };
-  if (domain === 'inet6') {
-    return { family: 'inet6', addr: atom === 'any' ? [0, 0, 0, 0, 0, 0, 0, 0] : [0, 0, 0, 0, 0, 0, 0, 1], port: 0, flowinfo: 0, scope_id: 0 };
-  }
+/** bind/2's bare atoms: 'any' or 'loopback' in the socket's own domain (the encoder knows the addresses). */
+export function from_atom(atom: 'any' | 'loopback', domain: string): SockAddrInput | undefined {
+  if (domain === 'inet' || domain === 'inet6') return { family: domain, addr: atom };
   return undefined;
 }
 
