@@ -76,6 +76,23 @@ describe('sockets/socket: the peer\'s FIN with or after its last data', () => {
       }));
     }
 
+    it('recv(S, 5, T) called in the same turn as the peer\'s close, before any edge', () => run(function* () {
+      for (const t of [2000, 'nowait'] as const) {
+        const [c, a] = yield* pair2();
+        expect(yield* socket.send(c, AB)).to.equal('ok');
+        socket.close(c);
+        const r = yield* quick(() => socket.recv(a, 5, t));
+        if (t === 'nowait') {
+          const si = si_of(r);
+          expect(r).to.deep.equal(['select', [si, AB]]);
+          expect(yield* next_msg(1000)).to.deep.equal(['$socket', a, 'select', si[2]]);
+          expect(yield* socket.recv(a, 5, 'nowait')).to.deep.equal(['error', 'closed']);
+        } else expect(r).to.deep.equal(['error', ['closed', AB]]);
+        expect(yield* flush()).to.deep.equal([]);
+        close_all(a);
+      }
+    }));
+
     it('recv(S, 5, 0) is {ok, Data}, then {error, closed}', () => run(function* () {
       const a = yield* queued();
       expect(yield* socket.recv(a, 5, 0)).to.deep.equal(['ok', AB]);
