@@ -4,7 +4,8 @@
 // the blocking forms in socket.ts loop over these with a receive, so both share one path.
 //
 // Readiness is believed from the poller's edges (core.ts): after a short read or eagain a
-// socket is known empty, and a read answers with a select without a syscall.
+// socket is known empty, and a read answers with a select without a syscall; or, once the
+// peer's FIN has been seen, with {error, closed}.
 import * as prim from './prim_socket';
 import { Socket } from './socket_term';
 import { raise_invalid } from './errors';

@@ -324,7 +324,8 @@ function* accept_wait(sock: Sock, t: number | 'infinity', first: Select): Proc<[
  * connect(S) finishes a nowait connect once its select message has arrived.
  * SockAddr {family: 'unspec'} is AF_UNSPEC: it dissolves a UDP association (send without
  * an address then gives edestaddrreq, peername enotconn) or disconnects TCP, and is 'ok'.
- * A malformed SockAddr is ['error', ['invalid', ...]], not an exception, as in OTP 25.
+ * A malformed SockAddr map is ['error', ['invalid', ...]] as in OTP 25; an argument that is
+ * not a map raises {invalid, {sockaddr, SA}}.
  */
 export function connect(s: Socket): Proc<'ok' | Error>;
 export function connect(s: Socket, sa: SockAddrInput, timeout?: Timeout): Proc<'ok' | Select | Error>;
