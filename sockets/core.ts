@@ -62,41 +62,34 @@ export function signal(sock: Sock, q: Q): void {
   if (w !== null) send(w.pid, socket_message(sock, 'select', w.handle));
 }
 
-/** Whether the direction q waits on is believed ready (a promoted waiter is told at once). */
-function ready_for(st: State, q: Q): boolean {
-  if (q === st.readq || q === st.acc_queue) return st.readable;
-  if (q === st.writeq) return st.writable;
-  return false;
-}
-
-/** After a waiter was promoted to current: tell it now if the socket is already ready. */
+/**
+ * After a waiter was promoted to current (the one before it finished, cancelled or died):
+ * tell it if the socket is ready. For writes the belief will do. For reads and accepts it
+ * will not: an edge said "ready", not "how much", and the operation before may have taken
+ * the last connection or byte. OTP 25 tells the next waiter only when there is something
+ * for it; so the poller is asked: re-registering the fd makes epoll report it in the next
+ * batch if it is readable, and that edge sends the select. Two syscalls, only when a
+ * queued reader or acceptor is promoted while the socket is believed readable.
+ */
 export function promoted(sock: Sock, q: Q, w: Waiter<Pid, Ref> | null): void {
-  if (w !== null && ready_for(sock.state, q)) signal(sock, q);
+  if (w === null) return;
+  const st = sock.state;
+  if (q === st.writeq) {
+    if (st.writable) signal(sock, q);
+  } else if ((q === st.readq || q === st.acc_queue) && st.readable) {
+    st.readable = false;
+    // Should the fd fail to re-register (ENOMEM), believe it readable and tell the waiter
+    // now: it then asks the kernel itself.
+    if (prim.poll_del(st.fd) < 0 || prim.poll_add(st.fd, st.token) < 0) {
+      st.readable = true;
+      signal(sock, q);
+    }
+  }
 }
 
 /** The caller's operation completed: it leaves the queue, the next waiter may be told. */
 export function finish(sock: Sock, q: Q, pid: Pid): void {
   if (q.current !== null) promoted(sock, q, q.done(pid));
-}
-
-/**
- * A read or an accept completed while another process waits its turn. The socket is still
- * believed readable, but an edge said "ready", not "how much": whether a connection (or
- * data) is left for the next waiter is not known. OTP 25 tells that waiter only when there
- * is; so the poller is asked again: re-registering the fd makes epoll report it in the
- * next batch if it is still readable, and that edge sends the select. Two syscalls, only
- * when a waiter is queued behind a read that may have left the socket empty.
- */
-export function finish_read(sock: Sock, q: Q, pid: Pid): void {
-  if (q.current === null) return;
-  const st = sock.state;
-  if (q.waiters.length > 0 && st.readable) {
-    st.readable = false;
-    // Should the fd fail to re-register (ENOMEM), believe it readable: the next waiter is
-    // told now and asks the kernel itself.
-    if (prim.poll_del(st.fd) < 0 || prim.poll_add(st.fd, st.token) < 0) st.readable = true;
-  }
-  promoted(sock, q, q.done(pid));
 }
 
 /**

@@ -9,7 +9,7 @@
 import * as prim from './prim_socket';
 import { Socket } from './socket_term';
 import { raise_invalid } from './errors';
-import { Sock, Q, make_socket, finish, finish_read, watch_waiter, signal } from './core';
+import { Sock, Q, make_socket, finish, watch_waiter, signal } from './core';
 import {
   Error, Select, SelectWith, CLOSED, posix, EAGAIN, EINPROGRESS, EISCONN, MSG_PEEK, select_info, sys_with_addr,
 } from './args';
@@ -125,7 +125,7 @@ export function read_now(sock: Sock, len: number, flags: number, handle: Ref | n
     c.read_pkg++;
     // Only recv sets read_pkg_max in OTP 25; recvfrom and recvmsg leave it.
     if (got > c.read_pkg_max && kind === 'recv') c.read_pkg_max = got;
-    finish_read(sock, q, pid);
+    finish(sock, q, pid);
     return kind === 'recv' ? ['ok', data] : ['ok', [from!, data]];
   }
   if (n === 0) return eof(sock, q, pid);
@@ -200,7 +200,7 @@ export function accept_now(sock: Sock, handle: Ref | null): ['ok', Socket] | Sel
     }
     c.acc_success++;
     st.connected = true; // OTP 25 marks the listener so (wstates [connected]).
-    finish_read(sock, q, pid);
+    finish(sock, q, pid);
     return ['ok', a];
   }
   if (fd === EAGAIN) {
@@ -315,7 +315,7 @@ export function recvmsg_now(sock: Sock, bufsz: number, ctrlsz: number, flags: nu
   const c = st.counters;
   c.read_byte += r.data.length;
   c.read_pkg++;
-  finish_read(sock, q, pid);
+  finish(sock, q, pid);
   // Only the result flags recvmsg(2) reports; the addon's own MSG_CMSG_CLOEXEC is not one.
   const out_flags = prim.msg_flags_names(r.flags).filter((f) => RESULT_FLAGS.includes(f));
   if ((r.flags & MSG_TRUNC) !== 0 && !out_flags.includes('trunc')) out_flags.push('trunc');

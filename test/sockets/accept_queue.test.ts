@@ -78,6 +78,23 @@ describe('sockets/socket: a queued waiter is told only when there is something f
     close_all(c1, c2, a1, l);
   }));
 
+  it('recv: when the current reader cancels with data there, the queued one is told', () => run(function* () {
+    const [l, c, a] = yield* pair();
+    const r1 = yield* socket.recv(a, 0, 'nowait');
+    expect(r1[0]).to.equal('select');
+    const p = second(a, () => socket.recv(a, 0, 'nowait'));
+    expect((yield* reply('second')) as unknown[]).to.have.property('0', 'select');
+    expect(yield* socket.send(c, Buffer.from('abcd'))).to.equal('ok');
+    expect(yield* next_msg(1000)).to.have.property('2', 'select');
+    expect(socket.cancel(a, r1[1] as socket.SelectInfo)).to.equal('ok');
+    expect(yield* reply('second_msg', 1000)).to.have.property('2', 'select');
+    expect(yield* reply('second_result', 1000)).to.deep.equal(['ok', Buffer.from('abcd')]);
+    send(p, 'stop');
+    expect(yield* reply('stopped')).to.equal('ok');
+    expect(yield* flush()).to.deep.equal([]);
+    close_all(l, c, a);
+  }));
+
   it('recv: a reader queued behind a read that took everything hears nothing until data comes', () => run(function* () {
     const [l, c, a] = yield* pair();
     // A read of exactly what is there: the socket may or may not be empty after it.
