@@ -30,7 +30,7 @@ import {
   RECV_FLAGS, SEND_FLAGS, iodata, is_int,
 } from './args';
 import {
-  read_now, write_now, accept_now, connect_now, connect_finish, encode_ctrl, recvmsg_now, unspec, ReadKind,
+  read_now, write_now, accept_now, connect_now, connect_finish, encode_ctrl, recvmsg_now, ReadKind,
 } from './io';
 import {
   Sock, State, Q, make_socket, close_socket, promoted,
@@ -486,19 +486,17 @@ function read_len(len: unknown): number {
   return len;
 }
 
-/** The blocking loop of recv and recvfrom: accumulate a short stream read until Length. */
+/**
+ * The blocking loop of recv and recvfrom. recv's short stream read for a Length is kept
+ * until the rest comes (OTP 25's recvfrom returns it as it is, so only recv accumulates).
+ */
 function* read_loop(sock: Sock, len: number, flags: number, t: number | 'infinity', kind: ReadKind):
   Proc<['ok', Buffer] | ['ok', [SockAddr, Buffer]] | Error> {
   const deadline = deadline_of(t);
   let acc: Buffer | null = null;
   for (;;) {
     const r = read_now(sock, acc === null ? len : len - acc.length, flags, null, kind);
-    if (r[0] === 'ok') {
-      if (acc === null) return r;
-      if (kind === 'recv') return ['ok', Buffer.concat([acc, r[1] as Buffer])];
-      const [from, d] = r[1] as [SockAddr, Buffer];
-      return ['ok', [from, Buffer.concat([acc, d])]];
-    }
+    if (r[0] === 'ok') return acc === null ? r : ['ok', Buffer.concat([acc, r[1] as Buffer])];
     // An error after part of the data came ends the call with that part: {error, {R, Data}}.
     if (r[0] === 'error') return acc !== null ? ['error', [r[1], acc]] : r;
     let si: SelectInfo<Ref>;
@@ -510,7 +508,7 @@ function* read_loop(sock: Sock, len: number, flags: number, t: number | 'infinit
     }
     const got = yield* wait_select(sock, si, t, deadline);
     // A poll (timeout 0): a short read is a result.
-    if (t === 0 && acc !== null) return kind === 'recv' ? ['ok', acc] : ['ok', [unspec(), acc]];
+    if (t === 0 && acc !== null) return ['ok', acc];
     if (got !== SELECTED) return wait_error(got, acc);
   }
 }
