@@ -3,9 +3,12 @@
 import * as prim from './prim_socket';
 import { Socket } from './socket_term';
 import { badarg, raise_invalid } from './errors';
+import { is_int } from './prim/is_int';
 import type { Sock } from './core';
 import { Ref } from '../runtime/terms';
 import type { SelectInfo, SelectTag } from './types';
+
+export { is_int };
 
 export type Error<E = unknown> = ['error', E];
 export type Select = ['select', SelectInfo<Ref>];
@@ -27,8 +30,31 @@ export function sock_of(s: unknown): Sock {
 /** 'infinity' | integer >= 0 | 'nowait' | Ref; anything else raises {invalid, {timeout, T}}. */
 export function check_timeout(t: unknown): Timeout {
   if (t === 'infinity' || t === 'nowait' || t instanceof Ref) return t;
-  if (typeof t === 'number' && Number.isInteger(t) && t >= 0) return t;
+  if (is_int(t, 0)) return t;
   return raise_invalid(['timeout', t]);
+}
+
+/**
+ * The Timeout of a call whose last arguments are ([Flags,] [Timeout]), checked in OTP 25's
+ * order: with both given, Flags not a list raises badarg; then a bad Timeout raises
+ * {invalid, {timeout, T}}. One argument is Flags if it is a list, else the Timeout.
+ * (oracle/flags_timeout.escript)
+ */
+export function timeout_arg(a: unknown, b: unknown): Timeout {
+  if (b !== undefined) {
+    if (!Array.isArray(a)) return badarg();
+    return check_timeout(b);
+  }
+  if (a === undefined || Array.isArray(a)) return 'infinity';
+  return check_timeout(a);
+}
+
+/**
+ * The flag bits of the same call (0 without Flags), or {error, {invalid, {msg_flag, F}}}
+ * for a flag OTP 25 does not take: after timeout_arg, as OTP checks the flags last.
+ */
+export function flags_arg(a: unknown, allowed: string[]): number | ['error', ['invalid', ['msg_flag', unknown]]] {
+  return Array.isArray(a) ? flag_bits(a, allowed) : 0;
 }
 
 export const RECV_FLAGS = ['cmsg_cloexec', 'errqueue', 'oob', 'peek', 'trunc'];
@@ -54,7 +80,7 @@ export function iodata(d: unknown): Buffer {
     const parts: Buffer[] = [];
     const walk = (x: unknown): void => {
       if (Array.isArray(x)) for (const e of x) walk(e);
-      else if (typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 255) parts.push(Buffer.from([x]));
+      else if (is_int(x, 0, 255)) parts.push(Buffer.from([x]));
       else parts.push(iodata_leaf(x));
     };
     walk(d);
@@ -75,9 +101,9 @@ export function select_info(tag: SelectTag, handle: Ref): SelectInfo<Ref> {
 export const EAFNOSUPPORT = -(prim.errno_number('eafnosupport') ?? 97);
 
 /**
- * A syscall taking a sockaddr that addr.ts accepted. Should prim_socket still find it
- * unencodable (it checks sizes addr.ts leaves to it, e.g. a local path longer than
- * sun_path), it raises, and the caller gets eafnosupport rather than a crashed process.
+ * A syscall taking a sockaddr that addr.ts accepted (after asking the same encoder). Should
+ * prim_socket still find it unencodable, it raises, and the caller gets eafnosupport
+ * rather than a crashed process.
  */
 export function sys_with_addr(call: () => number): number {
   try {

@@ -40,7 +40,10 @@ function on_ready(tokens: Uint32Array, events: Uint32Array, count: number): void
     const ev = events[i]!;
     if ((ev & EV_READ) !== 0) {
       st.readable = true;
-      if ((ev & EV_END) !== 0) st.hup = true;
+      if ((ev & EV_END) !== 0) {
+        st.hup = true;
+        if ((ev & prim.EV_ERR) !== 0) st.erred = true;
+      }
       signal(sock, st.readq);
       if (st.acc_queue !== null) signal(sock, st.acc_queue);
     }
@@ -59,16 +62,29 @@ export function signal(sock: Sock, q: Q): void {
   if (w !== null) send(w.pid, socket_message(sock, 'select', w.handle));
 }
 
-/** Whether the direction q waits on is believed ready (a promoted waiter is told at once). */
-function ready_for(st: State, q: Q): boolean {
-  if (q === st.readq || q === st.acc_queue) return st.readable;
-  if (q === st.writeq) return st.writable;
-  return false;
-}
-
-/** After a waiter was promoted to current: tell it now if the socket is already ready. */
+/**
+ * After a waiter was promoted to current (the one before it finished, cancelled or died):
+ * tell it if the socket is ready. For writes the belief will do. For reads and accepts it
+ * will not: an edge said "ready", not "how much", and the operation before may have taken
+ * the last connection or byte. OTP 25 tells the next waiter only when there is something
+ * for it; so the poller is asked: re-registering the fd makes epoll report it in the next
+ * batch if it is readable, and that edge sends the select. Two syscalls, only when a
+ * queued reader or acceptor is promoted while the socket is believed readable.
+ */
 export function promoted(sock: Sock, q: Q, w: Waiter<Pid, Ref> | null): void {
-  if (w !== null && ready_for(sock.state, q)) signal(sock, q);
+  if (w === null) return;
+  const st = sock.state;
+  if (q === st.writeq) {
+    if (st.writable) signal(sock, q);
+  } else if ((q === st.readq || q === st.acc_queue) && st.readable) {
+    st.readable = false;
+    // Should the fd fail to re-register (ENOMEM), believe it readable and tell the waiter
+    // now: it then asks the kernel itself.
+    if (prim.poll_del(st.fd) < 0 || prim.poll_add(st.fd, st.token) < 0) {
+      st.readable = true;
+      signal(sock, q);
+    }
+  }
 }
 
 /** The caller's operation completed: it leaves the queue, the next waiter may be told. */

@@ -4,23 +4,27 @@
 // the blocking forms in socket.ts loop over these with a receive, so both share one path.
 //
 // Readiness is believed from the poller's edges (core.ts): after a short read or eagain a
-// socket is known empty, and a read answers with a select without a syscall.
+// socket is known empty, and a read answers with a select without a syscall; or, once the
+// peer's FIN has been seen, with {error, closed}.
 import * as prim from './prim_socket';
 import { Socket } from './socket_term';
 import { raise_invalid } from './errors';
-import { Sock, Q, make_socket, finish, watch_waiter } from './core';
+import { Sock, Q, make_socket, finish, watch_waiter, signal } from './core';
 import {
   Error, Select, SelectWith, CLOSED, posix, EAGAIN, EINPROGRESS, EISCONN, MSG_PEEK, select_info, sys_with_addr,
 } from './args';
 import { Pid, Ref } from '../runtime/terms';
 import { self, make_ref } from '../runtime/send';
-import type { SockAddr, SelectTag, MsgRecv } from './types';
+import type { SockAddr, SockAddrInput, SelectTag, MsgRecv } from './types';
 
 /**
  * Someone else's operation is current on q: the caller waits its turn and gets a select
  * now; a caller already queued gets OTP's {invalid, state} exception.
  */
 function enqueue(sock: Sock, q: Q, pid: Pid, handle: Ref | null, tag: SelectTag): Select {
+  const st = sock.state;
+  if (q === st.writeq) st.wselected = true;
+  else st.rselected = true;
   const h = handle ?? make_ref();
   const adm = q.admit(pid, h);
   if (adm === 'invalid_state') return raise_invalid('state');
@@ -29,10 +33,28 @@ function enqueue(sock: Sock, q: Q, pid: Pid, handle: Ref | null, tag: SelectTag)
 }
 
 /**
- * The caller's operation must wait for readiness: it becomes (or stays) current. Returns
- * the handle: the caller's, or a fresh Ref made only now (a call that completes at once
- * never makes one).
+ * The caller's read (recv, recvfrom, recvmsg) or accept must wait for readiness: it
+ * becomes (or stays) current on q. Returns the handle: the caller's, or a fresh Ref made
+ * only now (a call that completes at once never makes one).
  */
+function park_read(sock: Sock, q: Q, pid: Pid, handle: Ref | null): Ref {
+  sock.state.rselected = true;
+  return park(sock, q, pid, handle);
+}
+
+/** park_read, answered with the select. */
+function read_select(sock: Sock, q: Q, pid: Pid, handle: Ref | null, tag: SelectTag): Select {
+  return ['select', select_info(tag, park_read(sock, q, pid, handle))];
+}
+
+/** The caller's write must wait for readiness (OTP 25 counts a write_wait); its handle. */
+function park_write(sock: Sock, pid: Pid, handle: Ref | null): Ref {
+  const st = sock.state;
+  st.wselected = true;
+  st.counters.write_waits++;
+  return park(sock, st.writeq, pid, handle);
+}
+
 function park(sock: Sock, q: Q, pid: Pid, handle: Ref | null): Ref {
   const h = handle ?? make_ref();
   watch_waiter(sock, q.park(pid, h));
@@ -69,19 +91,17 @@ export function read_now(sock: Sock, len: number, flags: number, handle: Ref | n
   if (st.acc_queue !== null && st.acc_queue.size > 0) return INVALID_STATE;
   const pid = self();
   const q = st.readq;
+  if (q.current !== null && q.current.pid !== pid) return enqueue(sock, q, pid, handle, kind);
+  // OTP 25 counts a try only for the current operation, not for a caller it queues.
   st.counters.read_tries++;
-  if (q.current !== null && q.current.pid !== pid) {
-    st.rselected = true;
-    return enqueue(sock, q, pid, handle, kind);
-  }
   const stream = st.type === 'stream';
   const peek = (flags & MSG_PEEK) !== 0;
   if (!st.readable && !peek && !st.listening) {
-    // Known empty since the last short read or eagain: the next edge brings the select.
+    // Known empty since the last short read or eagain: the next edge brings the select;
+    // or, after the peer's FIN, nothing more will come: EOF, without a syscall.
     // (A listener's readability is about connections: its recv goes to the kernel.)
-    const h = park(sock, q, pid, handle);
-    st.rselected = true;
-    return ['select', select_info(kind, h)];
+    if (st.hup && stream) return eof(sock, q, pid);
+    return read_select(sock, q, pid, handle, kind);
   }
   const want = len === 0 ? st.read_chunk() : len;
   const buf = scratch_of(want);
@@ -90,57 +110,54 @@ export function read_now(sock: Sock, len: number, flags: number, handle: Ref | n
     const got = n > want ? want : n;
     const from = kind === 'recvfrom' ? (stream ? unspec() : (prim.last_addr() as SockAddr)) : null;
     const data = take(got);
-    if (stream && got < want && !peek && !st.hup) st.readable = false;
+    // A short stream read emptied the socket (a pending error is the kernel's to report).
+    if (stream && got < want && !peek && !st.erred) st.readable = false;
     const c = st.counters;
     c.read_byte += got;
-    if (stream && len > 0 && got < len && !peek) {
-      // A short read for an exact length: hand back what came, wait for the rest.
-      const h = park(sock, q, pid, handle);
-      st.rselected = true;
+    if (stream && len > 0 && got < len && !peek && kind === 'recv') {
+      // A short read for an exact length: hand back what came, wait for the rest. (OTP 25's
+      // recvfrom returns a short stream read as it is.) When the peer's FIN came with the
+      // data no edge will follow it: the select goes out now, and the next read sees EOF.
+      const h = park_read(sock, q, pid, handle);
+      if (st.hup) signal(sock, q);
       return ['select', [select_info(kind, h), data]];
     }
     c.read_pkg++;
-    if (got > c.read_pkg_max) c.read_pkg_max = got;
+    // Only recv sets read_pkg_max in OTP 25; recvfrom and recvmsg leave it.
+    if (got > c.read_pkg_max && kind === 'recv') c.read_pkg_max = got;
     finish(sock, q, pid);
     return kind === 'recv' ? ['ok', data] : ['ok', [from!, data]];
   }
-  if (n === 0) {
-    finish(sock, q, pid);
-    return CLOSED; // the peer closed: EOF
-  }
+  if (n === 0) return eof(sock, q, pid);
   if (n === EAGAIN) {
     st.readable = false;
-    const h = park(sock, q, pid, handle);
-    st.rselected = true;
-    return ['select', select_info(kind, h)];
+    return read_select(sock, q, pid, handle, kind);
   }
   st.counters.read_fails++;
   finish(sock, q, pid);
   return posix(n);
 }
 
+/** The peer closed and everything it sent has been read: {error, closed}. */
+function eof(sock: Sock, q: Q, pid: Pid): Error {
+  finish(sock, q, pid);
+  return CLOSED;
+}
+
 export const unspec = (): SockAddr => ({ family: 'unspec', addr: Buffer.alloc(0) });
 
 /** One write attempt with the caller's handle: 'ok', a select (with the unsent rest), or an error. */
 export function write_now(sock: Sock, data: Buffer, flags: number, handle: Ref | null, tag: SelectTag,
-  dest: SockAddr | undefined, ctrl?: prim.Cmsg[]): 'ok' | Select | SelectWith<Buffer> | Error {
+  dest: SockAddrInput | undefined, ctrl?: prim.Cmsg[]): 'ok' | Select | SelectWith<Buffer> | Error {
   const st = sock.state;
   if (st.closed) return CLOSED;
   const pid = self();
   const q = st.writeq;
+  if (q.current !== null && q.current.pid !== pid) return enqueue(sock, q, pid, handle, tag);
   st.counters.write_tries++;
-  if (q.current !== null && q.current.pid !== pid) {
-    st.wselected = true;
-    return enqueue(sock, q, pid, handle, tag);
-  }
-  if (!st.writable) {
-    const h = park(sock, q, pid, handle);
-    st.wselected = true;
-    st.counters.write_waits++;
-    return ['select', select_info(tag, h)];
-  }
+  if (!st.writable) return ['select', select_info(tag, park_write(sock, pid, handle))];
   const len = data.length;
-  const n = ctrl !== undefined ? sys_with_addr(() => prim.sendmsg(st.fd, [data], dest as prim.SockAddrIn | undefined, ctrl, flags))
+  const n = ctrl !== undefined ? sys_with_addr(() => prim.sendmsg(st.fd, [data], dest, ctrl, flags))
     : dest === undefined ? prim.send(st.fd, data, 0, len, flags) : sys_with_addr(() => prim.sendto(st.fd, data, 0, len, flags, dest));
   if (n === len) {
     const c = st.counters;
@@ -152,9 +169,7 @@ export function write_now(sock: Sock, data: Buffer, flags: number, handle: Ref |
   }
   if (n >= 0 || n === EAGAIN) {
     st.writable = false;
-    const h = park(sock, q, pid, handle);
-    st.wselected = true;
-    st.counters.write_waits++;
+    const h = park_write(sock, pid, handle);
     if (n <= 0) return ['select', select_info(tag, h)];
     st.counters.write_byte += n;
     return ['select', [select_info(tag, h), data.subarray(n)]];
@@ -171,16 +186,9 @@ export function accept_now(sock: Sock, handle: Ref | null): ['ok', Socket] | Sel
   const pid = self();
   const q = st.accq;
   const c = st.counters;
+  if (q.current !== null && q.current.pid !== pid) return enqueue(sock, q, pid, handle, 'accept');
   c.acc_tries++;
-  if (q.current !== null && q.current.pid !== pid) {
-    st.rselected = true;
-    return enqueue(sock, q, pid, handle, 'accept');
-  }
-  if (!st.readable && st.listening) {
-    const h = park(sock, q, pid, handle);
-    st.rselected = true;
-    return ['select', select_info('accept', h)];
-  }
+  if (!st.readable && st.listening) return read_select(sock, q, pid, handle, 'accept');
   const fd = prim.accept(st.fd);
   if (fd >= 0) {
     const a = make_socket(fd, st.domain, st.type, st.protocol, pid, st.registered);
@@ -197,10 +205,8 @@ export function accept_now(sock: Sock, handle: Ref | null): ['ok', Socket] | Sel
   }
   if (fd === EAGAIN) {
     st.readable = false;
-    const h = park(sock, q, pid, handle);
-    st.rselected = true;
-    c.acc_waits++;
-    return ['select', select_info('accept', h)];
+    // OTP 25 leaves acc_waits (like read_waits) at 0; only write_waits counts.
+    return read_select(sock, q, pid, handle, 'accept');
   }
   c.acc_fails++;
   finish(sock, q, pid);
@@ -208,7 +214,7 @@ export function accept_now(sock: Sock, handle: Ref | null): ['ok', Socket] | Sel
 }
 
 
-export function connect_now(sock: Sock, sa: SockAddr, handle: Ref | null): 'ok' | Select | Error {
+export function connect_now(sock: Sock, sa: SockAddrInput, handle: Ref | null): 'ok' | Select | Error {
   const st = sock.state;
   if (st.closed) return CLOSED;
   const r = sys_with_addr(() => prim.connect(st.fd, sa));
@@ -286,36 +292,29 @@ export function recvmsg_now(sock: Sock, bufsz: number, ctrlsz: number, flags: nu
   if (st.acc_queue !== null && st.acc_queue.size > 0) return INVALID_STATE;
   const pid = self();
   const q = st.readq;
+  if (q.current !== null && q.current.pid !== pid) return enqueue(sock, q, pid, handle, 'recvmsg');
   st.counters.read_tries++;
-  if (q.current !== null && q.current.pid !== pid) {
-    st.rselected = true;
-    return enqueue(sock, q, pid, handle, 'recvmsg');
-  }
   const stream = st.type === 'stream';
   const want = bufsz === 0 ? st.read_chunk() : bufsz;
-  const r = st.readable || (flags & MSG_PEEK) !== 0 || st.listening
+  const peek = (flags & MSG_PEEK) !== 0;
+  if (!st.readable && !peek && !st.listening && st.hup && stream) return eof(sock, q, pid);
+  const r = st.readable || peek || st.listening
     ? prim.recvmsg(st.fd, want, ctrlsz === 0 ? st.rcvctrlbuf : ctrlsz, flags)
     : EAGAIN;
   if (typeof r === 'number') {
     if (r === EAGAIN) {
       st.readable = false;
-      const h = park(sock, q, pid, handle);
-      st.rselected = true;
-      return ['select', select_info('recvmsg', h)];
+      return read_select(sock, q, pid, handle, 'recvmsg');
     }
     st.counters.read_fails++;
     finish(sock, q, pid);
     return posix(r);
   }
-  if (stream && r.n === 0) {
-    finish(sock, q, pid);
-    return CLOSED;
-  }
-  if (stream && r.data.length < want && !st.hup) st.readable = false;
+  if (stream && r.n === 0) return eof(sock, q, pid);
+  if (stream && r.data.length < want && !peek && !st.erred) st.readable = false;
   const c = st.counters;
   c.read_byte += r.data.length;
   c.read_pkg++;
-  if (r.data.length > c.read_pkg_max) c.read_pkg_max = r.data.length;
   finish(sock, q, pid);
   // Only the result flags recvmsg(2) reports; the addon's own MSG_CMSG_CLOEXEC is not one.
   const out_flags = prim.msg_flags_names(r.flags).filter((f) => RESULT_FLAGS.includes(f));

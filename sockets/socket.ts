@@ -26,10 +26,11 @@ import { Socket, to_list } from './socket_term';
 import { is_select_message } from './messages';
 import { badarg, raise, raise_invalid } from './errors';
 import {
-  Error, Select, SelectWith, Timeout, CLOSED, posix, sys_with_addr, sock_of, check_timeout, RECV_FLAGS, SEND_FLAGS, flag_bits, iodata,
+  Error, Select, SelectWith, Timeout, CLOSED, posix, sys_with_addr, sock_of, check_timeout, timeout_arg, flags_arg,
+  RECV_FLAGS, SEND_FLAGS, iodata, is_int,
 } from './args';
 import {
-  read_now, write_now, accept_now, connect_now, connect_finish, encode_ctrl, recvmsg_now, unspec, ReadKind,
+  read_now, write_now, accept_now, connect_now, connect_finish, encode_ctrl, recvmsg_now, ReadKind,
 } from './io';
 import {
   Sock, State, Q, make_socket, close_socket, promoted,
@@ -44,7 +45,7 @@ import { done } from '../runtime/done';
 import { must_drive } from '../runtime/undriven';
 import { mailbox_remove } from '../runtime/hooks';
 import type {
-  Domain, Type, Protocol, SockAddr, SelectInfo, SelectTag, OpenOpts, MsgRecv, MsgSend, SocketInfo, CType,
+  Domain, Type, Protocol, SockAddr, SockAddrInput, SelectInfo, SelectTag, OpenOpts, MsgRecv, MsgSend, SocketInfo, CType,
 } from './types';
 
 export { supports, is_supported } from './supports';
@@ -112,7 +113,7 @@ export function open(a: unknown, b?: unknown, c?: unknown, d?: unknown): ['ok', 
 }
 
 function open_fd(fd: number, opts: OpenOpts, owner: Pid): ['ok', Socket] | Error {
-  if (!Number.isInteger(fd)) return badarg();
+  if (!is_int(fd)) return badarg();
   const read = (opt: string): number | undefined => {
     if (fd < 0) return undefined;
     const r = prim.getopt_int(fd, prim.constants.SOL_SOCKET!, prim.constants[opt]!);
@@ -150,18 +151,19 @@ function wrap(fd: number, domain: string, type: string, protocol: string, opts: 
 
 /**
  * bind(S, Addr): Addr is a sockaddr map ({family, addr?, port?}; addr may be 'any' or
- * 'loopback') or the bare atom 'any' / 'loopback'.
+ * 'loopback') or the bare atom 'any' / 'loopback'. A map OTP 25 refuses (a key its family
+ * does not have, a value that does not fit) is ['error', ['invalid', Reason]] (addr.ts).
  */
-export function bind(s: Socket, a: unknown): 'ok' | Error {
+export function bind(s: Socket, a: SockAddrInput | 'any' | 'loopback'): 'ok' | Error {
   const sock = sock_of(s);
   const st = sock.state;
-  let sa: SockAddr | undefined;
+  // A tuple is not an address: OTP 25 raises (a bare atom other than any/loopback, or a
+  // bad map, is an error tuple).
   if (Array.isArray(a)) return raise_invalid(['sockaddr', a]);
-  if (a === 'any' || a === 'loopback') sa = addr.from_atom(a, st.domain);
-  else sa = addr.normalize(a);
+  const sa = a === 'any' || a === 'loopback' ? addr.from_atom(a, st.domain) ?? (['sockaddr', a] as addr.Refusal) : addr.check(a);
   if (st.closed) return CLOSED;
-  if (sa === undefined) return ['error', ['invalid', ['sockaddr', a]]];
-  const r = sys_with_addr(() => prim.bind(st.fd, sa!));
+  if (addr.refused(sa)) return ['error', ['invalid', sa]];
+  const r = sys_with_addr(() => prim.bind(st.fd, sa));
   if (r < 0) return posix(r);
   st.bound = true;
   return 'ok';
@@ -170,7 +172,7 @@ export function bind(s: Socket, a: unknown): 'ok' | Error {
 /** listen(S[, Backlog = 5]). */
 export function listen(s: Socket, backlog: number = 5): 'ok' | Error {
   const sock = sock_of(s);
-  if (typeof backlog !== 'number' || !Number.isInteger(backlog)) return badarg();
+  if (!is_int(backlog)) return badarg();
   const st = sock.state;
   if (st.closed) return CLOSED;
   const r = prim.listen(st.fd, backlog);
@@ -225,15 +227,36 @@ const SELECTED = 1;
 const ABORTED = 2;
 const TIMED_OUT = 3;
 
-/** Waits for this handle's select or abort message, or the deadline. */
-function* wait_select(sock: Sock, handle: Ref, deadline: number): Proc<number> {
-  const ms = deadline === Infinity ? 'infinity' : Math.max(0, deadline - Date.now());
-  // One clause with a plain predicate rather than two compiled tuple patterns: this runs
-  // on every wait of every blocking call.
-  return yield* receive(
-    on((m: unknown) => event_of(m, sock, handle) !== 0, (m: unknown) => event_of(m, sock, handle)),
-    after(ms, timed_out),
-  );
+/**
+ * Waits for si's select or abort message, or the deadline (a timeout of 0 does not wait).
+ * Returns SELECTED, ABORTED (the socket closed), or TIMED_OUT, si then cancelled: every
+ * blocking call ends a wait here, and with wait_error.
+ */
+function* wait_select(sock: Sock, si: SelectInfo<Ref>, t: number | 'infinity', deadline: number): Proc<number> {
+  if (t !== 0) {
+    const ms = deadline === Infinity ? 'infinity' : Math.max(0, deadline - Date.now());
+    const handle = si[2];
+    // One clause with a plain predicate rather than two compiled tuple patterns: this runs
+    // on every wait of every blocking call.
+    const got = yield* receive(
+      on((m: unknown) => event_of(m, sock, handle) !== 0, (m: unknown) => event_of(m, sock, handle)),
+      after(ms, timed_out),
+    );
+    if (got !== TIMED_OUT) return got;
+  }
+  cancel(sock, si);
+  return TIMED_OUT;
+}
+
+const TIMEOUT: ['error', 'timeout'] = ['error', 'timeout'];
+
+/**
+ * How a call ends after a wait that did not select: {error, closed} or {error, timeout},
+ * or with what was done so far, {error, {closed | timeout, Rest}}.
+ */
+function wait_error<R>(got: number, rest: R | null): Error<'closed' | 'timeout' | ['closed' | 'timeout', R]> {
+  if (rest === null) return got === ABORTED ? CLOSED : TIMEOUT;
+  return ['error', [got === ABORTED ? 'closed' : 'timeout', rest]];
 }
 
 const timed_out = (): number => TIMED_OUT;
@@ -251,6 +274,16 @@ function event_of(m: unknown, sock: Sock, handle: Ref): number {
 
 function deadline_of(t: number | 'infinity'): number {
   return t === 'infinity' ? Infinity : Date.now() + t;
+}
+
+/**
+ * connect's, sendto's and sendmsg's address: what addr.check makes of it. Not a map at all
+ * raises {invalid, {sockaddr, SA}}, as OTP 25 does; a map it refuses is the caller's
+ * error tuple.
+ */
+function sockaddr_arg(sa: unknown): SockAddrInput | addr.Refusal {
+  if (!addr.is_map(sa)) return raise_invalid(['sockaddr', sa]);
+  return addr.check(sa);
 }
 
 /** The handle for a nowait-form call: the caller's Ref, or a fresh one. */
@@ -278,13 +311,8 @@ function* accept_wait(sock: Sock, t: number | 'infinity', first: Select): Proc<[
   const deadline = deadline_of(t);
   let r: ['ok', Socket] | Select | Error = first;
   while (r[0] === 'select') {
-    const si = r[1] as SelectInfo<Ref>;
-    const got = t === 0 ? TIMED_OUT : yield* wait_select(sock, si[2], deadline);
-    if (got === ABORTED) return CLOSED;
-    if (got === TIMED_OUT) {
-      cancel(sock, si);
-      return ['error', 'timeout'];
-    }
+    const got = yield* wait_select(sock, r[1] as SelectInfo<Ref>, t, deadline);
+    if (got !== SELECTED) return wait_error(got, null);
     r = accept_now(sock, null);
   }
   return r;
@@ -297,16 +325,17 @@ function* accept_wait(sock: Sock, t: number | 'infinity', first: Select): Proc<[
  * connect(S) finishes a nowait connect once its select message has arrived.
  * SockAddr {family: 'unspec'} is AF_UNSPEC: it dissolves a UDP association (send without
  * an address then gives edestaddrreq, peername enotconn) or disconnects TCP, and is 'ok'.
- * A malformed SockAddr is ['error', ['invalid', ...]], not an exception, as in OTP 25.
+ * A malformed SockAddr map is ['error', ['invalid', ...]] as in OTP 25; an argument that is
+ * not a map raises {invalid, {sockaddr, SA}}.
  */
 export function connect(s: Socket): Proc<'ok' | Error>;
-export function connect(s: Socket, sa: unknown, timeout?: Timeout): Proc<'ok' | Select | Error>;
-export function connect(s: Socket, sa?: unknown, timeout: Timeout = 'infinity'): Proc<'ok' | Select | Error> {
+export function connect(s: Socket, sa: SockAddrInput, timeout?: Timeout): Proc<'ok' | Select | Error>;
+export function connect(s: Socket, sa?: SockAddrInput, timeout: Timeout = 'infinity'): Proc<'ok' | Select | Error> {
   const sock = sock_of(s);
   if (sa === undefined) return done(connect_finish(sock));
   const t = check_timeout(timeout);
-  const dest = addr.normalize(sa);
-  if (dest === undefined) return done(['error', ['invalid', addr.invalid_reason(sa)]]);
+  const dest = sockaddr_arg(sa);
+  if (addr.refused(dest)) return done(['error', ['invalid', dest]]);
   if (t === 'nowait' || t instanceof Ref) return done(connect_now(sock, dest, handle_of(t)));
   const r = connect_now(sock, dest, null);
   if (r === 'ok' || r[0] !== 'select') return done(r);
@@ -315,12 +344,8 @@ export function connect(s: Socket, sa?: unknown, timeout: Timeout = 'infinity'):
 
 /** A blocking connect in progress: wait for its select, then read how it ended. */
 function* connect_wait(sock: Sock, t: number | 'infinity', si: SelectInfo<Ref>): Proc<'ok' | Select | Error> {
-  const got = t === 0 ? TIMED_OUT : yield* wait_select(sock, si[2], deadline_of(t));
-  if (got === ABORTED) return CLOSED;
-  if (got === TIMED_OUT) {
-    cancel(sock, si);
-    return ['error', 'timeout'];
-  }
+  const got = yield* wait_select(sock, si, t, deadline_of(t));
+  if (got !== SELECTED) return wait_error(got, null);
   return connect_finish(sock);
 }
 
@@ -330,7 +355,7 @@ type SendResult = 'ok' | Select | SelectWith<Buffer> | Error;
 
 /** The blocking loop shared by send and sendto: resend the rest after each select. */
 function* write_loop(sock: Sock, data: Buffer, flags: number, t: number | 'infinity', tag: SelectTag,
-  dest: SockAddr | undefined, ctrl?: prim.Cmsg[], first?: SendResult): Proc<'ok' | Error> {
+  dest: SockAddrInput | undefined, ctrl?: prim.Cmsg[], first?: SendResult): Proc<'ok' | Error> {
   const deadline = deadline_of(t);
   let rest = data;
   let sent_some = false;
@@ -350,12 +375,8 @@ function* write_loop(sock: Sock, data: Buffer, flags: number, t: number | 'infin
       rest = left;
       sent_some = true;
     }
-    const got = t === 0 ? TIMED_OUT : yield* wait_select(sock, si[2], deadline);
-    if (got === ABORTED) return sent_some ? ['error', ['closed', rest]] : CLOSED;
-    if (got === TIMED_OUT) {
-      cancel(sock, si);
-      return sent_some ? ['error', ['timeout', rest]] : ['error', 'timeout'];
-    }
+    const got = yield* wait_select(sock, si, t, deadline);
+    if (got !== SELECTED) return wait_error(got, sent_some ? rest : null);
   }
 }
 
@@ -369,9 +390,8 @@ export function send(s: Socket, data: unknown, flags: string[], timeout?: Timeou
 export function send(s: Socket, data: unknown, a?: unknown, b?: unknown): Proc<SendResult> {
   const sock = sock_of(s);
   const buf = iodata(data);
-  const has_flags = Array.isArray(a);
-  const timeout = check_timeout(has_flags ? (b ?? 'infinity') : (a ?? 'infinity'));
-  const bits = has_flags ? flag_bits(a, SEND_FLAGS) : 0;
+  const timeout = timeout_arg(a, b);
+  const bits = flags_arg(a, SEND_FLAGS);
   if (typeof bits !== 'number') return done(bits);
   return start_write(sock, buf, bits, timeout, SEND_TAG, undefined);
 }
@@ -382,7 +402,7 @@ export function send(s: Socket, data: unknown, a?: unknown, b?: unknown): Proc<S
  * (a write that goes out whole, the common case, makes none).
  */
 function start_write(sock: Sock, buf: Buffer, bits: number, timeout: Timeout, tag: SelectTag,
-  dest: SockAddr | undefined): Proc<SendResult> {
+  dest: SockAddrInput | undefined): Proc<SendResult> {
   const what = tag === SEND_TAG ? 'socket:send' : 'socket:sendto';
   if (timeout === 'nowait' || timeout instanceof Ref) return done(write_now(sock, buf, bits, handle_of(timeout), tag, dest), what);
   const first = write_now(sock, buf, bits, null, tag, dest);
@@ -394,16 +414,15 @@ const SEND_TAG: SelectTag = ['send', 0];
 const SENDTO_TAG: SelectTag = ['sendto', 0];
 
 /** sendto(S, Data, Dest[, Flags][, Timeout = 'infinity']): as send, to Dest. */
-export function sendto(s: Socket, data: unknown, dest: unknown, timeout?: Timeout): Proc<SendResult>;
-export function sendto(s: Socket, data: unknown, dest: unknown, flags: string[], timeout?: Timeout): Proc<SendResult>;
-export function sendto(s: Socket, data: unknown, dest: unknown, a?: unknown, b?: unknown): Proc<SendResult> {
+export function sendto(s: Socket, data: unknown, dest: SockAddrInput, timeout?: Timeout): Proc<SendResult>;
+export function sendto(s: Socket, data: unknown, dest: SockAddrInput, flags: string[], timeout?: Timeout): Proc<SendResult>;
+export function sendto(s: Socket, data: unknown, dest: SockAddrInput, a?: unknown, b?: unknown): Proc<SendResult> {
   const sock = sock_of(s);
   const buf = iodata(data);
-  const sa = addr.normalize(dest, true);
-  if (sa === undefined) return raise_invalid(['sockaddr', dest]);
-  const has_flags = Array.isArray(a);
-  const timeout = check_timeout(has_flags ? (b ?? 'infinity') : (a ?? 'infinity'));
-  const bits = has_flags ? flag_bits(a, SEND_FLAGS) : 0;
+  const sa = sockaddr_arg(dest);
+  if (addr.refused(sa)) return done(['error', ['invalid', sa]]);
+  const timeout = timeout_arg(a, b);
+  const bits = flags_arg(a, SEND_FLAGS);
   if (typeof bits !== 'number') return done(bits);
   return start_write(sock, buf, bits, timeout, SENDTO_TAG, sa);
 }
@@ -424,19 +443,25 @@ export function* sendmsg(s: Socket, msg: MsgSend, a?: unknown, b?: unknown): Pro
   const iov: unknown = msg.iov;
   if (!Array.isArray(iov)) return ['error', ['invalid', ['iov', ['improper_list', 0]]]];
   const buf = iodata(iov);
-  let dest: SockAddr | undefined;
+  let dest: SockAddrInput | undefined;
   if (msg.addr !== undefined) {
-    dest = addr.normalize(msg.addr, true);
-    if (dest === undefined) return raise_invalid(['sockaddr', msg.addr]);
+    const sa = sockaddr_arg(msg.addr);
+    if (addr.refused(sa)) {
+      // OTP 25 checks keys and family before the NIF; what the NIF then cannot encode it
+      // names as the message's addr, in the message as the NIF saw it (without its iov).
+      if (sa.length > 2) return ['error', ['invalid', sa]];
+      const { iov: _iov, ...seen } = msg;
+      return ['error', ['invalid', ['msg', 'addr', seen]]];
+    }
+    dest = sa;
   }
   let ctrl: prim.Cmsg[] | undefined;
   if (msg.ctrl !== undefined) {
     ctrl = encode_ctrl(msg.ctrl);
     if (ctrl === undefined) return ['error', ['invalid', ['ctrl', msg.ctrl]]];
   }
-  const has_flags = Array.isArray(a);
-  const timeout = check_timeout(has_flags ? (b ?? 'infinity') : (a ?? 'infinity'));
-  const bits = has_flags ? flag_bits(a, SEND_FLAGS) : 0;
+  const timeout = timeout_arg(a, b);
+  const bits = flags_arg(a, SEND_FLAGS);
   if (typeof bits !== 'number') return bits;
   const tag: SelectTag = ['sendmsg', 0];
   let r: SendResult;
@@ -459,24 +484,23 @@ type RecvResult<T> = ['ok', T] | Select | SelectWith<Buffer> | Error;
 
 /** recv/recvfrom's Length: an integer >= 0, else badarg. */
 function read_len(len: unknown): number {
-  if (typeof len !== 'number' || !Number.isInteger(len) || len < 0) return badarg();
+  if (!is_int(len, 0)) return badarg();
   return len;
 }
 
-/** The blocking loop of recv and recvfrom: accumulate a short stream read until Length. */
+/**
+ * The blocking loop of recv and recvfrom. recv's short stream read for a Length is kept
+ * until the rest comes (OTP 25's recvfrom returns it as it is, so only recv accumulates).
+ */
 function* read_loop(sock: Sock, len: number, flags: number, t: number | 'infinity', kind: ReadKind):
   Proc<['ok', Buffer] | ['ok', [SockAddr, Buffer]] | Error> {
   const deadline = deadline_of(t);
   let acc: Buffer | null = null;
   for (;;) {
     const r = read_now(sock, acc === null ? len : len - acc.length, flags, null, kind);
-    if (r[0] === 'ok') {
-      if (acc === null) return r;
-      if (kind === 'recv') return ['ok', Buffer.concat([acc, r[1] as Buffer])];
-      const [from, d] = r[1] as [SockAddr, Buffer];
-      return ['ok', [from, Buffer.concat([acc, d])]];
-    }
-    if (r[0] === 'error') return r[1] === 'closed' && acc !== null ? ['error', ['closed', acc]] : r;
+    if (r[0] === 'ok') return acc === null ? r : ['ok', Buffer.concat([acc, r[1] as Buffer])];
+    // An error after part of the data came ends the call with that part: {error, {R, Data}}.
+    if (r[0] === 'error') return acc !== null ? ['error', [r[1], acc]] : r;
     let si: SelectInfo<Ref>;
     if (r[1][0] === 'select_info') si = r[1] as SelectInfo<Ref>;
     else {
@@ -484,18 +508,10 @@ function* read_loop(sock: Sock, len: number, flags: number, t: number | 'infinit
       si = info;
       acc = acc === null ? part : Buffer.concat([acc, part]);
     }
-    if (t === 0) {
-      // A poll: a short read is a result.
-      cancel(sock, si);
-      if (acc === null) return ['error', 'timeout'];
-      return kind === 'recv' ? ['ok', acc] : ['ok', [unspec(), acc]];
-    }
-    const got = yield* wait_select(sock, si[2], deadline);
-    if (got === ABORTED) return acc === null ? CLOSED : ['error', ['closed', acc]];
-    if (got === TIMED_OUT) {
-      cancel(sock, si);
-      return acc === null ? ['error', 'timeout'] : ['error', ['timeout', acc]];
-    }
+    const got = yield* wait_select(sock, si, t, deadline);
+    // A poll (timeout 0): a short read is a result.
+    if (t === 0 && acc !== null) return ['ok', acc];
+    if (got !== SELECTED) return wait_error(got, acc);
   }
 }
 
@@ -509,10 +525,8 @@ export function recv(s: Socket, len: number, flags: string[], timeout?: Timeout)
 export function recv(s: Socket, len: unknown = 0, a?: unknown, b?: unknown): Proc<RecvResult<Buffer>> {
   const sock = sock_of(s);
   const n = read_len(len);
-  const has_flags = Array.isArray(a);
-  if (!has_flags && b !== undefined) return badarg();
-  const t = check_timeout(has_flags ? (b ?? 'infinity') : (a ?? 'infinity'));
-  const bits = has_flags ? flag_bits(a, RECV_FLAGS) : 0;
+  const t = timeout_arg(a, b);
+  const bits = flags_arg(a, RECV_FLAGS);
   if (typeof bits !== 'number') return done(bits);
   // The nowait form never waits: no generator is made for it.
   if (t === 'nowait' || t instanceof Ref) return done(read_now(sock, n, bits, handle_of(t), 'recv') as RecvResult<Buffer>);
@@ -525,10 +539,8 @@ export function recvfrom(s: Socket, len: number, flags: string[], timeout?: Time
 export function recvfrom(s: Socket, len: unknown = 0, a?: unknown, b?: unknown): Proc<RecvResult<[SockAddr, Buffer]>> {
   const sock = sock_of(s);
   const n = read_len(len);
-  const has_flags = Array.isArray(a);
-  if (!has_flags && b !== undefined) return badarg();
-  const t = check_timeout(has_flags ? (b ?? 'infinity') : (a ?? 'infinity'));
-  const bits = has_flags ? flag_bits(a, RECV_FLAGS) : 0;
+  const t = timeout_arg(a, b);
+  const bits = flags_arg(a, RECV_FLAGS);
   if (typeof bits !== 'number') return done(bits);
   if (t === 'nowait' || t instanceof Ref) return done(read_now(sock, n, bits, handle_of(t), 'recvfrom') as RecvResult<[SockAddr, Buffer]>);
   return must_drive(read_loop(sock, n, bits, t, 'recvfrom') as Proc<RecvResult<[SockAddr, Buffer]>>, 'socket:recvfrom');
@@ -546,28 +558,28 @@ export function* recvmsg(s: Socket, a?: unknown, b?: unknown, c?: unknown, d?: u
   const sock = sock_of(s);
   let bufsz = 0;
   let ctrlsz = 0;
-  let flags: unknown = [];
-  let tv: unknown = 'infinity';
+  let tail_a = a; // the ([Flags,] [Timeout]) after the sizes, if any
+  let tail_b = b;
   if (typeof a === 'number' && typeof b === 'number') {
-    if (!Number.isInteger(a) || a < 0 || !Number.isInteger(b) || b < 0) return badarg();
+    if (!is_int(a, 0) || !is_int(b, 0)) return badarg();
     bufsz = a;
     ctrlsz = b;
-    if (Array.isArray(c)) { flags = c; tv = d ?? 'infinity'; } else tv = c ?? 'infinity';
-  } else if (Array.isArray(a)) { flags = a; tv = b ?? 'infinity'; } else tv = a ?? 'infinity';
-  const t = check_timeout(tv);
-  const bits = flag_bits(flags, RECV_FLAGS);
+    tail_a = c;
+    tail_b = d;
+  } else if ((b !== undefined && !Array.isArray(a)) || c !== undefined) {
+    // recvmsg/3 is (S, Flags, Timeout) or (S, BufSz, CtrlSz): OTP 25 has no clause for the rest.
+    return raise('function_clause');
+  }
+  const t = timeout_arg(tail_a, tail_b);
+  const bits = flags_arg(tail_a, RECV_FLAGS);
   if (typeof bits !== 'number') return bits;
   if (t === 'nowait' || t instanceof Ref) return recvmsg_now(sock, bufsz, ctrlsz, bits, handle_of(t));
   const deadline = deadline_of(t);
   for (;;) {
     const r = recvmsg_now(sock, bufsz, ctrlsz, bits, null);
     if (r[0] !== 'select') return r;
-    const got = t === 0 ? TIMED_OUT : yield* wait_select(sock, r[1][2], deadline);
-    if (got === ABORTED) return CLOSED;
-    if (got === TIMED_OUT) {
-      cancel(sock, r[1]);
-      return ['error', 'timeout'];
-    }
+    const got = yield* wait_select(sock, r[1], t, deadline);
+    if (got !== SELECTED) return wait_error(got, null);
   }
 }
 

@@ -33,6 +33,7 @@ const RSELECTED = 1 << 9;
 const WSELECTED = 1 << 10;
 const DEBUG = 1 << 11;
 const IOW = 1 << 12;
+const ERRED = 1 << 13;
 
 export class SockState<P, H> {
   fd: number;
@@ -124,6 +125,13 @@ export class SockState<P, H> {
    */
   get hup(): boolean { return (this.bits & HUP) !== 0; }
   set hup(v: boolean) { this.set_bit(HUP, v); }
+  /**
+   * The hang-up came with an error (a reset): the next read must ask the kernel, which
+   * reports it. Without one, a socket known empty after the peer's FIN answers closed
+   * without a syscall.
+   */
+  get erred(): boolean { return (this.bits & ERRED) !== 0; }
+  set erred(v: boolean) { this.set_bit(ERRED, v); }
   // info/1 states. `rselected`/`wselected` are sticky, as OTP 25 shows them.
   get bound(): boolean { return (this.bits & BOUND) !== 0; }
   set bound(v: boolean) { this.set_bit(BOUND, v); }

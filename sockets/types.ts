@@ -32,17 +32,20 @@ export interface SockAddrUnspec {
 export type SockAddr = SockAddrIn | SockAddrIn6 | SockAddrLocal | SockAddrUnspec;
 
 /**
- * A sockaddr as bind/connect/sendto accept it: `addr` may be a tuple or 'any' / 'loopback'
- * ('broadcast' for sendto), `port` defaults to 0, `addr` to 'any'.
+ * A sockaddr as bind/connect/sendto/sendmsg accept it: `addr` may be a tuple or 'any' /
+ * 'loopback' (and 'broadcast' for inet); `port`, `flowinfo` and `scope_id` default to 0,
+ * `addr` to 'any'. One shape per family, so a key the family does not have (a typo such
+ * as `adr`) is a compile error; at run time such a map gets OTP 25's
+ * {invalid, {sockaddr, {keys, Keys}, SA}}.
  */
-export interface SockAddrInput {
-  family: 'inet' | 'inet6' | 'local' | 'unspec';
-  addr?: number[] | 'any' | 'loopback' | 'broadcast' | Buffer;
-  port?: number;
-  flowinfo?: number;
-  scope_id?: number;
-  path?: string | Buffer;
-}
+export type SockAddrInput =
+  | { family: 'inet'; addr?: [number, number, number, number] | 'any' | 'loopback' | 'broadcast'; port?: number }
+  | {
+    family: 'inet6'; addr?: [number, number, number, number, number, number, number, number] | 'any' | 'loopback';
+    port?: number; flowinfo?: number; scope_id?: number;
+  }
+  | { family: 'local'; path: string | Buffer }
+  | { family: 'unspec'; addr?: Buffer };
 
 /** `{select_info, Tag, Handle}`; the tag of send is `['send', 0]`. */
 export type SelectTag = 'accept' | 'connect' | 'recv' | 'recvfrom' | 'recvmsg' | ['send', 0] | ['sendto', 0] | ['sendmsg', unknown];
@@ -80,7 +83,7 @@ export interface MsgRecv {
 /** sendmsg's argument. */
 export interface MsgSend {
   iov: Buffer[];
-  addr?: SockAddrInput | SockAddr;
+  addr?: SockAddrInput;
   ctrl?: unknown[];
 }
 

@@ -9,6 +9,7 @@
 // No policy: encoding answers "cannot encode" with -1 and the caller decides what error
 // that is; decoding never fails (an unknown family comes back as its number and bytes).
 import { k } from './native';
+import { is_int } from './is_int';
 
 export type InetAddr = [number, number, number, number];
 export type Inet6Addr = [number, number, number, number, number, number, number, number];
@@ -44,11 +45,9 @@ const AF_UNSPEC = k('AF_UNSPEC');
 export const SOCKADDR_MAX = 128;
 const SUN_PATH_MAX = 108;
 
-const isInt = (v: unknown, lo: number, hi: number): v is number =>
-  typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
 
 function tuple(v: unknown, n: number, max: number): v is number[] {
-  return Array.isArray(v) && v.length === n && v.every((x) => isInt(x, 0, max));
+  return Array.isArray(v) && v.length === n && v.every((x) => is_int(x, 0, max));
 }
 
 /**
@@ -61,7 +60,7 @@ export function encode_sockaddr(sa: unknown, out: Buffer): number {
   const port = m.port === undefined ? 0 : m.port;
   switch (m.family) {
     case 'inet': {
-      if (!isInt(port, 0, 65535)) return -1;
+      if (!is_int(port, 0, 65535)) return -1;
       const a = m.addr === undefined ? 'any' : m.addr;
       let bytes: number[];
       if (a === 'any') bytes = [0, 0, 0, 0];
@@ -76,10 +75,10 @@ export function encode_sockaddr(sa: unknown, out: Buffer): number {
       return 16;
     }
     case 'inet6': {
-      if (!isInt(port, 0, 65535)) return -1;
+      if (!is_int(port, 0, 65535)) return -1;
       const flow = m.flowinfo === undefined ? 0 : m.flowinfo;
       const scope = m.scope_id === undefined ? 0 : m.scope_id;
-      if (!isInt(flow, 0, 0xffffffff) || !isInt(scope, 0, 0xffffffff)) return -1;
+      if (!is_int(flow, 0, 0xffffffff) || !is_int(scope, 0, 0xffffffff)) return -1;
       const a = m.addr === undefined ? 'any' : m.addr;
       let words: number[];
       if (a === 'any') words = [0, 0, 0, 0, 0, 0, 0, 0];

@@ -122,7 +122,7 @@ class Fuzzer {
           : st === 'fresh' ? exactly('ok')
             // A connection that ended gives its implicit port back (Linux), so bind may work again.
             : st === 'unknown' || st === 'connected' ? either(exactly('ok'), exactly(['error', 'einval'])) : exactly(['error', 'einval']);
-      return { what: `bind(${a})`, worker: w, run: function* () { return socket.bind(S, addr); }, check,
+      return { what: `bind(${a})`, worker: w, run: function* () { return socket.bind(S, addr as never); }, check,
         then: (o) => { if (o.kind === 'ret' && o.v === 'ok' && st === 'fresh') m.state = 'bound'; } };
     }
     if (kind < 22) {

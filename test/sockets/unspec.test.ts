@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import * as socket from '../../sockets/socket';
 import { run } from '../../runtime';
-import { ok, listener, close_all, open_fds } from './helpers';
+import { ok, listener, close_all, open_fds, raised_p } from './helpers';
 
 type Sock = socket.Socket;
 function udp(domain: 'inet' | 'inet6' = 'inet'): [Sock, socket.SockAddr] {
@@ -78,14 +78,15 @@ describe('sockets/socket: connect to {family: unspec}', () => {
       { family: 'inet', addr: 'foo' },
     ];
     for (const sa of bad) {
-      expect(yield* socket.connect(u, sa)).to.deep.equal(['error', ['invalid', ['sockaddr', sa]]]);
+      expect(yield* socket.connect(u, sa as never)).to.deep.equal(['error', ['invalid', ['sockaddr', sa]]]);
     }
     const keys = { family: 'unspec', port: 5, flowinfo: 1 };
-    expect(yield* socket.connect(u, keys)).to.deep.equal(['error', ['invalid', ['sockaddr', ['keys', ['port', 'flowinfo']], keys]]]);
+    expect(yield* socket.connect(u, keys as never)).to.deep.equal(['error', ['invalid', ['sockaddr', ['keys', ['port', 'flowinfo']], keys]]]);
     const nofam = { addr: [127, 0, 0, 1] };
-    expect(yield* socket.connect(u, nofam)).to.deep.equal(['error', ['invalid', ['sockaddr', 'family', nofam]]]);
-    expect(yield* socket.connect(u, 'foo')).to.deep.equal(['error', ['invalid', ['sockaddr', 'foo']]]);
-    expect(yield* socket.connect(u, [127, 0, 0, 1])).to.deep.equal(['error', ['invalid', ['sockaddr', [127, 0, 0, 1]]]]);
+    expect(yield* socket.connect(u, nofam as never)).to.deep.equal(['error', ['invalid', ['sockaddr', 'family', nofam]]]);
+    // Not a map at all: OTP 25 raises (oracle/sockaddr.escript).
+    expect(yield* raised_p(() => socket.connect(u, 'foo' as never))).to.deep.equal(['invalid', ['sockaddr', 'foo']]);
+    expect(yield* raised_p(() => socket.connect(u, [127, 0, 0, 1] as never))).to.deep.equal(['invalid', ['sockaddr', [127, 0, 0, 1]]]);
     socket.close(u);
   }));
 });
