@@ -19,6 +19,8 @@ describe('sockets/socket: options', () => {
     expect(g('debug')).to.deep.equal(['ok', false]);
     expect(g('iow')).to.deep.equal(['ok', false]);
     expect(g('controlling_process')).to.deep.equal(['ok', self()]);
+    // erlsock's extension (docs/SOCKET.md): owner is the same option, read and written.
+    expect(g('owner')).to.deep.equal(['ok', self()]);
     expect(g('rcvbuf')).to.deep.equal(['ok', 8192]);
     expect(g('rcvctrlbuf')).to.deep.equal(['ok', 1024]);
     expect(g('sndctrlbuf')).to.deep.equal(['ok', 1024]);
@@ -26,7 +28,7 @@ describe('sockets/socket: options', () => {
     expect(g('meta')).to.deep.equal(['ok', 'undefined']);
     expect(g('use_registry')).to.deep.equal(['ok', true]);
     expect(g('domain')).to.deep.equal(['ok', 'inet']);
-    for (const bad of ['owner', 'bogus', 'select_read']) expect(g(bad)).to.deep.equal(inv('otp', bad));
+    for (const bad of ['bogus', 'select_read']) expect(g(bad)).to.deep.equal(inv('otp', bad));
     const s = (o: string, v: unknown): unknown => socket.setopt(t, 'otp', o, v);
     expect(s('rcvbuf', 4096)).to.equal('ok');
     expect(g('rcvbuf')).to.deep.equal(['ok', 4096]);
