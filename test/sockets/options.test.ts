@@ -115,6 +115,11 @@ describe('sockets/socket: options', () => {
     rt(t, 'ip', 'tos', 'throughput', 'throughput');
     rt(t, 'ip', 'tos', 'reliability', 'reliability');
     expect(socket.setopt(t, 'ip', 'tos', 'foo')).to.deep.equal(invv('ip', 'tos', 'foo'));
+    // What OTP 25 reads back (test/sockets/options_tos.escript): named by the TOS bits
+    // alone; TCP clears the two low bits, so mincost reads 0 there.
+    for (const [v, after] of [['mincost', 0], [2, 0], [18, 'lowdelay'], [48, 'lowdelay'], [184, 184], [255, 252]] as const) {
+      rt(t, 'ip', 'tos', v, after);
+    }
     expect(socket.getopt(t, 'ip', 'ttl')).to.deep.equal(['ok', 64]);
     rt(t, 'ip', 'ttl', 33, 33);
     expect(socket.setopt(t, 'ip', 'ttl', 0)).to.deep.equal(['error', 'einval']);
@@ -151,6 +156,12 @@ describe('sockets/socket: options', () => {
     expect(socket.getopt(u, 'tcp', 'nodelay')).to.deep.equal(['error', 'enotsup']);
     expect(socket.setopt(u, 'tcp', 'nodelay', true)).to.deep.equal(['error', 'enoprotoopt']);
     rt(u, 'udp', 'cork', true, true);
+    for (const [v, after] of [
+      ['mincost', 'mincost'], [2, 'mincost'], [3, 'mincost'], [1, 1], [16, 'lowdelay'], [48, 'lowdelay'], [18, 18],
+      [8, 'throughput'], [4, 'reliability'], [184, 184], [255, 255], [0, 0],
+    ] as const) {
+      rt(u, 'ip', 'tos', v, after);
+    }
     rt(u, 'udp', 'cork', false, false);
     expect(socket.getopt(c, 'udp', 'cork')).to.deep.equal(['error', 'enotsup']);
     expect(socket.getopt(u, 'ip', 'multicast_ttl')).to.deep.equal(['ok', 1]);
