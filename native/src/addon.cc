@@ -59,8 +59,7 @@ napi_value Init(napi_env env, napi_value exports) {
       napi_set_named_property(env, exports, "scratch", scratch) != napi_ok ||
       !register_syscalls(env, exports, st) || !register_sockopt(env, exports, st) ||
       !register_netinfo(env, exports, st) || !register_poller(env, exports, st) ||
-      !register_constants(env, exports) || !register_thread_probe(env, exports, st) ||
-      !register_probes(env, exports, st) ||
+      !register_constants(env, exports) ||
       napi_add_async_cleanup_hook(env, teardown, st, &st->cleanup) != napi_ok) {
     // The uv handle is initialised: it can only go through uv_close.
     bool pending;

@@ -69,7 +69,5 @@ napi_value register_syscalls(napi_env env, napi_value exports, EnvState* st);
 napi_value register_sockopt(napi_env env, napi_value exports, EnvState* st);
 napi_value register_netinfo(napi_env env, napi_value exports, EnvState* st);
 napi_value register_constants(napi_env env, napi_value exports);
-napi_value register_thread_probe(napi_env env, napi_value exports, EnvState* st);
-napi_value register_probes(napi_env env, napi_value exports, EnvState* st);
 
 }  // namespace erlsock

@@ -1,9 +1,15 @@
-// Benchmark probes, not used by the socket layer: bench/syscall.ts uses them to split a
-// JS-driven syscall's cost into the JS→native crossing, the syscall itself, and what is
-// left (see bench/RESULTS.md, "Native layer").
+// The probe addon (build/Release/erlsock_probes.node, its own binding.gyp target; the
+// shipped addon has none of this): benchmark probes only, loaded by bench/_probes.ts.
+// bench/syscall.ts uses nop_recv and bench_loop to split a JS-driven syscall's cost into
+// the JS→native crossing, the syscall itself, and what is left (see bench/RESULTS.md,
+// "Native layer"); bench/poller.ts uses the thread probe (thread_probe.cc).
 #include <sys/socket.h>
 #include <cerrno>
 #include "args.h"
+
+namespace erlsock {
+napi_value register_thread_probe(napi_env env, napi_value exports);  // thread_probe.cc
+}
 
 namespace erlsock {
 namespace {
@@ -48,11 +54,18 @@ napi_value BenchLoop(napi_env env, napi_callback_info info) {
 
 }  // namespace
 
-napi_value register_probes(napi_env env, napi_value exports, EnvState* st) {
+napi_value register_probes(napi_env env, napi_value exports) {
   static const NamedCallback fns[] = {
       {"nop_recv", NopRecv}, {"bench_loop", BenchLoop},
   };
-  return export_functions(env, exports, st, fns);
+  return export_functions(env, exports, nullptr, fns);
+}
+
+napi_value InitProbes(napi_env env, napi_value exports) {
+  if (!register_probes(env, exports) || !register_thread_probe(env, exports)) return nullptr;
+  return exports;
 }
 
 }  // namespace erlsock
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, erlsock::InitProbes)

@@ -1,4 +1,4 @@
-// Benchmark probe, not used by the socket layer: the other way to drive a poller, a
+// Benchmark probe in the probe addon (see probes.cc), not in the shipped one: the other way to drive a poller, a
 // thread blocked in epoll_wait that hands each batch to JS through a thread-safe function.
 // bench/poller.ts times both designs on the same ready sockets. The thread drains only
 // when kicked (an eventfd), so both see the same N-ready-at-once batch.
@@ -138,12 +138,12 @@ napi_value Stop(napi_env env, napi_callback_info) {
 
 }  // namespace
 
-napi_value register_thread_probe(napi_env env, napi_value exports, EnvState* st) {
+napi_value register_thread_probe(napi_env env, napi_value exports) {
   static const NamedCallback fns[] = {
       {"thread_probe_start", Start}, {"thread_probe_add", Add},
       {"thread_probe_kick", Kick}, {"thread_probe_stop", Stop},
   };
-  return export_functions(env, exports, st, fns);
+  return export_functions(env, exports, nullptr, fns);
 }
 
 }  // namespace erlsock
