@@ -9,6 +9,7 @@
 // into JS. Goal: under 0.2 µs per ready socket.
 import * as p from '../sockets/prim_socket';
 import { run_baseline, median } from './_native_baseline';
+import { probes } from './_probes';
 
 const C = p.constants;
 
@@ -75,25 +76,25 @@ export async function main(args: string[]): Promise<void> {
     if (twake) { const w = twake; twake = undefined; w(); }
   };
   const tknown = new Set<number>();
-  if (p.probes.thread_probe_start(th) !== 0) throw new Error('thread probe');
-  for (const fd of fds) { const t = p.new_token(); tknown.add(t); p.probes.thread_probe_add(fd, t); }
-  p.probes.thread_probe_kick(); // the registration edges
+  if (probes.thread_probe_start(th) !== 0) throw new Error('thread probe');
+  for (const fd of fds) { const t = p.new_token(); tknown.add(t); probes.thread_probe_add(fd, t); }
+  probes.thread_probe_kick(); // the registration edges
   await new Promise<void>((r) => setTimeout(r, 20));
   trounds.length = 0;
   for (let r = 0; r < ROUNDS; r++) {
     tgot = 0;
     for (const port of ports) p.sendto(tx, one, 0, 1, 0, { family: 'inet', addr: 'loopback', port });
     const got = new Promise<void>((res) => { twake = res; });
-    p.probes.thread_probe_kick();
+    probes.thread_probe_kick();
     await got;
     while (tgot < N) {
       const more = new Promise<void>((res) => { twake = res; });
-      p.probes.thread_probe_kick();
+      probes.thread_probe_kick();
       await more;
     }
     for (const fd of fds) p.recv(fd, sink, 0, 16, 0);
   }
-  p.probes.thread_probe_stop();
+  probes.thread_probe_stop();
   for (const fd of fds) p.close(fd);
   p.close(tx);
 

@@ -6,6 +6,7 @@
 // block (JS / C) before the median. Goal: recv/send within 1.3x of C.
 import * as p from '../sockets/prim_socket';
 import { run_baseline, median } from './_native_baseline';
+import { probes } from './_probes';
 
 const C = p.constants;
 const OPS = 2000;
@@ -39,13 +40,13 @@ function await_bytes(a: number): void {
   while (p.recv(a, peek, 0, peek.length, C.MSG_PEEK! | C.MSG_TRUNC!) < peek.length) Atomics.wait(nap, 0, 0, 0.1);
 }
 
-// The same loops run by C++ inside this process (prim_socket.probes.bench_loop).
+// The same loops run by C++ inside this process (the probe addon's bench_loop, bench/_probes.ts).
 function inproc_block(c: number, a: number, buf: Buffer): Figures {
   const send: number[] = [];
   const recv: number[] = [];
   const eagain: number[] = [];
   const loop = (op: number, fd: number): number => {
-    const ns = p.probes.bench_loop(op, fd, buf, 64, OPS);
+    const ns = probes.bench_loop(op, fd, buf, 64, OPS);
     if (ns < 0) throw new Error(`bench_loop: ${p.errno_atom(ns)}`);
     return ns / OPS;
   };
@@ -63,7 +64,7 @@ function crossing_ns(buf: Buffer): number {
   const samples: number[] = [];
   for (let r = 0; r < 5; r++) {
     const t0 = process.hrtime.bigint();
-    for (let i = 0; i < N; i++) p.probes.nop_recv(-1, buf, 0, 64, 0);
+    for (let i = 0; i < N; i++) probes.nop_recv(-1, buf, 0, 64, 0);
     samples.push(Number(process.hrtime.bigint() - t0) / N);
   }
   return median(samples);

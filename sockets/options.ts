@@ -46,7 +46,12 @@ export const readable = (level: string, opt: string): boolean => GET_ONLY[`${lev
 export const writable = (level: string, opt: string): boolean => GET_ONLY[`${level}:${opt}`] !== true;
 
 const TOS: Record<string, number> = { lowdelay: 0x10, throughput: 0x08, reliability: 0x04, mincost: 0x02 };
-const TOS_NAMES: Record<number, string> = { 0x10: 'lowdelay', 0x08: 'throughput', 0x04: 'reliability' };
+// OTP names a read-back value by its TOS bits alone (IPTOS_TOS: the 0x1E band), and
+// answers any other value as the integer: on UDP 2 and 3 read 'mincost', 48 'lowdelay',
+// 18 and 184 themselves; TCP clears the two low (ECN) bits first, so 2 reads 0 there
+// (test/sockets/options_tos.escript).
+const TOS_NAMES: Record<number, string> = { 0x10: 'lowdelay', 0x08: 'throughput', 0x04: 'reliability', 0x02: 'mincost' };
+const IPTOS_TOS_MASK = 0x1e;
 const MTU_DISCOVER = ['dont', 'want', 'do', 'probe'];
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 
@@ -82,7 +87,7 @@ export function from_native(level: string, opt: string, v: unknown): unknown {
   const key = `${level}:${opt}`;
   switch (key) {
     case 'ip:tos':
-      return TOS_NAMES[v as number] ?? v;
+      return typeof v === 'number' ? TOS_NAMES[v & IPTOS_TOS_MASK] ?? v : v;
     case 'ip:mtu_discover':
     case 'ipv6:mtu_discover':
       return MTU_DISCOVER[v as number] ?? v;

@@ -64,7 +64,8 @@
 // not only the new one; a TCP socket that is not connected (fresh, or after a failed
 // connect) reports EV_OUT|EV_HUP, so EV_HUP means "peer gone" only on a connected socket.
 //
-// BENCHMARK PROBES (`probes`, `poll_batch_t0`) exist for bench/; the socket layer needs none.
+// `poll_batch_t0` exists for bench/poller.ts; the socket layer needs none. The other
+// benchmark probes live in their own addon (bench/_probes.ts), not in this one.
 import { native, k, K } from './prim/native';
 import { errno_atom, errno_number, EAGAIN, EINPROGRESS } from './prim/errno';
 import { encode_sockaddr, decode_sockaddr, SOCKADDR_MAX } from './prim/sockaddr';
@@ -373,14 +374,5 @@ export function new_token(): number {
 const POLL_T0 = new BigUint64Array(native.scratch, k('SCRATCH_POLL_T0'), 1);
 /** When the batch being delivered began in native code (process.hrtime.bigint() clock). */
 export const poll_batch_t0 = (): bigint => POLL_T0[0]!;
-/** Benchmark probes (bench/syscall.ts): see sockets/prim/native.ts. */
-export const probes = {
-  nop_recv: native.nop_recv,
-  bench_loop: native.bench_loop,
-  thread_probe_start: native.thread_probe_start,
-  thread_probe_add: native.thread_probe_add,
-  thread_probe_kick: native.thread_probe_kick,
-  thread_probe_stop: native.thread_probe_stop,
-};
 /** How many fds this environment has open through the addon. */
 export const open_fds = (): number => native.open_fds();

@@ -12,11 +12,13 @@ import type { Socket } from './socket_term';
 
 export type OptResult = ['ok', unknown] | Error;
 
-const OTP_GET = ['debug', 'iow', 'controlling_process', 'rcvbuf', 'rcvctrlbuf', 'sndctrlbuf', 'fd', 'meta', 'use_registry', 'domain'];
+const OTP_GET = ['debug', 'iow', 'controlling_process', 'owner', 'rcvbuf', 'rcvctrlbuf', 'sndctrlbuf', 'fd', 'meta', 'use_registry', 'domain'];
 
 /**
  * getopt(S, Level, Opt) or getopt(S, [Level, Opt]) → ['ok', Value] | ['error', Reason].
  * Levels: otp, socket, ip, ipv6, tcp, udp (see docs/SOCKET.md for the options).
+ * ['otp', 'owner'] reads the same as ['otp', 'controlling_process'], as setopt accepts it
+ * (erlsock's extension; OTP 25 answers {error, {invalid, {socket_option, {otp, owner}}}}).
  */
 export function getopt(s: Socket, level: string, opt: string): OptResult;
 export function getopt(s: Socket, levelOpt: [string, string]): OptResult;
@@ -30,7 +32,8 @@ export function getopt(s: Socket, a: unknown, b?: unknown): OptResult {
     switch (opt) {
       case 'debug': return ['ok', st.debug];
       case 'iow': return ['ok', st.iow];
-      case 'controlling_process': return ['ok', st.owner];
+      case 'controlling_process':
+      case 'owner': return ['ok', st.owner];
       case 'rcvbuf': return ['ok', st.rcvbuf];
       case 'rcvctrlbuf': return ['ok', st.rcvctrlbuf];
       case 'sndctrlbuf': return ['ok', st.sndctrlbuf];

@@ -1,5 +1,6 @@
 // socket:supports/0,1,2 and is_supported/1,2,3: what OTP 25 reports on Linux (spec 2.20).
-// The option matrix is the one the options module implements (or refuses, as OTP 25 does).
+// The option matrix is the one the options module implements (or refuses, as OTP 25 does),
+// plus the tcp keepalive options OTP 26 added.
 
 type Flagged = [string, boolean][];
 
@@ -27,9 +28,11 @@ const OPTIONS: Record<string, Flagged> = {
     ...no(`auth_level checksum esp_network_level esp_trans_level faith ipcomp_level join_group
       leave_group pktoptions portrange use_min_mtu`),
   ],
+  // keepcnt, keepidle and keepintvl: erlsock's extension (docs/SOCKET.md). OTP 25 lists
+  // them as false; OTP 26 documents them, with integer values, and Linux has them.
   tcp: [
-    ...yes('congestion cork maxseg nodelay'),
-    ...no('info keepcnt keepidle keepintvl md5sig noopt nopush syncnt user_timeout'),
+    ...yes('congestion cork keepcnt keepidle keepintvl maxseg nodelay'),
+    ...no('info md5sig noopt nopush syncnt user_timeout'),
   ],
   udp: yes('cork'),
 };

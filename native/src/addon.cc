@@ -2,7 +2,9 @@
 // each Worker), its functions bound to it as callback data. Teardown runs from an async
 // cleanup hook when the environment exits: the fds it still owns are closed (a Worker
 // that forgot its sockets leaks nothing into the process), and the uv_poll_t is closed
-// on the loop before the epoll fd and the memory go.
+// on the loop before the epoll fd and the memory go. node-addon-api wraps neither the
+// event loop lookup nor async cleanup hooks, so those two are C calls (as are send and
+// recv, hot_io.cc, and the poller's one JS call per batch, poller.cc).
 #include <sys/socket.h>
 #include <unistd.h>
 #include <cstdlib>
@@ -11,70 +13,71 @@
 namespace erlsock {
 namespace {
 
-void on_poll_closed(uv_handle_t* h) {
+void free_state(uv_handle_t* h) {
   EnvState* st = static_cast<EnvState*>(h->data);
   if (st->epfd >= 0) close(st->epfd);
   for (void* b : st->blocks) std::free(b);
   std::free(st->scratch);
-  napi_async_cleanup_hook_handle hook = st->cleanup;
   delete st;
+}
+
+void on_poll_closed(uv_handle_t* h) {
+  napi_async_cleanup_hook_handle hook = static_cast<EnvState*>(h->data)->cleanup;
+  free_state(h);
   napi_remove_async_cleanup_hook(hook);
+}
+
+// The JS-side objects go while the environment can still take them back.
+void release_js(EnvState* st) {
+  st->handler.Reset();
+  st->tokens_ref.Reset();
+  st->events_ref.Reset();
+  st->async_ctx.reset();
 }
 
 void teardown(napi_async_cleanup_hook_handle, void* arg) {
   EnvState* st = static_cast<EnvState*>(arg);
-  napi_env env = st->env;
   for (size_t fd = 0; fd < st->fds.size(); fd++) {
     if (st->fds[fd] & kOwned) close(static_cast<int>(fd));  // close drops epoll membership too
   }
   st->fds.clear();
   st->owned = st->registered = 0;
-  if (st->handler) napi_delete_reference(env, st->handler);
-  if (st->tokens_ref) napi_delete_reference(env, st->tokens_ref);
-  if (st->events_ref) napi_delete_reference(env, st->events_ref);
-  if (st->async_ctx) napi_async_destroy(env, st->async_ctx);
-  st->handler = st->tokens_ref = st->events_ref = nullptr;
-  st->async_ctx = nullptr;
+  release_js(st);
   poller_teardown_begin(st, on_poll_closed);
 }
 
-napi_value Init(napi_env env, napi_value exports) {
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
   uv_loop_t* loop = nullptr;
-  if (napi_get_uv_event_loop(env, &loop) != napi_ok || loop == nullptr) {
-    napi_throw_error(env, nullptr, "erlsock: no event loop");
-    return nullptr;
-  }
+  if (napi_get_uv_event_loop(env, &loop) != napi_ok || loop == nullptr)
+    throw Napi::Error::New(env, "erlsock: no event loop");
   EnvState* st = new EnvState();
   st->env = env;
   st->scratch = static_cast<uint8_t*>(std::calloc(1, kScratchSize));
   int r = poller_init(st, loop);
   if (r < 0 || !st->scratch) {
-    std::free(st->scratch);
-    delete st;
-    napi_throw_error(env, nullptr, "erlsock: cannot create the epoll poller");
-    return nullptr;
+    if (r == 0) {
+      // The uv handle is initialised: it can only go through uv_close.
+      poller_teardown_begin(st, free_state);
+    } else {
+      std::free(st->scratch);
+      delete st;
+    }
+    throw Napi::Error::New(env, "erlsock: cannot create the epoll poller");
   }
-  napi_value scratch;
-  if (napi_create_external_arraybuffer(env, st->scratch, kScratchSize, nullptr, nullptr, &scratch) != napi_ok ||
-      napi_set_named_property(env, exports, "scratch", scratch) != napi_ok ||
-      !register_syscalls(env, exports, st) || !register_sockopt(env, exports, st) ||
-      !register_netinfo(env, exports, st) || !register_poller(env, exports, st) ||
-      !register_constants(env, exports) || !register_thread_probe(env, exports, st) ||
-      !register_probes(env, exports, st) ||
-      napi_add_async_cleanup_hook(env, teardown, st, &st->cleanup) != napi_ok) {
-    // The uv handle is initialised: it can only go through uv_close.
-    bool pending;
-    if (napi_is_exception_pending(env, &pending) == napi_ok && !pending)
-      napi_throw_error(env, nullptr, "erlsock: addon initialisation failed");
-    st->cleanup = nullptr;
-    poller_teardown_begin(st, [](uv_handle_t* h) {
-      EnvState* s = static_cast<EnvState*>(h->data);
-      if (s->epfd >= 0) close(s->epfd);
-      for (void* b : s->blocks) std::free(b);
-      std::free(s->scratch);
-      delete s;
-    });
-    return nullptr;
+  try {
+    exports.Set("scratch", Napi::ArrayBuffer::New(env, st->scratch, kScratchSize));
+    register_syscalls(env, exports, st);
+    register_hot_io(env, exports);
+    register_sockopt(env, exports, st);
+    register_netinfo(env, exports, st);
+    register_poller(env, exports, st);
+    register_constants(env, exports);
+    if (napi_add_async_cleanup_hook(env, teardown, st, &st->cleanup) != napi_ok)
+      throw Napi::Error::New(env, "erlsock: addon initialisation failed");
+  } catch (...) {
+    release_js(st);
+    poller_teardown_begin(st, free_state);
+    throw;
   }
   return exports;
 }
@@ -82,4 +85,6 @@ napi_value Init(napi_env env, napi_value exports) {
 }  // namespace
 }  // namespace erlsock
 
-NAPI_MODULE(NODE_GYP_MODULE_NAME, erlsock::Init)
+// NODE_API_MODULE pastes the name into an identifier, so it takes an unqualified one.
+static Napi::Object InitErlsock(Napi::Env env, Napi::Object exports) { return erlsock::Init(env, exports); }
+NODE_API_MODULE(NODE_GYP_MODULE_NAME, InitErlsock)

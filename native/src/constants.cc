@@ -21,10 +21,9 @@
 
 namespace erlsock {
 
-napi_value register_constants(napi_env env, napi_value exports) {
-  napi_value obj;
-  napi_create_object(env, &obj);
-  auto set = [&](const char* name, int64_t v) { napi_set_named_property(env, obj, name, num(env, v)); };
+void register_constants(Napi::Env env, Napi::Object exports) {
+  Napi::Object obj = Napi::Object::New(env);
+  auto set = [&](const char* name, int64_t v) { obj.Set(name, num(env, v)); };
 #define C(x) set(#x, x)
   // Families, types, protocols, levels.
   C(AF_UNSPEC); C(AF_INET); C(AF_INET6); C(AF_UNIX); C(AF_PACKET);
@@ -81,8 +80,7 @@ napi_value register_constants(napi_env env, napi_value exports) {
   set("SCRATCH_CTRLLEN", kScratchCtrlLen);
   set("SCRATCH_INT", kScratchInt);
   set("SCRATCH_POLL_T0", kScratchPollT0);
-  napi_set_named_property(env, exports, "constants", obj);
-  return exports;
+  exports.Set("constants", obj);
 }
 
 }  // namespace erlsock

@@ -3,10 +3,11 @@
 // and reaches every native function as its callback data, so no global state is shared
 // between Workers.
 #pragma once
-#include <node_api.h>
+#include <napi.h>
 #include <uv.h>
 #include <sys/epoll.h>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace erlsock {
@@ -36,13 +37,14 @@ struct EnvState {
   size_t owned = 0;
   size_t registered = 0;
 
-  // Poller.
+  // Poller. The JS-side objects are held by node-addon-api references, released in the
+  // teardown hook (addon.cc) while the environment can still take them back.
   int epfd = -1;
   uv_poll_t poll_handle;
   bool poll_started = false;
-  napi_ref handler = nullptr;
-  napi_async_context async_ctx = nullptr;
-  napi_ref tokens_ref = nullptr, events_ref = nullptr;
+  Napi::FunctionReference handler;
+  std::unique_ptr<Napi::AsyncContext> async_ctx;
+  Napi::Reference<Napi::Uint32Array> tokens_ref, events_ref;
   uint32_t* tokens = nullptr;
   uint32_t* events = nullptr;
   size_t capacity = 0;
@@ -63,13 +65,13 @@ struct EnvState {
 int poller_init(EnvState* st, uv_loop_t* loop);
 void poller_teardown_begin(EnvState* st, uv_close_cb done);
 int poller_unregister(EnvState* st, int fd);
-napi_value register_poller(napi_env env, napi_value exports, EnvState* st);
-// Defined in the other files: each adds its functions to exports.
-napi_value register_syscalls(napi_env env, napi_value exports, EnvState* st);
-napi_value register_sockopt(napi_env env, napi_value exports, EnvState* st);
-napi_value register_netinfo(napi_env env, napi_value exports, EnvState* st);
-napi_value register_constants(napi_env env, napi_value exports);
-napi_value register_thread_probe(napi_env env, napi_value exports, EnvState* st);
-napi_value register_probes(napi_env env, napi_value exports, EnvState* st);
+void register_poller(Napi::Env env, Napi::Object exports, EnvState* st);
+// Defined in the other files: each adds its functions to exports (and throws a
+// Napi::Error if it cannot).
+void register_syscalls(Napi::Env env, Napi::Object exports, EnvState* st);
+void register_hot_io(Napi::Env env, Napi::Object exports);
+void register_sockopt(Napi::Env env, Napi::Object exports, EnvState* st);
+void register_netinfo(Napi::Env env, Napi::Object exports, EnvState* st);
+void register_constants(Napi::Env env, Napi::Object exports);
 
 }  // namespace erlsock

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <cerrno>
 #include <cstdlib>
+#include <utility>
 #include "args.h"
 
 namespace erlsock {
@@ -31,52 +32,42 @@ void update_ref(EnvState* st) {
 }
 
 // New external Uint32Array over C++-owned memory (see EnvState::blocks).
-bool make_array(napi_env env, EnvState* st, size_t n, uint32_t** data, napi_ref* ref) {
+uint32_t* make_array(Napi::Env env, EnvState* st, size_t n, Napi::Reference<Napi::Uint32Array>* ref) {
   void* mem = std::calloc(n, sizeof(uint32_t));
-  if (!mem) return false;
-  napi_value ab, arr;
-  if (napi_create_external_arraybuffer(env, mem, n * sizeof(uint32_t), nullptr, nullptr, &ab) != napi_ok ||
-      napi_create_typedarray(env, napi_uint32_array, n, ab, 0, &arr) != napi_ok) {
-    std::free(mem);
-    return false;
-  }
-  st->blocks.push_back(mem);
-  if (*ref) napi_delete_reference(env, *ref);
-  napi_create_reference(env, arr, 1, ref);
-  *data = static_cast<uint32_t*>(mem);
-  return true;
+  if (!mem) throw Napi::Error::New(env, "erlsock: out of memory for the poller's arrays");
+  st->blocks.push_back(mem);  // freed at teardown, also if the wrapping below throws
+  Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(env, mem, n * sizeof(uint32_t));
+  *ref = Napi::Persistent(Napi::Uint32Array::New(env, n, ab, 0));
+  return static_cast<uint32_t*>(mem);
 }
 
 // Grows the delivery arrays; the old blocks stay valid for any JS that kept a view.
 // Entries already collected are carried over.
-bool grow(napi_env env, EnvState* st, size_t n) {
+void grow(Napi::Env env, EnvState* st, size_t n) {
   uint32_t* old_tokens = st->tokens;
   uint32_t* old_events = st->events;
   size_t old = st->capacity;
-  if (!make_array(env, st, n, &st->tokens, &st->tokens_ref) || !make_array(env, st, n, &st->events, &st->events_ref))
-    return false;
+  // Both arrays first: if the second cannot be made, the state still names the old pair.
+  Napi::Reference<Napi::Uint32Array> tokens_ref, events_ref;
+  uint32_t* tokens = make_array(env, st, n, &tokens_ref);
+  uint32_t* events = make_array(env, st, n, &events_ref);
   for (size_t i = 0; i < old; i++) {
-    st->tokens[i] = old_tokens[i];
-    st->events[i] = old_events[i];
+    tokens[i] = old_tokens[i];
+    events[i] = old_events[i];
   }
+  st->tokens_ref = std::move(tokens_ref);
+  st->events_ref = std::move(events_ref);
+  st->tokens = tokens;
+  st->events = events;
   st->capacity = n;
   st->evbuf.resize(n);
-  return true;
 }
 
-// Runs in the loop: drain every ready event into the arrays, then call JS once.
-void on_epoll_readable(uv_poll_t* handle, int status, int) {
-  EnvState* st = static_cast<EnvState*>(handle->data);
-  if (status < 0 || st->handler == nullptr) return;
-  // Start of the batch, on the clock process.hrtime reads: lets a benchmark see what
-  // delivery costs before the handler runs.
-  *reinterpret_cast<uint64_t*>(st->scratch + kScratchPollT0) = uv_hrtime();
-  napi_env env = st->env;
-  napi_handle_scope scope;
-  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+// Drains every ready event into the arrays; returns how many.
+size_t drain(Napi::Env env, EnvState* st) {
   size_t count = 0;
   for (;;) {
-    if (count == st->capacity && !grow(env, st, st->capacity * 2)) break;
+    if (count == st->capacity) grow(env, st, st->capacity * 2);
     int n = epoll_wait(st->epfd, st->evbuf.data() + count, static_cast<int>(st->capacity - count), 0);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
@@ -88,71 +79,76 @@ void on_epoll_readable(uv_poll_t* handle, int status, int) {
     count += static_cast<size_t>(n);
     if (count < st->capacity) break;  // short: the ready list is empty
   }
-  if (count > 0) {
-    napi_value fn, recv, argv[3], ret;
-    napi_get_reference_value(env, st->handler, &fn);
-    napi_get_reference_value(env, st->tokens_ref, &argv[0]);
-    napi_get_reference_value(env, st->events_ref, &argv[1]);
-    argv[2] = num(env, static_cast<int64_t>(count));
-    napi_get_global(env, &recv);  // make_callback needs an object receiver
-    // make_callback runs the microtask and nextTick queues afterwards, as any I/O callback.
-    napi_status s = napi_make_callback(env, st->async_ctx, recv, fn, 3, argv, &ret);
-    if (s == napi_pending_exception) {
-      // An exception in the handler is the program's, as from any event emitter:
-      // report it through process 'uncaughtException'.
-      napi_value err;
-      napi_get_and_clear_last_exception(env, &err);
-      napi_fatal_exception(env, err);
-    }
-  }
-  napi_close_handle_scope(env, scope);
+  return count;
 }
 
-napi_value PollStart(napi_env env, napi_callback_info info) {
-  Args<1> a(env, info);
-  if (!a.ok) return nullptr;
-  napi_valuetype t;
-  napi_typeof(env, a.argv[0], &t);
-  if (t != napi_function) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "erlsock: poll_start needs a function");
-    return nullptr;
+// Runs in the loop: drain every ready event into the arrays, then call JS once.
+void on_epoll_readable(uv_poll_t* handle, int status, int) {
+  EnvState* st = static_cast<EnvState*>(handle->data);
+  if (status < 0 || st->handler.IsEmpty()) return;
+  // Start of the batch, on the clock process.hrtime reads: lets a benchmark see what
+  // delivery costs before the handler runs.
+  *reinterpret_cast<uint64_t*>(st->scratch + kScratchPollT0) = uv_hrtime();
+  Napi::Env env(st->env);
+  Napi::HandleScope scope(env);
+  size_t count;
+  try {
+    count = drain(env, st);
+  } catch (const Napi::Error& e) {  // no C++ exception may leave a libuv callback
+    napi_fatal_exception(env, e.Value());
+    return;
   }
-  EnvState* st = a.st;
-  if (st->handler) napi_delete_reference(env, st->handler);
-  napi_create_reference(env, a.argv[0], 1, &st->handler);
+  if (count == 0) return;
+  napi_value argv[3] = {st->tokens_ref.Value(), st->events_ref.Value(), num(env, static_cast<int64_t>(count))};
+  // The one JS call per batch goes through the C API, as the old addon did: its status is
+  // all the handling needs. An exception in the handler is the program's, as from any
+  // event emitter: it goes to process 'uncaughtException'. While a Worker is being
+  // terminated the call fails with no exception to wrap, which node-addon-api's
+  // MakeCallback would turn into a fatal error. make_callback runs the microtask and
+  // nextTick queues afterwards, as any I/O callback; its receiver must be an object.
+  napi_value ret;
+  napi_status s = napi_make_callback(env, *st->async_ctx, env.Global(), st->handler.Value(), 3, argv, &ret);
+  if (s == napi_pending_exception) {
+    napi_value err;
+    napi_get_and_clear_last_exception(env, &err);
+    napi_fatal_exception(env, err);
+  }
+}
+
+Napi::Value PollStart(const Napi::CallbackInfo& info) {
+  if (!info[0].IsFunction()) type_error(info.Env(), "erlsock: poll_start needs a function");
+  EnvState* st = state(info);
+  st->handler = Napi::Persistent(info[0].As<Napi::Function>());
   if (!st->poll_started) {
     int r = uv_poll_start(&st->poll_handle, UV_READABLE, on_epoll_readable);
-    if (r < 0) return num(env, r);  // libuv errors are -errno on Unix
+    if (r < 0) return num(info.Env(), r);  // libuv errors are -errno on Unix
     st->poll_started = true;
     update_ref(st);
   }
-  return num(env, 0);
+  return num(info.Env(), 0);
 }
 
-napi_value PollAdd(napi_env env, napi_callback_info info) {
-  Args<2> a(env, info);
-  int32_t fd;
-  uint32_t token;
-  if (!a.ok || !get_int(env, a.argv[0], &fd) || !get_uint(env, a.argv[1], &token)) return nullptr;
-  EnvState* st = a.st;
-  if (fd < 0) return num(env, -EBADF);
-  if (st->flags(fd) & kRegistered) return num(env, -EEXIST);
+Napi::Value PollAdd(const Napi::CallbackInfo& info) {
+  int32_t fd = get_int(info, 0);
+  uint32_t token = get_uint(info, 1);
+  EnvState* st = state(info);
+  if (fd < 0) return num(info.Env(), -EBADF);
+  if (st->flags(fd) & kRegistered) return num(info.Env(), -EEXIST);
   epoll_event ev{};
   ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
   ev.data.u64 = (static_cast<uint64_t>(token) << 32) | static_cast<uint32_t>(fd);
-  if (epoll_ctl(st->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) return num(env, -errno);
+  if (epoll_ctl(st->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) return num(info.Env(), -errno);
   st->set_flag(fd, kRegistered);
   st->registered++;
   update_ref(st);
-  return num(env, 0);
+  return num(info.Env(), 0);
 }
 
-napi_value PollDel(napi_env env, napi_callback_info info) {
-  Args<1> a(env, info);
-  int32_t fd;
-  if (!a.ok || !get_int(env, a.argv[0], &fd)) return nullptr;
-  if (!(a.st->flags(fd) & kRegistered)) return num(env, -ENOENT);
-  return num(env, poller_unregister(a.st, fd));
+Napi::Value PollDel(const Napi::CallbackInfo& info) {
+  int32_t fd = get_int(info, 0);
+  EnvState* st = state(info);
+  if (!(st->flags(fd) & kRegistered)) return num(info.Env(), -ENOENT);
+  return num(info.Env(), poller_unregister(st, fd));
 }
 
 }  // namespace
@@ -186,15 +182,12 @@ void poller_teardown_begin(EnvState* st, uv_close_cb done) {
   uv_close(reinterpret_cast<uv_handle_t*>(&st->poll_handle), done);
 }
 
-napi_value register_poller(napi_env env, napi_value exports, EnvState* st) {
-  napi_value name;
-  napi_create_string_utf8(env, "erlsock.poller", NAPI_AUTO_LENGTH, &name);
-  if (napi_async_init(env, nullptr, name, &st->async_ctx) != napi_ok) return nullptr;
-  if (!grow(env, st, kInitialCapacity)) return nullptr;
-  static const NamedCallback fns[] = {
-      {"poll_start", PollStart}, {"poll_add", PollAdd}, {"poll_del", PollDel},
-  };
-  return export_functions(env, exports, st, fns);
+void register_poller(Napi::Env env, Napi::Object exports, EnvState* st) {
+  st->async_ctx = std::make_unique<Napi::AsyncContext>(env, "erlsock.poller");
+  grow(env, st, kInitialCapacity);
+  def<PollStart>(env, exports, "poll_start", st);
+  def<PollAdd>(env, exports, "poll_add", st);
+  def<PollDel>(env, exports, "poll_del", st);
 }
 
 }  // namespace erlsock

@@ -1,4 +1,4 @@
-// Benchmark probe, not used by the socket layer: the other way to drive a poller, a
+// Benchmark probe in the probe addon (see probes.cc), not in the shipped one: the other way to drive a poller, a
 // thread blocked in epoll_wait that hands each batch to JS through a thread-safe function.
 // bench/poller.ts times both designs on the same ready sockets. The thread drains only
 // when kicked (an eventfd), so both see the same N-ready-at-once batch.
@@ -11,7 +11,9 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 #include <cerrno>
+#include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <thread>
 #include <vector>
 #include "args.h"
@@ -19,38 +21,33 @@
 namespace erlsock {
 namespace {
 
-struct Probe {
-  napi_env env = nullptr;
-  int epfd = -1;
-  int kick = -1;
-  napi_threadsafe_function tsfn = nullptr;
-  std::thread thread;
-};
-
 struct Batch {
   uint64_t t0;
   std::vector<uint32_t> tokens;
 };
 
-Probe* g_probe = nullptr;
-void* const kFromHook = reinterpret_cast<void*>(1);
-void stop_probe(void* from_hook);  // one per process is enough for a benchmark; guarded in start
+void stop_probe();
 
-void call_js(napi_env env, napi_value fn, void*, void* data) {
-  Batch* b = static_cast<Batch*>(data);
-  if (env != nullptr) {
-    napi_value ab, arr, argv[3], global, ret;
-    void* mem;
-    napi_create_arraybuffer(env, b->tokens.size() * 4, &mem, &ab);
-    std::copy(b->tokens.begin(), b->tokens.end(), static_cast<uint32_t*>(mem));
-    napi_create_typedarray(env, napi_uint32_array, b->tokens.size(), ab, 0, &arr);
-    argv[0] = arr;
-    argv[1] = num(env, static_cast<int64_t>(b->tokens.size()));
-    napi_create_bigint_uint64(env, b->t0, &argv[2]);
-    napi_get_global(env, &global);
-    napi_call_function(env, global, fn, 3, argv, &ret);
-  }
-  delete b;
+struct Probe {
+  int epfd = -1;
+  int kick = -1;
+  Napi::ThreadSafeFunction tsfn;
+  std::thread thread;
+  Napi::Env env;
+  Napi::Env::CleanupHook<void (*)()> hook;
+  explicit Probe(Napi::Env e) : env(e) {}
+};
+
+Probe* g_probe = nullptr;  // one per process is enough for a benchmark; guarded in Start
+
+// On the JS thread: the batch as (Uint32Array tokens, count, t0 bigint).
+void call_js(Napi::Env env, Napi::Function fn, Batch* batch) {
+  std::unique_ptr<Batch> b(batch);
+  if (env == nullptr || fn == nullptr) return;  // the function is being torn down
+  size_t n = b->tokens.size();
+  Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(env, n * sizeof(uint32_t));
+  std::copy(b->tokens.begin(), b->tokens.end(), static_cast<uint32_t*>(ab.Data()));
+  fn.Call({Napi::Uint32Array::New(env, n, ab, 0), num(env, static_cast<int64_t>(n)), Napi::BigInt::New(env, b->t0)});
 }
 
 void run(Probe* pr) {
@@ -69,81 +66,72 @@ void run(Probe* pr) {
       for (int i = 0; i < n; i++) b->tokens.push_back(static_cast<uint32_t>(ev[i].data.u64 >> 32));
       if (n < static_cast<int>(ev.size())) break;
     }
-    if (napi_call_threadsafe_function(pr->tsfn, b, napi_tsfn_blocking) != napi_ok) delete b;
+    if (pr->tsfn.BlockingCall(b, call_js) != napi_ok) delete b;
   }
 }
 
-napi_value Start(napi_env env, napi_callback_info info) {
-  Args<1> a(env, info);
-  if (!a.ok) return nullptr;
+Napi::Value Start(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsFunction()) type_error(env, "erlsock: thread_probe_start needs a function");
   if (g_probe) return num(env, -EBUSY);
-  Probe* pr = new Probe();
+  auto pr = std::make_unique<Probe>(env);
   pr->epfd = epoll_create1(EPOLL_CLOEXEC);
   pr->kick = eventfd(0, EFD_CLOEXEC);
-  napi_value name;
-  napi_create_string_utf8(env, "erlsock.thread_probe", NAPI_AUTO_LENGTH, &name);
-  if (pr->epfd < 0 || pr->kick < 0 ||
-      napi_create_threadsafe_function(env, a.argv[0], nullptr, name, 0, 1, nullptr, nullptr, nullptr, call_js,
-                                      &pr->tsfn) != napi_ok) {
+  if (pr->epfd < 0 || pr->kick < 0) {
     if (pr->epfd >= 0) close(pr->epfd);
     if (pr->kick >= 0) close(pr->kick);
-    delete pr;
     return num(env, -EIO);
   }
-  pr->env = env;
-  pr->thread = std::thread(run, pr);
-  g_probe = pr;
-  napi_add_env_cleanup_hook(env, stop_probe, kFromHook);
+  pr->tsfn = Napi::ThreadSafeFunction::New(env, info[0].As<Napi::Function>(), "erlsock.thread_probe", 0, 1);
+  pr->thread = std::thread(run, pr.get());
+  pr->hook = env.AddCleanupHook(stop_probe);  // if the environment exits first
+  g_probe = pr.release();
   return num(env, 0);
 }
 
-napi_value Add(napi_env env, napi_callback_info info) {
-  Args<2> a(env, info);
-  int32_t fd;
-  uint32_t token;
-  if (!a.ok || !get_int(env, a.argv[0], &fd) || !get_uint(env, a.argv[1], &token)) return nullptr;
-  if (!g_probe) return num(env, -EINVAL);
+Napi::Value Add(const Napi::CallbackInfo& info) {
+  int32_t fd = get_int(info, 0);
+  uint32_t token = get_uint(info, 1);
+  if (!g_probe) return num(info.Env(), -EINVAL);
   epoll_event ev{};
   ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
   ev.data.u64 = (static_cast<uint64_t>(token) << 32) | static_cast<uint32_t>(fd);
-  return num(env, epoll_ctl(g_probe->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0);
+  return num(info.Env(), epoll_ctl(g_probe->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0);
 }
 
-napi_value Kick(napi_env env, napi_callback_info) {
-  if (!g_probe) return num(env, -EINVAL);
+Napi::Value Kick(const Napi::CallbackInfo& info) {
+  if (!g_probe) return num(info.Env(), -EINVAL);
   uint64_t one = 1;
-  return num(env, write(g_probe->kick, &one, sizeof one) < 0 ? -errno : 0);
+  return num(info.Env(), write(g_probe->kick, &one, sizeof one) < 0 ? -errno : 0);
 }
 
-// Joins the thread and frees everything; also run if the environment exits first.
-void stop_probe(void* from_hook) {
+// Joins the thread and frees everything.
+void stop_probe() {
   if (!g_probe) return;
-  Probe* pr = g_probe;
+  std::unique_ptr<Probe> pr(g_probe);
   g_probe = nullptr;
   uint64_t stop = 1ull << 40;
   if (write(pr->kick, &stop, sizeof stop) < 0) { /* the thread then ends on read error at close */ }
   pr->thread.join();
-  napi_release_threadsafe_function(pr->tsfn, napi_tsfn_release);
+  pr->tsfn.Release();
   close(pr->epfd);
   close(pr->kick);
-  if (from_hook != kFromHook) napi_remove_env_cleanup_hook(pr->env, stop_probe, kFromHook);
-  delete pr;
 }
 
-napi_value Stop(napi_env env, napi_callback_info) {
-  if (!g_probe) return num(env, -EINVAL);
-  stop_probe(nullptr);
-  return num(env, 0);
+Napi::Value Stop(const Napi::CallbackInfo& info) {
+  if (!g_probe) return num(info.Env(), -EINVAL);
+  g_probe->hook.Remove(g_probe->env);
+  stop_probe();
+  return num(info.Env(), 0);
 }
 
 }  // namespace
 
-napi_value register_thread_probe(napi_env env, napi_value exports, EnvState* st) {
-  static const NamedCallback fns[] = {
-      {"thread_probe_start", Start}, {"thread_probe_add", Add},
-      {"thread_probe_kick", Kick}, {"thread_probe_stop", Stop},
-  };
-  return export_functions(env, exports, st, fns);
+void register_thread_probe(Napi::Env env, Napi::Object exports) {
+  def<Start>(env, exports, "thread_probe_start", nullptr);
+  def<Add>(env, exports, "thread_probe_add", nullptr);
+  def<Kick>(env, exports, "thread_probe_kick", nullptr);
+  def<Stop>(env, exports, "thread_probe_stop", nullptr);
 }
 
 }  // namespace erlsock

@@ -50,15 +50,6 @@ export interface NativeAddon {
   poll_start(handler: (tokens: Uint32Array, events: Uint32Array, count: number) => void): number;
   poll_add(fd: number, token: number): number;
   poll_del(fd: number): number;
-  /** Benchmark probes: recv's argument decoding without the syscall; a C syscall loop
-   *  run inside this process (op 0 send, 1 recv, 2 recv expecting EAGAIN) → ns. */
-  nop_recv(fd: number, buf: Uint8Array, off: number, len: number, flags: number): number;
-  bench_loop(op: number, fd: number, buf: Uint8Array, len: number, count: number): number;
-  /** Benchmark probe of the other poller design (a thread + thread-safe function). */
-  thread_probe_start(handler: (tokens: Uint32Array, count: number, t0: bigint) => void): number;
-  thread_probe_add(fd: number, token: number): number;
-  thread_probe_kick(): number;
-  thread_probe_stop(): number;
   /** Descriptors this environment opened and has not closed (for tests and teardown). */
   open_fds(): number;
 }

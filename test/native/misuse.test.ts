@@ -30,6 +30,23 @@ describe('native: errors and misuse', () => {
     expect(() => p.poll_start(bad<p.PollHandler>(5))).to.throw(TypeError);
   });
 
+  it('gives the same error codes from the node-addon-api calls and the C-API ones (send, recv)', () => {
+    const s = fds.track(p.socket(C.AF_INET!, C.SOCK_DGRAM!, 0));
+    const code = (f: () => unknown): unknown => {
+      try { f(); } catch (e) { return [(e as Error).constructor.name, (e as NodeJS.ErrnoException).code]; }
+      return 'no exception';
+    };
+    const type = ['TypeError', 'ERR_INVALID_ARG_TYPE'];
+    const range = ['RangeError', 'ERR_OUT_OF_RANGE'];
+    expect(code(() => p.recv(s, bad<Buffer>('abcd'), 0, 4, 0))).to.deep.equal(type);        // C API
+    expect(code(() => p.recvfrom(s, bad<Buffer>('abcd'), 0, 4, 0))).to.deep.equal(type);    // Napi::
+    expect(code(() => p.send(s, Buffer.alloc(4), 0, bad<number>('x'), 0))).to.deep.equal(type);
+    expect(code(() => p.recv(s, Buffer.alloc(4), 2, 4, 0))).to.deep.equal(range);
+    expect(code(() => p.recvfrom(s, Buffer.alloc(4), 2, 4, 0))).to.deep.equal(range);
+    expect(code(() => p.send(s, Buffer.alloc(4), 0, 5, 0))).to.deep.equal(range);
+    expect(code(() => p.shutdown(s, bad<number>(null)))).to.deep.equal(type);
+  });
+
   it('rejects unencodable sockaddrs with -1 from encode_sockaddr', () => {
     const out = Buffer.alloc(p.SOCKADDR_MAX);
     expect(p.encode_sockaddr({ family: 'inet', addr: [256, 0, 0, 1] }, out)).to.equal(-1);

@@ -146,7 +146,10 @@ describe('sockets/socket: registry, info, i, monitors, supports', () => {
       ['eor', true], ['dontroute', true], ['ctrunc', true], ['confirm', true], ['cmsg_cloexec', true]]);
     expect(socket.supports('options', 'bogus')).to.deep.equal([]);
     expect(socket.supports('bogus')).to.deep.equal([]);
-    expect(socket.supports('options', 'tcp')).to.deep.include.members([['nodelay', true], ['keepidle', false]]);
+    // keepcnt/keepidle/keepintvl are erlsock's extension (OTP 25 lists them as false).
+    expect(socket.supports('options', 'tcp')).to.deep.include.members([
+      ['nodelay', true], ['keepcnt', true], ['keepidle', true], ['keepintvl', true], ['user_timeout', false]]);
+    for (const o of ['keepcnt', 'keepidle', 'keepintvl']) expect(socket.is_supported('options', 'tcp', o)).to.equal(true);
     for (const k of ['ipv6', 'local', 'sctp', 'netns', 'sendfile']) expect(socket.is_supported(k)).to.equal(true);
     expect(socket.is_supported('options', 'socket', 'reuseport')).to.equal(true);
     expect(socket.is_supported('options', 'tcp', 'congestion')).to.equal(true);
