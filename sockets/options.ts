@@ -9,6 +9,7 @@
 // `{invalid, {socket_option, {Level, Opt}, Value}}`; what the kernel refuses is its errno.
 import * as prim from './prim_socket';
 import { is_supported } from './supports';
+import { is_int } from './prim/is_int';
 
 export type OptError =
   | ['error', ['invalid', ['socket_option', [unknown, unknown]]]]
@@ -53,7 +54,6 @@ const TOS: Record<string, number> = { lowdelay: 0x10, throughput: 0x08, reliabil
 const TOS_NAMES: Record<number, string> = { 0x10: 'lowdelay', 0x08: 'throughput', 0x04: 'reliability', 0x02: 'mincost' };
 const IPTOS_TOS_MASK = 0x1e;
 const MTU_DISCOVER = ['dont', 'want', 'do', 'probe'];
-const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 
 /**
  * OTP's value form → the C shape's value form, or undefined when it has the wrong type.
@@ -72,11 +72,11 @@ export function to_native(level: string, opt: string, v: unknown): unknown {
     case 'ipv6:unicast_hops':
     case 'ipv6:multicast_hops':
     case 'ip:multicast_ttl':
-      return v === 'default' ? -1 : isInt(v) && v >= 0 && v <= 255 ? v : undefined;
+      return v === 'default' ? -1 : is_int(v) && v >= 0 && v <= 255 ? v : undefined;
     case 'socket:linger':
       return v === 'abort' ? { onoff: true, linger: 0 } : v;
     case 'ip:router_alert':
-      return isInt(v) ? v !== 0 : undefined;
+      return is_int(v) ? v !== 0 : undefined;
     default:
       return v;
   }

@@ -3,6 +3,7 @@
 // options OTP 25 supports, and which values it accepts, is decided in sockets/options.ts.
 import { K } from './native';
 import type { InetAddr, Inet6Addr } from './sockaddr';
+import { is_int } from './is_int';
 
 /** The C type setsockopt/getsockopt carries for an option. */
 export type OptShape =
@@ -105,14 +106,12 @@ export interface IpMreqSource { multiaddr: InetAddr; interface: InetAddr | 'any'
 export interface Ipv6Mreq { multiaddr: Inet6Addr; interface: number }
 export type OptValue = number | boolean | string | Buffer | InetAddr | Linger | Timeval | IpMreq | IpMreqn | IpMreqSource | Ipv6Mreq;
 
-const isInt = (v: unknown, lo: number, hi: number): v is number =>
-  typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
 const obj = (v: unknown): Record<string, unknown> | undefined =>
   v !== null && typeof v === 'object' && !Array.isArray(v) && !Buffer.isBuffer(v) ? (v as Record<string, unknown>) : undefined;
 
 function in_addr(v: unknown, b: Buffer, off: number): boolean {
   if (v === 'any') { b.fill(0, off, off + 4); return true; }
-  if (!Array.isArray(v) || v.length !== 4 || !v.every((x) => isInt(x, 0, 255))) return false;
+  if (!Array.isArray(v) || v.length !== 4 || !v.every((x) => is_int(x, 0, 255))) return false;
   for (let i = 0; i < 4; i++) b[off + i] = v[i] as number;
   return true;
 }
@@ -121,11 +120,11 @@ const read_in_addr = (b: Buffer, off: number): InetAddr => [b[off]!, b[off + 1]!
 /** A value of `shape` → what setsockopt takes, or undefined when the value does not fit. */
 export function encode_opt(shape: OptShape, v: unknown): RawOpt | undefined {
   switch (shape) {
-    case 'int': return isInt(v, -0x80000000, 0x7fffffff) ? { int: v } : undefined;
+    case 'int': return is_int(v, -0x80000000, 0x7fffffff) ? { int: v } : undefined;
     case 'bool': return typeof v === 'boolean' ? { int: v ? 1 : 0 } : undefined;
     case 'linger': {
       const m = obj(v);
-      if (!m || typeof m.onoff !== 'boolean' || !isInt(m.linger, 0, 0x7fffffff)) return undefined;
+      if (!m || typeof m.onoff !== 'boolean' || !is_int(m.linger, 0, 0x7fffffff)) return undefined;
       const b = Buffer.alloc(8);
       b.writeInt32LE(m.onoff ? 1 : 0, 0);
       b.writeInt32LE(m.linger, 4);
@@ -133,7 +132,7 @@ export function encode_opt(shape: OptShape, v: unknown): RawOpt | undefined {
     }
     case 'timeval': {
       const m = obj(v);
-      if (!m || !isInt(m.sec, 0, Number.MAX_SAFE_INTEGER) || !isInt(m.usec, 0, 999999)) return undefined;
+      if (!m || !is_int(m.sec, 0, Number.MAX_SAFE_INTEGER) || !is_int(m.usec, 0, 999999)) return undefined;
       const b = Buffer.alloc(16);
       b.writeBigInt64LE(BigInt(m.sec), 0);
       b.writeBigInt64LE(BigInt(m.usec), 8);
@@ -155,7 +154,7 @@ export function encode_opt(shape: OptShape, v: unknown): RawOpt | undefined {
     case 'ip_mreqn': {
       const m = obj(v);
       const b = Buffer.alloc(12);
-      if (!m || !in_addr(m.multiaddr, b, 0) || !in_addr(m.address, b, 4) || !isInt(m.ifindex, 0, 0x7fffffff)) return undefined;
+      if (!m || !in_addr(m.multiaddr, b, 0) || !in_addr(m.address, b, 4) || !is_int(m.ifindex, 0, 0x7fffffff)) return undefined;
       b.writeInt32LE(m.ifindex, 8);
       return { bytes: b };
     }
@@ -167,8 +166,8 @@ export function encode_opt(shape: OptShape, v: unknown): RawOpt | undefined {
     }
     case 'ipv6_mreq': {
       const m = obj(v);
-      if (!m || !Array.isArray(m.multiaddr) || m.multiaddr.length !== 8 || !m.multiaddr.every((x) => isInt(x, 0, 0xffff))
-        || !isInt(m.interface, 0, 0xffffffff)) return undefined;
+      if (!m || !Array.isArray(m.multiaddr) || m.multiaddr.length !== 8 || !m.multiaddr.every((x) => is_int(x, 0, 0xffff))
+        || !is_int(m.interface, 0, 0xffffffff)) return undefined;
       const b = Buffer.alloc(20);
       for (let i = 0; i < 8; i++) b.writeUInt16BE(m.multiaddr[i] as number, 2 * i);
       b.writeUInt32LE(m.interface, 16);
