@@ -57,6 +57,8 @@ export function format_reason(t: unknown): string {
   if (typeof t === 'string') return t;
   if (Buffer.isBuffer(t)) return `<<${t.length} bytes>>`;
   if (t !== null && typeof t === 'object') {
+    // Sockets, pids and refs print through their toString; a plain object falls back to JSON.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
     const s = String(t);
     return s === '[object Object]' ? JSON.stringify(t) : s;
   }

@@ -47,7 +47,7 @@ export const is_atom = (x: unknown): x is string => typeof x === 'string' && ATO
 /** {select_info, Tag, Handle} with one of OTP 25's tags. */
 export function is_select_info(x: unknown): boolean {
   if (!Array.isArray(x) || x.length !== 3 || x[0] !== 'select_info' || !(x[2] instanceof Ref)) return false;
-  const tag = x[1];
+  const tag: unknown = x[1];
   if (['accept', 'connect', 'recv', 'recvfrom', 'recvmsg'].includes(tag as string)) return true;
   return Array.isArray(tag) && tag.length === 2 && ['send', 'sendto', 'sendmsg'].includes(tag[0] as string);
 }
@@ -81,7 +81,7 @@ export function is_otp_result(v: unknown): boolean {
 export function is_otp_raise(r: unknown): boolean {
   if (r === 'badarg' || r === 'function_clause') return true;
   if (!Array.isArray(r) || r.length !== 2 || r[0] !== 'invalid') return false;
-  const w = r[1];
+  const w: unknown = r[1];
   if (w === 'state') return true;
   return Array.isArray(w) && ['timeout', 'how', 'sockaddr', 'otp_socket_option'].includes(w[0] as string);
 }

@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import * as socket from '../../sockets/socket';
 import { run, self, spawn, send, exit, receive, on, after, _, Pid, process_info } from '../../runtime';
 import {
-  ok, listener, connected, baseline, flush, reply, sleep, eventually, raised_p, Socket, SelectInfo,
+  listener, connected, baseline, flush, reply, sleep, eventually, raised_p, Socket, SelectInfo,
 } from './_support';
 
 /** The caller's message_queue_len, as process_info reports it. */

@@ -160,6 +160,6 @@ describe('sockets/socket: registry, info, i, monitors, supports', () => {
 });
 
 function send_back(to: ReturnType<typeof self>, s: socket.Socket): void {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   (require('../../runtime') as typeof import('../../runtime')).send(to, ['sock', s]);
 }

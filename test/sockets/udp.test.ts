@@ -146,6 +146,7 @@ describe('sockets/socket: UDP', () => {
     const [s2, sa2] = udp('inet6');
     yield* socket.sendto(s2, Buffer.from('six'), sa1);
     expect(yield* socket.recvfrom(s1, 0, 1000)).to.deep.equal(['ok', [sa2, Buffer.from('six')]]);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { in_other, reply, sleep } = yield* (function* () { return require('./helpers') as typeof import('./helpers'); })();
     in_other('blk', () => socket.recvfrom(s1, 0, 'infinity'));
     yield* sleep(20);
