@@ -1,4 +1,4 @@
-// Socket addresses as callers give them (spec 1.2): a map whose `addr` may be a tuple or
+// Socket addresses as callers give them (docs/OTP25_BEHAVIOUR.md section 1.2): a map whose `addr` may be a tuple or
 // 'any' / 'loopback' / 'broadcast', with `port` defaulting to 0 and `addr` to 'any'; or, for
 // bind, the bare atoms 'any' and 'loopback'. `normalize` turns a valid one into the full
 // form prim_socket encodes, or returns undefined so the caller can answer as OTP does

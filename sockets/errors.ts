@@ -1,7 +1,7 @@
 // Exceptions the socket module raises, shaped like OTP's `erlang:error(Reason)`.
 //
 // OTP answers most failures with an `{error, Reason}` value; it raises only for arguments
-// of the wrong shape (spec section 6). Those raises become an `ErlangError` here: `reason`
+// of the wrong shape (docs/OTP25_BEHAVIOUR.md section 6). Those raises become an `ErlangError` here: `reason`
 // is the Erlang term OTP raises (`'badarg'`, `['invalid', ['timeout', -5]]`, ...), and
 // `code` is a stable string for programs that dispatch on it, as the ws library does.
 

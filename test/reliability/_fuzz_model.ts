@@ -1,5 +1,5 @@
 // The API fuzzer's pieces: a seeded generator, the model of what each socket is, and the
-// checks that every result is one of OTP's shapes (spec sections 1.3, 2 and 6). The test
+// checks that every result is one of OTP's shapes (docs/OTP25_BEHAVIOUR.md sections 1.3, 2 and 6). The test
 // (fuzz.test.ts) draws calls, runs them in worker processes and checks them here.
 import * as socket from '../../sockets/socket';
 import { Ref } from '../../runtime';
@@ -77,7 +77,7 @@ export function is_otp_result(v: unknown): boolean {
   return false;
 }
 
-/** Exceptions OTP raises for malformed arguments (spec section 6); anything else is a bug. */
+/** Exceptions OTP raises for malformed arguments (docs/OTP25_BEHAVIOUR.md section 6); anything else is a bug. */
 export function is_otp_raise(r: unknown): boolean {
   if (r === 'badarg' || r === 'function_clause') return true;
   if (!Array.isArray(r) || r.length !== 2 || r[0] !== 'invalid') return false;

@@ -1,4 +1,4 @@
-// The registry, info/0,1, i/0..2, monitors and supports (spec 2.16-2.21, oracle 01, 06, 08).
+// The registry, info/0,1, i/0..2, monitors and supports (docs/OTP25_BEHAVIOUR.md sections 2.16-2.21, test/otp/ 01, 06, 08).
 import { expect } from 'chai';
 import * as sinon from 'sinon';
 import * as socket from '../../sockets/socket';

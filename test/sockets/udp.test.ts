@@ -1,4 +1,4 @@
-// UDP over 127.0.0.1 and ::1 (spec 2.7-2.11, oracle 05 and 11): datagrams, truncation,
+// UDP over 127.0.0.1 and ::1 (docs/OTP25_BEHAVIOUR.md sections 2.7-2.11, test/otp/ 05 and 11): datagrams, truncation,
 // recvmsg maps and control messages, nowait tags, connected UDP, errors.
 import { expect } from 'chai';
 import * as socket from '../../sockets/socket';
