@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     process.exitCode = name === undefined ? 0 : 2;
     return;
   }
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(path.join(__dirname, name)) as BenchModule;
   await mod.main(args);
 }

@@ -1,4 +1,4 @@
-// Exceptions that end a process, and the exit reason each gives (as Erlang's, spec section 8):
+// Exceptions that end a process, and the exit reason each gives (as Erlang's, docs/OTP25_BEHAVIOUR.md section 8):
 // exit(R) → R; error(R) → [R, Stack]; a thrown Error e → [e, Stack]; any other thrown
 // value v → [['nocatch', v], []] (Erlang's uncaught throw, with no JS stack to show).
 import * as path from 'path';

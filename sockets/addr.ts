@@ -1,4 +1,4 @@
-// Socket addresses as callers give them (spec 1.2): a map whose `addr` may be a tuple or
+// Socket addresses as callers give them (docs/OTP25_BEHAVIOUR.md section 1.2): a map whose `addr` may be a tuple or
 // 'any' / 'loopback' / 'broadcast', with `port` defaulting to 0 and `addr` to 'any'; or, for
 // bind, the bare atoms 'any' and 'loopback'. `check` says whether a map is one, and if not,
 // why, in OTP 25's words; the caller answers as OTP does (an error tuple, or an exception

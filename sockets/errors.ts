@@ -1,7 +1,7 @@
 // Exceptions the socket module raises, shaped like OTP's `erlang:error(Reason)`.
 //
 // OTP answers most failures with an `{error, Reason}` value; it raises only for arguments
-// of the wrong shape (spec section 6). Those raises become an `ErlangError` here: `reason`
+// of the wrong shape (docs/OTP25_BEHAVIOUR.md section 6). Those raises become an `ErlangError` here: `reason`
 // is the Erlang term OTP raises (`'badarg'`, `['invalid', ['timeout', -5]]`, ...), and
 // `code` is a stable string for programs that dispatch on it, as the ws library does.
 
@@ -57,6 +57,8 @@ export function format_reason(t: unknown): string {
   if (typeof t === 'string') return t;
   if (Buffer.isBuffer(t)) return `<<${t.length} bytes>>`;
   if (t !== null && typeof t === 'object') {
+    // Sockets, pids and refs print through their toString; a plain object falls back to JSON.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
     const s = String(t);
     return s === '[object Object]' ? JSON.stringify(t) : s;
   }

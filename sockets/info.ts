@@ -1,4 +1,4 @@
-// info/0, info/1 and the i/0..2 table. Key names and counters are OTP 25's (spec 2.16-2.18);
+// info/0, info/1 and the i/0..2 table. Key names and counters are OTP 25's (docs/OTP25_BEHAVIOUR.md sections 2.16-2.18);
 // the table layout is informative, as in OTP.
 import * as prim from './prim_socket';
 import * as registry from './registry';

@@ -1,5 +1,5 @@
 // OTP's `net` module: the host's interfaces, name and addresses, with OTP 25's result shapes
-// (spec section 7; oracle 09_net). Plain functions, nothing here waits. Every syscall goes
+// (docs/OTP25_BEHAVIOUR.md section 7; test/otp/09_net.escript). Plain functions, nothing here waits. Every syscall goes
 // through prim_socket; this file only turns its answers into Erlang terms and filters them.
 //
 //   getifaddrs()            → ['ok', [IfAddr]]   inet and inet6 entries (the `default` filter)

@@ -2,7 +2,7 @@
 // plus the callers waiting their turn, in order. Pure bookkeeping: it never does I/O and
 // never sends messages; socket.ts does both from what these methods return.
 //
-// The rules are OTP 25's (spec section 4):
+// The rules are OTP 25's (docs/OTP25_BEHAVIOUR.md section 4):
 // - a caller finding the queue empty, or finding itself current, may try the syscall;
 // - a caller finding someone else current is queued and gets a select at once;
 // - a queued caller repeating the nowait call is refused (`{invalid, state}`);

@@ -4,7 +4,7 @@
 // and C shapes are prim_socket's OPTIONS; the otp level lives in socket.ts (it is the
 // socket's own state, not the kernel's).
 //
-// Results follow OTP 25 (spec 5 and 2.22): an option OTP 25 lacks, or lacks on Linux, is
+// Results follow OTP 25 (docs/OTP25_BEHAVIOUR.md sections 5 and 2.22): an option OTP 25 lacks, or lacks on Linux, is
 // `{invalid, {socket_option, {Level, Opt}}}`; a value of the wrong type is
 // `{invalid, {socket_option, {Level, Opt}, Value}}`; what the kernel refuses is its errno.
 import * as prim from './prim_socket';

@@ -718,5 +718,3 @@ export function is_socket(t: unknown): t is Socket {
 export function is_open(s: Socket): boolean {
   return !sock_of(s).state.closed;
 }
-
-

@@ -24,7 +24,7 @@ export function getopt(s: Socket, level: string, opt: string): OptResult;
 export function getopt(s: Socket, levelOpt: [string, string]): OptResult;
 export function getopt(s: Socket, a: unknown, b?: unknown): OptResult {
   const sock = sock_of(s);
-  const [level, opt] = b === undefined && Array.isArray(a) && a.length === 2 ? [a[0], a[1]] : [a, b];
+  const [level, opt] = b === undefined && Array.isArray(a) && a.length === 2 ? [a[0] as unknown, a[1] as unknown] : [a, b];
   const st = sock.state;
   if (level === 'otp') {
     if (typeof opt !== 'string' || !OTP_GET.includes(opt)) return options.invalid_option(level, opt);

@@ -1,4 +1,4 @@
-// socket:supports/0,1,2 and is_supported/1,2,3: what OTP 25 reports on Linux (spec 2.20).
+// socket:supports/0,1,2 and is_supported/1,2,3: what OTP 25 reports on Linux (docs/OTP25_BEHAVIOUR.md section 2.20).
 // The option matrix is the one the options module implements (or refuses, as OTP 25 does),
 // plus the tcp keepalive options OTP 26 added.
 

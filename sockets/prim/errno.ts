@@ -4,7 +4,7 @@
 // for), so no number is typed by hand: the atom is the lowercase errno name, as in ERTS's
 // erl_errno_id(). Where Linux gives two names one number, the table keeps the name OTP
 // prints: EWOULDBLOCK is EAGAIN ('eagain'), EDEADLOCK is EDEADLK ('edeadlk'), and
-// EOPNOTSUPP is ENOTSUP ('enotsup': OTP 25 answers listen on UDP with enotsup, spec 6).
+// EOPNOTSUPP is ENOTSUP ('enotsup': OTP 25 answers listen on UDP with enotsup, docs/OTP25_BEHAVIOUR.md section 6).
 import * as os from 'os';
 
 const PREFERRED: Record<string, true> = { EAGAIN: true, EDEADLK: true, ENOTSUP: true };

@@ -63,7 +63,7 @@ function load(): NativeAddon {
   let last: unknown;
   for (const file of candidates) {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       return require(file) as NativeAddon;
     } catch (e) {
       last = e;

@@ -1,5 +1,5 @@
 // The API fuzzer's pieces: a seeded generator, the model of what each socket is, and the
-// checks that every result is one of OTP's shapes (spec sections 1.3, 2 and 6). The test
+// checks that every result is one of OTP's shapes (docs/OTP25_BEHAVIOUR.md sections 1.3, 2 and 6). The test
 // (fuzz.test.ts) draws calls, runs them in worker processes and checks them here.
 import * as socket from '../../sockets/socket';
 import { Ref } from '../../runtime';
@@ -47,7 +47,7 @@ export const is_atom = (x: unknown): x is string => typeof x === 'string' && ATO
 /** {select_info, Tag, Handle} with one of OTP 25's tags. */
 export function is_select_info(x: unknown): boolean {
   if (!Array.isArray(x) || x.length !== 3 || x[0] !== 'select_info' || !(x[2] instanceof Ref)) return false;
-  const tag = x[1];
+  const tag: unknown = x[1];
   if (['accept', 'connect', 'recv', 'recvfrom', 'recvmsg'].includes(tag as string)) return true;
   return Array.isArray(tag) && tag.length === 2 && ['send', 'sendto', 'sendmsg'].includes(tag[0] as string);
 }
@@ -77,11 +77,11 @@ export function is_otp_result(v: unknown): boolean {
   return false;
 }
 
-/** Exceptions OTP raises for malformed arguments (spec section 6); anything else is a bug. */
+/** Exceptions OTP raises for malformed arguments (docs/OTP25_BEHAVIOUR.md section 6); anything else is a bug. */
 export function is_otp_raise(r: unknown): boolean {
   if (r === 'badarg' || r === 'function_clause') return true;
   if (!Array.isArray(r) || r.length !== 2 || r[0] !== 'invalid') return false;
-  const w = r[1];
+  const w: unknown = r[1];
   if (w === 'state') return true;
   return Array.isArray(w) && ['timeout', 'how', 'sockaddr', 'otp_socket_option'].includes(w[0] as string);
 }

@@ -2,8 +2,8 @@
 // the data and the FIN reach the socket in one readiness edge. The first recv reads the data
 // (a short read); erlsock once believed the socket empty then, so the next recv waited for
 // an edge that never comes and never saw the EOF. OTP 25 answers the
-// second recv with {error, closed} at once (spec 2.9: data then FIN gives {ok, Data}, then
-// {error, closed}; oracle 02_tcp_basic, A5). The guide's echo handler, which reads this
+// second recv with {error, closed} at once (docs/OTP25_BEHAVIOUR.md section 2.9: data then FIN gives {ok, Data}, then
+// {error, closed}; test/otp/02_tcp_basic.escript). The guide's echo handler, which reads this
 // way, then never ended: its socket and process stayed forever.
 import { expect } from 'chai';
 import * as socket from '../../sockets/socket';

@@ -1,7 +1,7 @@
 // API fuzzing (issue 5): a seeded random sequence of socket calls, with valid and invalid
 // arguments in any order, made by several worker processes on sockets any of them may own,
 // checked call by call against a model: where the model knows the state the result must be
-// OTP 25's exact value (spec section 6), elsewhere one of OTP's result shapes; raises only
+// OTP 25's exact value (docs/OTP25_BEHAVIOUR.md section 6), elsewhere one of OTP's result shapes; raises only
 // the reasons OTP raises; number_of() always equals the model's open count; no crash, no
 // unhandled rejection, and no descriptor left at the end.
 //

@@ -1,6 +1,6 @@
 // Regression (found by the fuzzer, fixed in ce55011): recv on a listening socket answers
 // {error, enotconn}, and {error, {invalid, state}} while an accept select is pending on it,
-// as OTP 25 does (checked with escript). erlsock once answered with a select or
+// as OTP 25 does (test/otp/17_transfer_cases.escript). erlsock once answered with a select or
 // {error, timeout} after an accept had seen EAGAIN.
 import { expect } from 'chai';
 import * as socket from '../../sockets/socket';

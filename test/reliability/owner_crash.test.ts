@@ -3,14 +3,14 @@
 // killed by exit(Pid, kill), by an error they raise, or by a linked process's crash. For
 // every one: its socket is closed with owner undefined, the queued reader in another process
 // gets {'$socket', S, abort, {H, closed}}, the socket monitor fires, the peer reads
-// {error, closed} (spec section 3, owner exit), and at the end number_of(), the socket
+// {error, closed} (docs/OTP25_BEHAVIOUR.md section 3, owner exit), and at the end number_of(), the socket
 // monitors and /proc/self/fd are back where they started.
 import { expect } from 'chai';
 import * as socket from '../../sockets/socket';
 import {
   run, self, spawn, spawn_link, spawn_monitor, send, exit, error, receive, on, after, _, Pid, Ref, Proc,
 } from '../../runtime';
-import { ok, listener, connected, reply, baseline, collect_crashes, Socket, SelectInfo } from './_support';
+import { listener, connected, reply, baseline, collect_crashes, Socket, SelectInfo } from './_support';
 
 type Mode = 'kill' | 'raise' | 'linked';
 const MODES: Mode[] = ['kill', 'raise', 'linked'];

@@ -1,6 +1,6 @@
 // Peer faults (issue 5): a peer that resets (linger 0), half-closes, never reads, connects
-// and says nothing, or is not there at all. Each fault gets OTP 25's exact result (spec
-// sections 2.5, 2.6, 2.9 and 6; oracle 02_tcp_basic and 03_nowait_select), and the echo
+// and says nothing, or is not there at all. Each fault gets OTP 25's exact result (docs/OTP25_BEHAVIOUR.md
+// sections 2.5, 2.6, 2.9 and 6; test/otp/02_tcp_basic.escript, 03_nowait_select.escript), and the echo
 // example, serving all the while, keeps echoing for a well-behaved client.
 import { expect } from 'chai';
 import * as socket from '../../sockets/socket';

@@ -1,15 +1,15 @@
 // Ownership races (issue 5): transfer while a select is pending, transfer to a process
 // dying at that moment, close by a non-owner, several processes reading nowait from one
-// socket, and cancel racing the select message. Expected values are OTP 25's (spec sections
-// 0, 2.15, 3, 4; oracle 12_queue, 13_requeue, 14_owner_death_pending, 15_cancel_flush; the
-// transfer cases were checked against `escript` on OTP 25: the select still goes to the
-// caller, and the new owner's death aborts it). Each case repeats, so an ordering bug that
+// socket, and cancel racing the select message. Expected values are OTP 25's (docs/OTP25_BEHAVIOUR.md
+// sections 2.15, 3, 4; test/otp/12_queue, 13_requeue, 14_owner_death_pending, 15_cancel_flush
+// and 17_transfer_cases.escript: the select still goes to the caller, and the new owner's
+// death aborts it). Each case repeats, so an ordering bug that
 // shows one time in a hundred shows here.
 import { expect } from 'chai';
 import * as socket from '../../sockets/socket';
 import { run, self, spawn, send, exit, receive, on, after, _, Pid, process_info } from '../../runtime';
 import {
-  ok, listener, connected, baseline, flush, reply, sleep, eventually, raised_p, Socket, SelectInfo,
+  listener, connected, baseline, flush, reply, sleep, eventually, raised_p, Socket, SelectInfo,
 } from './_support';
 
 /** The caller's message_queue_len, as process_info reports it. */
@@ -149,7 +149,7 @@ describe('reliability: ownership races', function () {
     const [l, sa] = listener();
     const [c, a] = yield* connected(l, sa);
     const me = self();
-    // The oracle sequence (13_requeue): P1 current, P2 queued; P2 repeating raises.
+    // OTP 25's sequence (test/otp/13_requeue.escript): P1 current, P2 queued; P2 repeating raises.
     const p2 = spawn(function* () {
       const first = yield* socket.recv(a, 0, 'nowait');
       const again = yield* raised_p(() => socket.recv(a, 0, 'nowait'));
@@ -241,7 +241,7 @@ describe('reliability: ownership races', function () {
       if (i % 3 === 1) yield* sleep(0);
       if (i % 3 === 2) {
         // Wait (without reading) until the select message sits in the mailbox, as in
-        // oracle 15_cancel_flush: message_queue_len 1, then 0 after the cancel.
+        // test/otp/15_cancel_flush.escript: message_queue_len 1, then 0 after the cancel.
         expect(yield* eventually(() => mq_len() === 1, 1000)).to.equal(true);
       }
       expect(socket.cancel(a, si)).to.equal('ok');

@@ -1,4 +1,4 @@
-// Exit reasons from thrown values (spec section 8), and exit/error as catchable exceptions.
+// Exit reasons from thrown values (docs/OTP25_BEHAVIOUR.md section 8), and exit/error as catchable exceptions.
 import { expect } from 'chai';
 import { run, exit, error, ErlangExit, ErlangError } from '../../runtime';
 import { reason_of, stack_term, is_quiet_reason } from '../../runtime/exits';

@@ -1,4 +1,4 @@
-// Monitors and DOWN messages, row for row with oracle 10_process (OTP 25).
+// Monitors and DOWN messages, row for row with test/otp/10_process.escript (OTP 25).
 import { expect } from 'chai';
 import {
   run, spawn, spawn_monitor, self, send, receive, on, after, _, exit, error, monitor, demonitor,

@@ -1,4 +1,4 @@
-// Selective receive, clause for clause as Erlang's (oracle 10_process: receive rows).
+// Selective receive, clause for clause as Erlang's (test/otp/10_process.escript: the receive rows).
 import { expect } from 'chai';
 import * as sinon from 'sinon';
 import { run, spawn, self, send, receive, on, after, _, make_ref, Pid, Ref, Proc, exit } from '../../runtime';

@@ -1,4 +1,4 @@
-// register, unregister, whereis, registered: oracle 10_process rows.
+// register, unregister, whereis, registered: the rows of test/otp/10_process.escript.
 import { expect } from 'chai';
 import {
   run, spawn_monitor, self, send, receive, on, after, _, exit, register, unregister, whereis, registered, ErlangError, Pid,

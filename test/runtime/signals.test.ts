@@ -1,4 +1,4 @@
-// Links, trap_exit and exit signals, row for row with oracle 10_process (OTP 25).
+// Links, trap_exit and exit signals, row for row with test/otp/10_process.escript (OTP 25).
 import { expect } from 'chai';
 import {
   run, spawn, spawn_link, spawn_monitor, self, receive, on, after, _, exit, error, link, unlink,
@@ -59,7 +59,7 @@ describe('runtime/signals', () => {
     ]);
   });
 
-  it('signals that arrive before the target sets trap_exit act on it untrapped (the oracle rows)', async () => {
+  it('signals that arrive before the target sets trap_exit act on it untrapped (the OTP 25 rows)', async () => {
     const trapper = function* (): Proc<void> {
       process_flag('trap_exit', true);
       const m = yield* receive(on(_));
@@ -100,7 +100,7 @@ describe('runtime/signals', () => {
     expect(out).to.deep.equal(['killed', ['got', ['EXIT', me, 'hello']], ['got', ['EXIT', me, 'normal']]]);
   });
 
-  it('the oracle row: exit(P, normal) to a trapper that has not run yet is ignored (no DOWN)', async () => {
+  it('the OTP 25 row: exit(P, normal) to a trapper that has not run yet is ignored (no DOWN)', async () => {
     const r = await run(function* () {
       const p = spawn(function* () {
         process_flag('trap_exit', true);

@@ -1,6 +1,6 @@
-// open(FD) and open(FD, #{dup => false}) against what OTP 25 does (spec 2.1; oracle
-// 01_open_bind_info, and the same calls checked on OTP 25 with file:read_link of
-// /proc/self/fd/FD): a dup by default, FD itself with dup false, and FD never closed by
+// open(FD) and open(FD, #{dup => false}) against what OTP 25 does (docs/OTP25_BEHAVIOUR.md
+// section 2.1; test/otp/01_open_bind_info.escript, and 17_transfer_cases.escript, which
+// reads /proc/self/fd/FD): a dup by default, FD itself with dup false, and FD never closed by
 // the socket in either case.
 import { expect } from 'chai';
 import * as fs from 'fs';

@@ -1,5 +1,5 @@
 // The net module against real Erlang/OTP on this machine: every call is made here and by
-// `erl` in one run, and the results must be the same terms (spec section 7, oracle 09_net).
+// `erl` in one run, and the results must be the same terms (docs/OTP25_BEHAVIOUR.md section 7, test/otp/09_net.escript).
 // Erlang is required: without `erl` these tests fail, they do not skip.
 import { expect } from 'chai';
 import { execFileSync } from 'child_process';
@@ -42,7 +42,7 @@ io:format("~s~n", [J(R)]),
 halt().
 `;
 
-/** Our term in the oracle's JSON conventions; `strings` names the keys holding Erlang strings. */
+/** Our term in the JSON conventions of the erl side below; `strings` names the keys holding Erlang strings. */
 function erlJson(t: unknown, isString = false): unknown {
   if (isString && typeof t === 'string') return [...Buffer.from(t, 'latin1')];
   if (Buffer.isBuffer(t)) return { bin: [...t] };

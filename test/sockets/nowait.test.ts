@@ -1,5 +1,5 @@
-// nowait, select and abort messages, the operation queues and cancel (spec section 4,
-// oracle 03, 11, 12, 13, 15): real loopback sockets, real processes.
+// nowait, select and abort messages, the operation queues and cancel (docs/OTP25_BEHAVIOUR.md
+// section 4, test/otp/ 03, 11, 12, 13, 15): real loopback sockets, real processes.
 import { expect } from 'chai';
 import * as socket from '../../sockets/socket';
 import { run, make_ref, Ref, Proc, self, send, receive, on, _, after } from '../../runtime';

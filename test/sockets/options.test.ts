@@ -1,4 +1,4 @@
-// getopt/setopt (spec 5 and 2.22, oracle 07): the otp level, the OS levels, both argument
+// getopt/setopt (docs/OTP25_BEHAVIOUR.md sections 5 and 2.22, test/otp/07_options.escript): the otp level, the OS levels, both argument
 // forms, and every error shape.
 import * as fs from 'fs';
 import { expect } from 'chai';

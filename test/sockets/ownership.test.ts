@@ -1,4 +1,4 @@
-// Ownership (spec section 3, oracle 04, 14, 16): the controlling process, the not_owner
+// Ownership (docs/OTP25_BEHAVIOUR.md section 3, test/otp/ 04, 14, 16): the controlling process, the not_owner
 // error, the 'owner' alias, owner death closing the socket, waiter death.
 import { expect } from 'chai';
 import * as socket from '../../sockets/socket';

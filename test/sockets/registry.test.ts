@@ -1,4 +1,4 @@
-// The registry, info/0,1, i/0..2, monitors and supports (spec 2.16-2.21, oracle 01, 06, 08).
+// The registry, info/0,1, i/0..2, monitors and supports (docs/OTP25_BEHAVIOUR.md sections 2.16-2.21, test/otp/ 01, 06, 08).
 import { expect } from 'chai';
 import * as sinon from 'sinon';
 import * as socket from '../../sockets/socket';
@@ -163,6 +163,6 @@ describe('sockets/socket: registry, info, i, monitors, supports', () => {
 });
 
 function send_back(to: ReturnType<typeof self>, s: socket.Socket): void {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   (require('../../runtime') as typeof import('../../runtime')).send(to, ['sock', s]);
 }

@@ -1,5 +1,5 @@
 // TCP over 127.0.0.1 and ::1: the blocking forms and their exact OTP 25 results
-// (spec 2.1-2.14, oracle 01 and 02).
+// (docs/OTP25_BEHAVIOUR.md sections 2.1-2.14, test/otp/ 01 and 02).
 import { expect } from 'chai';
 import * as socket from '../../sockets/socket';
 import { run, self } from '../../runtime';

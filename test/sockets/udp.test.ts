@@ -1,4 +1,4 @@
-// UDP over 127.0.0.1 and ::1 (spec 2.7-2.11, oracle 05 and 11): datagrams, truncation,
+// UDP over 127.0.0.1 and ::1 (docs/OTP25_BEHAVIOUR.md sections 2.7-2.11, test/otp/ 05 and 11): datagrams, truncation,
 // recvmsg maps and control messages, nowait tags, connected UDP, errors.
 import { expect } from 'chai';
 import * as socket from '../../sockets/socket';
@@ -146,6 +146,7 @@ describe('sockets/socket: UDP', () => {
     const [s2, sa2] = udp('inet6');
     yield* socket.sendto(s2, Buffer.from('six'), sa1);
     expect(yield* socket.recvfrom(s1, 0, 1000)).to.deep.equal(['ok', [sa2, Buffer.from('six')]]);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { in_other, reply, sleep } = yield* (function* () { return require('./helpers') as typeof import('./helpers'); })();
     in_other('blk', () => socket.recvfrom(s1, 0, 'infinity'));
     yield* sleep(20);

@@ -1,5 +1,5 @@
 // connect(S, #{family => unspec}): AF_UNSPEC dissolves a UDP association and disconnects
-// TCP (spec 2.5; oracle 05_udp). Every expected value below is what OTP 25 returned for
+// TCP (docs/OTP25_BEHAVIOUR.md section 2.5; test/otp/05_udp.escript). Every expected value below is what OTP 25 returned for
 // the same calls on Linux.
 import { expect } from 'chai';
 import * as socket from '../../sockets/socket';
