@@ -22,11 +22,11 @@ function load(): Probes {
   const file = path.join(__dirname, '..', '..', 'build', 'Release', 'erlsock_probes.node');
   const alt = path.join(__dirname, '..', 'build', 'Release', 'erlsock_probes.node');
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(file) as Probes;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(alt) as Probes;
   }
 }

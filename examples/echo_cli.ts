@@ -141,6 +141,7 @@ function without_stack(reason: unknown): unknown {
 }
 
 async function server(p: Parsed): Promise<number> {
+  // eslint-disable-next-line prefer-const -- the logger below reads it before it is set
   let acceptor: Pid | undefined;
   // The acceptor's end is reported below in one line; the handlers' crash reports (a client
   // that resets its connection makes one) are printed unless --quiet.

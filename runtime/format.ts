@@ -72,7 +72,7 @@ class Printer {
     if (t === null) return this.put('null');
     if (t instanceof Pid || t instanceof Ref) return this.put(t.toString());
     const self_printed = (t as { [FORMAT_TERM]?: unknown })[FORMAT_TERM];
-    if (typeof self_printed === 'function') return this.put(self_print(t as object, self_printed));
+    if (typeof self_printed === 'function') return this.put(self_print(t as object, self_printed as (this: object) => unknown));
     if (Buffer.isBuffer(t)) return this.binary(t, d);
     if (t instanceof Error) return this.put(`#${t.name}<${JSON.stringify(short(t.message))}>`);
     const o = t as object;
@@ -163,7 +163,7 @@ function short(s: string): string {
   return s.length > 1000 ? `${s.slice(0, 1000)}...` : s;
 }
 
-function self_print(t: object, fn: Function): string {
+function self_print(t: object, fn: (this: object) => unknown): string {
   try {
     const s: unknown = fn.call(t);
     return typeof s === 'string' ? short(s) : '#Term<>';

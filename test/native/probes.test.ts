@@ -14,7 +14,7 @@ describe('native: the probe addon', () => {
     const names = ['nop_recv', 'bench_loop', 'thread_probe_start', 'thread_probe_add', 'thread_probe_kick', 'thread_probe_stop'];
     for (const n of names) {
       expect(native, n).to.not.have.property(n);
-      expect(probes[n as keyof typeof probes], n).to.be.a('function');
+      expect(typeof probes[n as keyof typeof probes], n).to.equal('function');
     }
   });
 

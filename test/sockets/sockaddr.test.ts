@@ -54,7 +54,7 @@ describe('sockets/socket: sockaddrs OTP 25 refuses', () => {
     // sendmsg names what its NIF could not encode as the message's addr.
     for (const sa of [{ family: 'bogus', extra: 1 }, { family: 'inet', addr: [1, 2, 3] }, { family: 'inet6', addr: [1, 2, 3], port: 1 }]) {
       expect(yield* four(t, u, sa)).to.deep.equal([
-        ...Array(3).fill(inval(['sockaddr', sa])),
+        ...(Array(3).fill(inval(['sockaddr', sa])) as unknown[]),
         inval(['msg', 'addr', { addr: sa }]),
       ]);
     }
