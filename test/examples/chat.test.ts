@@ -1,21 +1,10 @@
 // `erlsock chat` as a child process, driven by Node net clients over loopback.
 import { expect } from 'chai';
 import * as net from 'net';
-import * as path from 'path';
-import { spawn } from 'child_process';
-import { ROOT, listening, stop, Child } from './peers';
+import { listening, stop, Child } from './peers';
+import { start_example } from './_server_child';
 
-const CHAT = path.join(ROOT, 'dist', 'examples', 'chat_cli.js');
-
-function start_chat(): Child {
-  const proc = spawn(process.execPath, [CHAT, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | string>((resolve) => proc.on('exit', (code, sig) => resolve(code ?? sig ?? -1)));
-  return { proc, stdout: () => out, stderr: () => err, exited };
-}
+const start_chat = (): Child => start_example('chat');
 
 interface Client {
   sock: net.Socket;
