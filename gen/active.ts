@@ -88,8 +88,26 @@ function read_size(g: GenSocket): number {
   return g.buffer;
 }
 
+let udp_pump: (g: GenSocket) => void = () => undefined;
+
+/** gen_udp's pump, for setopts and accept to start either kind. */
+export function set_udp_pump(fn: (g: GenSocket) => void): void {
+  udp_pump = fn;
+}
+
+const ANC_BIT: Record<string, number> = { recvtos: 1, recvttl: 2, recvtclass: 4 };
+
+/** Records which of recvtos / recvttl / recvtclass the options just set turn on or off. */
+export function note_anc(g: GenSocket, opts: { name: string; value: unknown }[]): void {
+  for (const o of opts) {
+    const bit = ANC_BIT[o.name];
+    if (bit !== undefined) g.anc = o.value === true ? g.anc | bit : g.anc & ~bit;
+  }
+}
+
 /** Reads and delivers while the socket is active and has data; parks the callback when it runs dry. */
 export function pump(g: GenSocket): void {
+  if (g.proto === 'udp') return udp_pump(g);
   while (g.active !== ACT_FALSE && !g.closed) {
     if (g.pending !== null) {
       if (!deliver_pending(g)) return;

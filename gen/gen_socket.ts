@@ -44,6 +44,8 @@ export class GenSocket {
   show_econnreset = false;
   buffer = 8192;
   delay_send = false;
+  /** gen_udp: which of recvtos (1), recvttl (2), recvtclass (4) are on; datagrams carry ancillary data unless 0. */
+  anc = 0;
   /** packet http/http_bin after a request or status line: headers until http_eoh. */
   httph = false;
 

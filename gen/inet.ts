@@ -5,7 +5,7 @@ import { self } from '../runtime';
 import { GenSocket, ACT_FALSE, ACT_TRUE, ACT_ONCE } from './gen_socket';
 import { parse_setopt, is_gen_opt, sock_opt_spec, GenOpts, SockOpt, ACTIVE_MAX, ACTIVE_MIN } from './options';
 import { apply_gen, apply_sock } from './apply';
-import { pump, stop } from './active';
+import { pump, stop, note_anc } from './active';
 import { exit, send } from '../runtime';
 
 export type IpTuple = number[];
@@ -31,6 +31,7 @@ export function setopts(s: GenSocket, opts: unknown[]): 'ok' | ['error', unknown
   for (const o of opts) if (!parse_setopt(o, gen, sock)) return ['error', 'einval'];
   const sr = apply_sock(g.sock, sock);
   if (sr !== 'ok') return ['error', 'einval'];
+  note_anc(g, sock);
   const active = gen.active;
   delete gen.active;
   apply_gen(g, gen);

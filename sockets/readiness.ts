@@ -120,3 +120,49 @@ export function is_armed(s: Socket, ref: AnyReadyRef): boolean {
   if (q.current !== null && q.current.handle === ref) return true;
   return q.waiters.some((w) => w.handle === ref);
 }
+
+/** A datagram with its source and its ip tos/ttl and ipv6 tclass control messages (name, value). */
+export interface Datagram {
+  addr: SockAddr;
+  data: Buffer;
+  ctrl: [string, number][];
+}
+
+/**
+ * recvmsg(S) on a datagram socket without a process, for gen_udp's recvtos/recvttl/
+ * recvtclass: the datagram, its source and its tos/ttl/tclass values; as recv_or_arm.
+ */
+export function recvmsg_or_arm(s: Socket, len: number, ref: AnyReadyRef): ArmResult<Datagram> {
+  const sock = sock_of(s);
+  const st = sock.state;
+  if (st.closed) return CLOSED;
+  const q = st.readq;
+  if (!st.readable || (q.current !== null && q.current.handle !== ref)) {
+    park(sock, ref);
+    return 'wait';
+  }
+  st.counters.read_tries++;
+  const r = prim.recvmsg(st.fd, len === 0 ? st.read_chunk() : len, st.rcvctrlbuf, 0);
+  if (typeof r === 'number') {
+    if (r === EAGAIN) {
+      st.readable = false;
+      park(sock, ref);
+      return 'wait';
+    }
+    st.counters.read_fails++;
+    return posix(r);
+  }
+  const c = st.counters;
+  c.read_byte += r.data.length;
+  c.read_pkg++;
+  if (r.data.length > c.read_pkg_max) c.read_pkg_max = r.data.length;
+  return ['ok', { addr: r.addr as SockAddr, data: r.data, ctrl: r.ctrl.map(cmsg_value).filter((x): x is [string, number] => x !== null) }];
+}
+
+function cmsg_value(m: prim.Cmsg): [string, number] | null {
+  const K = prim.constants;
+  if (m.level === K.IPPROTO_IP && m.type === K.IP_TOS) return ['tos', m.data[0]!];
+  if (m.level === K.IPPROTO_IP && m.type === K.IP_TTL) return ['ttl', m.data.readInt32LE(0)];
+  if (m.level === K.IPPROTO_IPV6 && m.type === K.IPV6_TCLASS) return ['tclass', m.data.readInt32LE(0)];
+  return null;
+}
