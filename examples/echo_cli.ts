@@ -13,9 +13,10 @@
 import { isIP } from 'net';
 import { Proc, run } from '../runtime';
 import * as echo from './echo';
+import * as echo_gen_tcp from './echo_gen_tcp';
 
 export const USAGE =
-  'usage: erlsock-echo server [--addr A] [--port P] [--quiet] [--nodelay]\n' +
+  'usage: erlsock-echo server [--addr A] [--port P] [--quiet] [--nodelay] [--gen_tcp [--active once|true|false]]\n' +
   '       erlsock-echo client --addr A --port P MSG';
 
 interface Parsed {
@@ -25,6 +26,8 @@ interface Parsed {
   port: number;
   quiet: boolean;
   nodelay: boolean;
+  /** --gen_tcp: the echo written on gen_tcp (examples/echo_gen_tcp.ts), with this active mode. */
+  gen_tcp?: echo_gen_tcp.Active;
   msg?: string;
 }
 
@@ -39,6 +42,11 @@ export function parse_args(argv: string[]): Parsed | string {
     const a = rest[i];
     if (a === '--quiet') p.quiet = true;
     else if (a === '--nodelay') p.nodelay = true;
+    else if (a === '--gen_tcp' && command === 'server') p.gen_tcp ??= 'once';
+    else if (a === '--active' && command === 'server' && ['once', 'true', 'false'].includes(rest[i + 1] ?? '')) {
+      const v = rest[++i];
+      p.gen_tcp = v === 'once' ? 'once' : v === 'true';
+    }
     else if (a === '--addr' && i + 1 < rest.length) {
       const addr = parse_address(rest[++i]);
       if (addr === undefined) return `erlsock-echo: not an IP address: ${rest[i]}`;
@@ -78,6 +86,12 @@ export function parse_address(text: string): echo.Addr | undefined {
 }
 
 function* serve(p: Parsed): Proc<void> {
+  if (p.gen_tcp !== undefined) {
+    const r = yield* echo_gen_tcp.server(p.port, p.addr, p.gen_tcp, p.nodelay);
+    if (r[0] !== 'ok') throw new Error(`listen: ${String(r[1])}`);
+    process.stdout.write(`listening ${p.addrText} ${r[1][0]}\n`);
+    return;
+  }
   echo.options.quiet = p.quiet;
   echo.options.nodelay = p.nodelay;
   const [, [Port]] = yield* echo.server(p.port, p.addr);
