@@ -64,7 +64,11 @@ export interface RunningServer {
 
 /** Starts a server on core 1 and resolves once it prints `listening <addr> <port>`. */
 export function startServer(name: ServerName, o: ServerOptions = {}): Promise<RunningServer> {
-  const argv = serverArgv(name, o);
+  return startCommand(name, serverArgv(name, o)) as Promise<RunningServer>;
+}
+
+/** Starts any server command on core 1, as startServer does (benchmarks with their own peers). */
+export function startCommand(name: string, argv: string[]): Promise<RunningServer & { name: string }> {
   // The soft fd limit goes up to the hard one (20,000 here; the container may not let root go
   // higher), enough for 10,000 idle connections. `exec` keeps one pid from sh to taskset to the server, so /proc/<pid> is the server's.
   const child = spawn('sh', ['-c', `ulimit -n "$(ulimit -Hn)" && exec taskset -c ${SERVER_CORE} "$@"`, 'sh', ...argv], {
@@ -91,7 +95,7 @@ export function startServer(name: ServerName, o: ServerOptions = {}): Promise<Ru
       child.removeAllListeners('exit');
       child.stdout!.removeAllListeners('data');
       child.stdout!.resume(); // keep draining, so a chatty server never blocks on its pipe
-      resolve({ name, pid: child.pid!, port: Number(m[2]), stop: () => stopChild(child) });
+      resolve({ name: name as ServerName, pid: child.pid!, port: Number(m[2]), stop: () => stopChild(child) });
     });
   });
 }
