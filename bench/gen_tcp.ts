@@ -16,6 +16,8 @@ const ECHO_CLI = path.join(ROOT, 'dist', 'examples', 'echo_cli.js');
 export const GEN_TCP_SERVERS: Record<string, string[]> = {
   erlsock_once: [process.execPath, ECHO_CLI, 'server', '--quiet', '--gen_tcp', '--active', 'once', '--addr', '127.0.0.1', '--port', '0'],
   erlsock_true: [process.execPath, ECHO_CLI, 'server', '--quiet', '--gen_tcp', '--active', 'true', '--addr', '127.0.0.1', '--port', '0'],
+  // The guide's echo on erlsock's socket module: what gen_tcp adds on top of it.
+  erlsock_socket: [process.execPath, ECHO_CLI, 'server', '--quiet', '--addr', '127.0.0.1', '--port', '0'],
   erlang_inet: [...ERL, 'echo'],
   erlang_socket: [...ERL, 'echo', '--backend', 'socket'],
   node_net: [process.execPath, path.join(ROOT, 'dist', 'bench', 'node_net_echo.js'), '--addr', '127.0.0.1', '--port', '0'],
@@ -36,7 +38,7 @@ export async function main(args: string[]): Promise<void> {
   const conns = flag(args, 'conns', '1,100,1000').split(',').map(Number);
   const duration = Number(flag(args, 'duration', '2000'));
   const warmup = Number(flag(args, 'warmup', '1000'));
-  const servers = flag(args, 'servers', Object.keys(GEN_TCP_SERVERS).join(',')).split(',');
+  const servers = flag(args, 'servers', Object.keys(GEN_TCP_SERVERS).filter((s) => s !== 'erlsock_socket').join(',')).split(',');
   buildGenTcpPeers();
   console.log(`load average before: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const rate = new Map<string, number>();

@@ -26,6 +26,15 @@ export function setopts(s: GenSocket, opts: unknown[]): 'ok' | ['error', unknown
   const g = check(s);
   if (!Array.isArray(opts)) return exit('badarg');
   if (g.closed) return ['error', 'einval'];
+  // The hot call of an {active, once} loop: [{active, V}] alone, without the general parse.
+  if (opts.length === 1) {
+    const o = opts[0] as unknown;
+    if (Array.isArray(o) && o.length === 2 && o[0] === 'active' && (o[1] === 'once' || o[1] === true)) {
+      g.active = o[1] === true ? ACT_TRUE : ACT_ONCE;
+      if (!g.listening) pump(g);
+      return 'ok';
+    }
+  }
   const gen: Partial<GenOpts> = {};
   const sock: SockOpt[] = [];
   for (const o of opts) if (!parse_setopt(o, gen, sock)) return ['error', 'einval'];
@@ -33,7 +42,7 @@ export function setopts(s: GenSocket, opts: unknown[]): 'ok' | ['error', unknown
   if (sr !== 'ok') return ['error', 'einval'];
   note_anc(g, sock);
   const active = gen.active;
-  delete gen.active;
+  gen.active = undefined;
   apply_gen(g, gen);
   if (active !== undefined) {
     const r = set_active(g, active);
