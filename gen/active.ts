@@ -105,9 +105,23 @@ export function note_anc(g: GenSocket, opts: { name: string; value: unknown }[])
   }
 }
 
-/** Reads and delivers while the socket is active and has data; parks the callback when it runs dry. */
+/**
+ * Reads and delivers while the socket is active and has data; parks the callback when it
+ * runs dry. It runs from the poller's callback, where an exception would reach the event
+ * loop: one (a packet too large for memory) ends this socket with {tcp_error, S, enomem}.
+ */
 export function pump(g: GenSocket): void {
-  if (g.proto === 'udp') return udp_pump(g);
+  try {
+    if (g.proto === 'udp') udp_pump(g);
+    else tcp_pump(g);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    g.pending = null;
+    if (!g.closed) active_end(g, 'enomem');
+  }
+}
+
+function tcp_pump(g: GenSocket): void {
   while (g.active !== ACT_FALSE && !g.closed) {
     if (g.pending !== null) {
       if (!deliver_pending(g)) return;
