@@ -35,8 +35,12 @@ function* acceptor_loop(l: S, active: Active): Proc<void> {
 const is_data = (m: unknown[]): boolean => m[0] === 'tcp';
 
 function* handler_once(s: S): Proc<void> {
+  // The clauses are made once per connection, not per message.
+  const tcp = on(['tcp', s, _], id);
+  const closed = on(['tcp_closed', s], id);
+  const err = on(['tcp_error', s, _], id);
   for (;;) {
-    const m = (yield* receive(on(['tcp', s, _], id), on(['tcp_closed', s], id), on(['tcp_error', s, _], id))) as unknown[];
+    const m = (yield* receive(tcp, closed, err)) as unknown[];
     if (!is_data(m)) return;
     if ((yield* gen_tcp.send(s, m[2])) !== 'ok') return;
     inet.setopts(s, [['active', 'once']]);
@@ -44,8 +48,12 @@ function* handler_once(s: S): Proc<void> {
 }
 
 function* handler_active(s: S): Proc<void> {
+  // The clauses are made once per connection, not per message.
+  const tcp = on(['tcp', s, _], id);
+  const closed = on(['tcp_closed', s], id);
+  const err = on(['tcp_error', s, _], id);
   for (;;) {
-    const m = (yield* receive(on(['tcp', s, _], id), on(['tcp_closed', s], id), on(['tcp_error', s, _], id))) as unknown[];
+    const m = (yield* receive(tcp, closed, err)) as unknown[];
     if (!is_data(m)) return;
     if ((yield* gen_tcp.send(s, m[2])) !== 'ok') return;
   }
