@@ -66,6 +66,16 @@ describe('examples/http (erlsock http)', function () {
     expect(h10.closed).to.equal(true);
   });
 
+  it('wrk: a second of keep-alive load at 10 connections, every answer a 200, no socket errors', async () => {
+    const out = await new Promise<string>((resolve) => {
+      execFile('wrk', ['-t1', '-c10', '-d1s', `http://127.0.0.1:${port}/`], (_e, stdout) => resolve(stdout));
+    });
+    const n = /(\d+) requests in/.exec(out);
+    expect(n, out).to.not.equal(null);
+    expect(Number(n![1])).to.be.above(100);
+    expect(out).to.not.match(/Non-2xx|Socket errors/);
+  });
+
   it('a malformed request line or header gets 400 and a close; a body is read past', async () => {
     const BAD = 'HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 12\r\nConnection: close\r\n\r\nBad Request\n';
     expect(await exchange(port, 'GARBAGE\r\n\r\n')).to.deep.equal({ data: BAD, closed: true });
