@@ -413,6 +413,7 @@ function* move(g: GenSocket, to: Pid): Proc<'ok' | ['error', unknown]> {
     if (r !== 'ok') return r as ['error', unknown];
   }
   g.owner = to;
-  if (g.active !== ACT_FALSE && !g.closed) pump(g);
+  // A listener's active option is only what its accepted sockets inherit: nothing to read.
+  if (g.active !== ACT_FALSE && !g.closed && !g.listening) pump(g);
   return 'ok';
 }
