@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import * as gen_tcp from '../../gen/gen_tcp';
 import * as inet from '../../gen/inet';
-import { run } from '../../runtime';
+import { run, spawn, self, send, receive, on, after, _ } from '../../runtime';
 import { ok, open_fds } from '../sockets/helpers';
 
 type S = gen_tcp.GenSocket;
@@ -44,6 +44,23 @@ describe('gen/gen_tcp: gen_tcp_api_SUITE cases', () => {
     const a = ok<S>(yield* gen_tcp.accept(l));
     expect(ok<[number[], number]>(inet.peername(c))[0]).to.deep.equal([0, 0, 0, 0, 0, 0, 0, 1]);
     gen_tcp.close(c); gen_tcp.close(a); gen_tcp.close(l);
+  }));
+
+  it('a listener with the default {active, true} moved to another process still accepts', () => run(function* () {
+    const l = ok<S>(gen_tcp.listen(0, []));
+    const me = self();
+    const acceptor = spawn(function* () {
+      const r = yield* gen_tcp.accept(l, 2000);
+      send(me, ['accepted', r[0]]);
+      yield* receive(on('stop', () => 0));
+    });
+    expect(yield* gen_tcp.controlling_process(l, acceptor)).to.equal('ok');
+    yield* receive(after(30, () => 0));
+    const c = ok<S>(yield* gen_tcp.connect([127, 0, 0, 1], ok<number>(inet.port(l)), []));
+    expect(yield* receive(on(['accepted', _], (m) => m[1]), after(2000, () => 'none'))).to.equal('ok');
+    send(acceptor, 'stop');
+    expect(yield* receive(on(['tcp_closed', c], () => 'closed'), after(2000, () => 'none'))).to.equal('closed');
+    gen_tcp.close(c);
   }));
 
   it('t_recv_eof / t_recv_timeout: closed after the peer closes, timeout leaves the socket usable', () => run(function* () {
