@@ -6,6 +6,7 @@ import * as path from 'path';
 import { spawn as child_spawn, ChildProcess } from 'child_process';
 import * as gen_tcp from '../../gen/gen_tcp';
 import * as inet from '../../gen/inet';
+import * as gen_udp from '../../gen/gen_udp';
 import { run, spawn, receive, on, after, _, Proc, await_promise } from '../../runtime';
 import type { GenSocket } from '../../gen/gen_socket';
 import { ok } from '../sockets/helpers';
@@ -76,4 +77,21 @@ describe('gen/gen_tcp interop with Erlang', function () {
       expect(yield* await_promise(e.exited)).to.equal(0);
     }));
   }
+
+  it('gen_udp with an Erlang gen_udp peer, both directions', () => run(function* () {
+    const u = ok<GenSocket>(gen_udp.open(0, ['binary', ['ip', [127, 0, 0, 1]], ['active', 'once']]));
+    const e = escript('udp_peer.escript', [String(ok<number>(inet.port(u)))]);
+    const m = (yield* receive(on(['udp', u, _, _, _], (x) => x), after(10000, () => null))) as unknown[] | null;
+    expect(m).to.not.equal(null);
+    const [, , ip, port, data] = m as [string, GenSocket, number[], number, Buffer];
+    expect([ip, data]).to.deep.equal([[127, 0, 0, 1], Buffer.from('ping')]);
+    expect(yield* gen_udp.send(u, ip, port, data.toString().toUpperCase())).to.equal('ok');
+    inet.setopts(u, [['active', 'once']]);
+    expect(yield* gen_udp.send(u, [ip, port], 'abc')).to.equal('ok');
+    const back = yield* receive(on(['udp', u, _, _, _], (x) => x[4]), after(10000, () => null));
+    expect(back).to.deep.equal(Buffer.from('cba'));
+    expect(yield* await_promise(e.exited)).to.equal(0);
+    expect(e.out()).to.equal('ok\n');
+    gen_udp.close(u);
+  }));
 });
