@@ -9,6 +9,7 @@ import { recv_or_arm, disarm, ReadyRef } from '../sockets/readiness';
 import { send } from '../runtime';
 import { GenSocket, ACT_FALSE, ACT_ONCE, ACT_TRUE } from './gen_socket';
 import { decode, PacketType } from './packet';
+import { append } from './pending';
 
 /** The decoder's type now: http(_bin) reads headers between a request line and http_eoh. */
 export function packet_now(g: GenSocket): PacketType {
@@ -57,12 +58,15 @@ function deliver(g: GenSocket, payload: unknown): void {
   }
 }
 
-/** Delivers the complete packets in g.pending while active. False: an oversized packet ended it. */
-function deliver_pending(g: GenSocket): boolean {
+/**
+ * Delivers the complete packets in g.pending while active. False: an oversized packet
+ * ended it. scan_from: where the first packet's delimiter search may begin.
+ */
+function deliver_pending(g: GenSocket, scan_from = 0): boolean {
   const buf = g.pending!;
   let start = 0;
   while (g.active !== ACT_FALSE) {
-    const d = decode(packet_now(g), buf, start, g);
+    const d = decode(packet_now(g), buf, start, g, start === 0 ? scan_from : start);
     if (d === 'more') break;
     if (d[0] === 'error') {
       g.pending = null;
@@ -122,9 +126,10 @@ export function pump(g: GenSocket): void {
 }
 
 function tcp_pump(g: GenSocket): void {
+  let scan_from = 0;
   while (g.active !== ACT_FALSE && !g.closed) {
     if (g.pending !== null) {
-      if (!deliver_pending(g)) return;
+      if (!deliver_pending(g, scan_from)) return;
       if (g.active === ACT_FALSE) return;
     }
     const ready = (g.ready ??= new ReadyRef(pump, g));
@@ -136,7 +141,7 @@ function tcp_pump(g: GenSocket): void {
     }
     const data = r[1];
     if (g.pending === null && is_raw(g.packet)) deliver(g, data);
-    else g.pending = g.pending === null ? data : Buffer.concat([g.pending, data]);
+    else scan_from = append(g, data);
   }
 }
 

@@ -20,6 +20,7 @@ import { apply_gen, apply_sock, to_sockaddr, Addr } from './apply';
 import { pump, stop, data_term, next_http_state, packet_now, end_read } from './active';
 import { decode, wanted_length } from './packet';
 import { track } from './inet';
+import { append } from './pending';
 
 export type { GenSocket };
 export type Result<T> = ['ok', T] | ['error', unknown];
@@ -291,8 +292,8 @@ export function recv(s: GenSocket, length: number, timeout: number | 'infinity' 
   return recv_wait(g, length, timeout);
 }
 
-/** One packet from g.pending, or null when more bytes are needed. */
-function take_packet(g: GenSocket, length: number): ['ok', unknown] | ['error', unknown] | null {
+/** One packet from g.pending, or null when more bytes are needed. scan_from: as decode's. */
+function take_packet(g: GenSocket, length: number, scan_from = 0): ['ok', unknown] | ['error', unknown] | null {
   const buf = g.pending;
   if (buf === null) return null;
   if (length > 0) {
@@ -300,7 +301,7 @@ function take_packet(g: GenSocket, length: number): ['ok', unknown] | ['error', 
     g.pending = buf.length === length ? null : buf.subarray(length);
     return ['ok', data_term(g, buf.subarray(0, length))];
   }
-  const d = decode(packet_now(g), buf, 0, g);
+  const d = decode(packet_now(g), buf, 0, g, scan_from);
   if (d === 'more') return null;
   if (d[0] === 'error') {
     g.pending = null;
@@ -332,9 +333,8 @@ function* recv_wait(g: GenSocket, length: number, timeout: number | 'infinity'):
       const r = yield* socket.recv(g.sock, want, left);
       if (g.closed) return ['error', 'closed'];
       if (r[0] === 'ok') {
-        const data = r[1] as Buffer;
-        g.pending = g.pending === null ? data : Buffer.concat([g.pending, data]);
-        const got = take_packet(g, length);
+        const from = append(g, r[1] as Buffer);
+        const got = take_packet(g, length, from);
         if (got !== null) return got;
         continue;
       }
@@ -342,7 +342,7 @@ function* recv_wait(g: GenSocket, length: number, timeout: number | 'infinity'):
       if (Array.isArray(reason)) {
         // Partial data with the error: keep it for the next call.
         const part = reason[1] as Buffer;
-        g.pending = g.pending === null ? part : Buffer.concat([g.pending, part]);
+        append(g, part);
         reason = reason[0];
       }
       if (reason === 'timeout') return ['error', 'timeout'];

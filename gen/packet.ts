@@ -21,7 +21,7 @@ export interface DecodeOpts {
  * big-endian length header then that many bytes (header larger than packet_size: emsgsize);
  * line up to and including the delimiter (longer than packet_size: emsgsize).
  */
-export function decode(type: PacketType, buf: Buffer, start: number, o: DecodeOpts): Decoded {
+export function decode(type: PacketType, buf: Buffer, start: number, o: DecodeOpts, scan_from = start): Decoded {
   const avail = buf.length - start;
   switch (type) {
     case 'raw':
@@ -37,7 +37,8 @@ export function decode(type: PacketType, buf: Buffer, start: number, o: DecodeOp
       return ['ok', buf.subarray(start + type, start + type + n), start + type + n];
     }
     case 'line': {
-      const i = buf.indexOf(o.line_delimiter, start);
+      // scan_from: the bytes before it are known to hold no delimiter (an earlier 'more').
+      const i = buf.indexOf(o.line_delimiter, scan_from > start ? scan_from : start);
       const limit = o.packet_size;
       if (i < 0) return limit > 0 && avail > limit ? ['error', 'emsgsize'] : 'more';
       if (limit > 0 && i + 1 - start > limit) return ['error', 'emsgsize'];

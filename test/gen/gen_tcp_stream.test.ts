@@ -76,6 +76,28 @@ describe('gen/gen_tcp: streams in pieces', function () {
     }
   }
 
+  it('a 4 MiB line and a 4 MiB {packet, 4} body, collected from thousands of reads, in linear time', () => run(function* () {
+    for (const mode of ['line', 4] as const) {
+      for (const active of [false, true]) {
+        const l = ok<S>(gen_tcp.listen(0, ['binary', ['active', false], ['packet', mode]]));
+        const c = ok<S>(yield* gen_tcp.connect([127, 0, 0, 1], ok<number>(inet.port(l)), ['binary', ['active', false]]));
+        const a = ok<S>(yield* gen_tcp.accept(l));
+        const body = Buffer.alloc(4 << 20, 0x61);
+        const p = mode === 'line' ? Buffer.concat([body, Buffer.from('\n')]) : body;
+        const t0 = Date.now();
+        spawn(function* () { yield* gen_tcp.send(c, mode === 'line' ? p : frame(4, p)); });
+        let got: unknown;
+        if (active) {
+          inet.setopts(a, [['active', 'once']]);
+          got = yield* receive(on(['tcp', a, _], (m) => m[2]), after(10000, () => 'none'));
+        } else got = ok<Buffer>(yield* gen_tcp.recv(a, 0, 10000));
+        expect((got as Buffer).equals(p)).to.equal(true);
+        expect(Date.now() - t0, `${mode} ${String(active)}`).to.be.below(3000);
+        gen_tcp.close(c); gen_tcp.close(a); gen_tcp.close(l);
+      }
+    }
+  }));
+
   it('random bytes never make the HTTP decoder throw, and every byte is accounted for', () => {
     const r = rng(99);
     const alphabet = Buffer.from('GET / HTTP/1.1\r\n: \t\nabcXYZ-*?:%0129\x00\xff');
