@@ -10,6 +10,7 @@ import { send } from '../runtime';
 import { GenSocket, ACT_FALSE, ACT_ONCE, ACT_TRUE } from './gen_socket';
 import { decode, PacketType } from './packet';
 import { append } from './pending';
+import { fire_down } from './monitor';
 
 /** The decoder's type now: http(_bin) reads headers between a request line and http_eoh. */
 export function packet_now(g: GenSocket): PacketType {
@@ -173,6 +174,7 @@ export function end_read(g: GenSocket, reason: string): void {
     g.closed = true;
     g.pending = null;
     socket.close(g.sock);
+    fire_down(g, 'normal');
   } else g.read_end = reason === 'econnreset' && !g.show_econnreset ? 'closed' : reason;
 }
 

@@ -8,6 +8,7 @@ import { ReadyRef } from '../sockets/readiness';
 import type { Pid } from '../runtime';
 import type { GenOpts } from './options';
 import type { PacketType } from './packet';
+import type { Monitors } from './monitor';
 
 let next_id = 1;
 
@@ -51,6 +52,8 @@ export class GenSocket {
 
   /** Bytes read and not yet delivered (an incomplete packet, or packets while passive). */
   pending: Buffer | null = null;
+  /** inet:monitor/1's monitors (gen/monitor.ts), null while there are none. */
+  mon: Monitors | null = null;
   /** The readiness callback handle, made when the socket first goes active. */
   ready: ReadyRef<GenSocket> | null = null;
 

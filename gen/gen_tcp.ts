@@ -21,6 +21,7 @@ import { pump, stop, data_term, next_http_state, packet_now, end_read } from './
 import { decode, wanted_length } from './packet';
 import { track } from './inet';
 import { append } from './pending';
+import { fire_down, moved } from './monitor';
 
 export type { GenSocket };
 export type Result<T> = ['ok', T] | ['error', unknown];
@@ -362,6 +363,7 @@ function do_close(g: GenSocket): void {
   g.pending = null;
   g.active = ACT_FALSE;
   socket.close(g.sock);
+  fire_down(g, 'normal');
 }
 
 /** gen_tcp:close(S) → 'ok' (also on a socket already closed, as OTP). */
@@ -413,6 +415,7 @@ function* move(g: GenSocket, to: Pid): Proc<'ok' | ['error', unknown]> {
     if (r !== 'ok') return r as ['error', unknown];
   }
   g.owner = to;
+  moved(g);
   // A listener's active option is only what its accepted sockets inherit: nothing to read.
   if (g.active !== ACT_FALSE && !g.closed && !g.listening) pump(g);
   return 'ok';

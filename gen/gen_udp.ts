@@ -15,6 +15,7 @@ import { parse_open } from './options';
 import { apply_gen, apply_sock, to_sockaddr } from './apply';
 import { stop, note_anc, set_udp_pump } from './active';
 import { track } from './inet';
+import { fire_down, moved } from './monitor';
 
 export type Result<T> = ['ok', T] | ['error', unknown];
 type IP = number[];
@@ -183,6 +184,7 @@ export function close(s: GenSocket): 'ok' {
     g.closed = true;
     g.active = ACT_FALSE;
     socket.close(g.sock);
+    fire_down(g, 'normal');
   }
   return 'ok';
 }
@@ -207,6 +209,7 @@ function* move(g: GenSocket, to: Pid): Proc<'ok' | ['error', unknown]> {
   const r = socket.setopt(g.sock, 'otp', 'controlling_process', to);
   if (r !== 'ok') return r as ['error', unknown];
   g.owner = to;
+  moved(g);
   if (g.active !== ACT_FALSE) udp_pump(g);
   return 'ok';
 }

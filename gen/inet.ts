@@ -195,3 +195,4 @@ export function i(): 'ok' {
 }
 
 export { ACT_FALSE, self };
+export { monitor, cancel_monitor } from './monitor';
