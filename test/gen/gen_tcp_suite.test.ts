@@ -114,6 +114,15 @@ describe('gen/gen_tcp: gen_tcp_misc_SUITE close, active, accept groups', functio
     gen_tcp.close(l);
   }));
 
+  it('multi_accept_close_listen: closing the listener answers every waiting acceptor closed', () => run(function* () {
+    const l = ok<S>(gen_tcp.listen(0, ['binary', ['active', false]]));
+    const me = self();
+    for (let i = 0; i < 4; i++) spawn(function* () { send(me, ['acc', yield* gen_tcp.accept(l)]); });
+    yield* pause(30);
+    gen_tcp.close(l);
+    for (let i = 0; i < 4; i++) expect(yield* next_msg(2000)).to.deep.equal(['acc', ['error', 'closed']]);
+  }));
+
   it('accept_timeouts_in_order: three acceptors with timeouts time out in order', () => run(function* () {
     const l = ok<S>(gen_tcp.listen(0, ['binary', ['active', false]]));
     const me = self();
