@@ -11,7 +11,7 @@
 // socket's readiness callback (gen/active.ts).
 import * as socket from '../sockets/socket';
 import * as net from '../sockets/net';
-import { self, receive, on, after, _, send, exit, Pid } from '../runtime';
+import { self, receive, on, after, _, send, exit, error, Pid } from '../runtime';
 import type { Proc } from '../runtime';
 import { done } from '../runtime/done';
 import { GenSocket, ACT_FALSE } from './gen_socket';
@@ -151,7 +151,9 @@ export function connect(a: unknown, b: unknown, c?: unknown, d?: unknown): Proc<
     timeout = c ?? 'infinity';
     o = open_opts(opts, 'connect');
   } else {
-    const port = check_port(b);
+    // gen_tcp:connect/3,4 has no clause for a port out of range (listen exits badarg).
+    if (typeof b !== 'number' || !Number.isInteger(b) || b < 0 || b > 65535) return error('function_clause');
+    const port = b;
     opts = c ?? [];
     timeout = d ?? 'infinity';
     o = open_opts(opts, 'connect');

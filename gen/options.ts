@@ -44,6 +44,16 @@ const is_bool = (v: unknown): boolean => v === true || v === false;
 const is_uint = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 const is_int = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v);
 
+/** An ip/ifaddr value: an IPv4 or IPv6 tuple, 'any', 'loopback', or a sockaddr map. */
+function valid_ip(v: unknown): boolean {
+  if (v === 'any' || v === 'loopback') return true;
+  if (Array.isArray(v)) {
+    const max = v.length === 4 ? 255 : v.length === 8 ? 65535 : -1;
+    return max > 0 && v.every((n) => is_uint(n) && (n as number) <= max);
+  }
+  return v !== null && typeof v === 'object' && (v as { family?: unknown }).family !== undefined;
+}
+
 /** OTP's {active, N} range. */
 export const ACTIVE_MIN = -32768;
 export const ACTIVE_MAX = 32767;
@@ -153,6 +163,7 @@ export function parse_open(opts: unknown, kind: 'listen' | 'connect' | 'udp'): O
         continue;
       }
       if (name === 'ip' || name === 'ifaddr') {
+        if (!valid_ip(v)) return null;
         r.ip = v;
         continue;
       }

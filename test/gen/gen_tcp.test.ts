@@ -171,7 +171,13 @@ describe('gen/gen_tcp', () => {
     for (const bad of [[['bogus', 1]], [['active', 40000]], [['packet', 3]], [['mode', 'x']], ['foo'], [['line_delimiter', 88]], [['reuseport', true]], ['binary', ['inet_backend', 'socket']]]) {
       expect(raised(() => gen_tcp.listen(0, bad)), JSON.stringify(bad)).to.equal('badarg');
     }
+    expect(raised(() => gen_tcp.listen(0, [['ip', 'bogus']]))).to.equal('badarg');
+    expect(raised(() => gen_tcp.listen(70000, []))).to.equal('badarg');
+    expect(raised(() => gen_tcp.listen(0, [['port', -1]]))).to.equal('badarg');
+    expect(yield* raised_p(() => gen_tcp.connect([127, 0, 0, 1], 70000, []))).to.equal('function_clause');
+    expect(yield* raised_p(() => gen_tcp.connect([1, 2, 3], 80, []))).to.equal('badarg');
     const l = ok<S>(gen_tcp.listen(0, [['inet_backend', 'socket'], ['active', false]]));
+    expect(gen_tcp.listen(ok<number>(inet.port(l)), [])).to.deep.equal(['error', 'eaddrinuse']);
     expect(yield* raised_p(() => gen_tcp.connect([127, 0, 0, 1], ok<number>(inet.port(l)), [['backlog', 3]]))).to.equal('badarg');
     expect(inet.setopts(l, [['bogus', 1]])).to.deep.equal(['error', 'einval']);
     expect(inet.setopts(l, [['active', 'foo']])).to.deep.equal(['error', 'einval']);
