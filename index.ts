@@ -5,3 +5,6 @@ export * as socket from './sockets/socket';
 export * as net from './sockets/net';
 export * as gen_server from './actors/gen_server';
 export * as dirty_pool from './actors/dirty_pool';
+export * as gen_tcp from './gen/gen_tcp';
+export * as gen_udp from './gen/gen_udp';
+export * as inet from './gen/inet';

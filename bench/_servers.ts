@@ -15,14 +15,17 @@ const ECHO_EPOLL = path.join(OUT, 'echo_epoll');
 export const SERVER_CORE = '1';
 export const LOADGEN_CORE = '0';
 
-export type ServerName = 'erlsock' | 'node_net' | 'erlang' | 'c_epoll';
+export type ServerName = 'erlsock' | 'node_net' | 'erlang' | 'c_epoll' | 'erlsock_gen_tcp';
 export const ALL_SERVERS: ServerName[] = ['erlsock', 'node_net', 'erlang', 'c_epoll'];
+/** Servers run only when named with --servers. */
+const EXTRA_SERVERS: ServerName[] = ['erlsock_gen_tcp'];
 
 export const SERVER_LABEL: Record<ServerName, string> = {
   erlsock: 'erlsock (guide example)',
   node_net: 'Node net',
   erlang: 'Erlang (guide example, +S 1:1)',
   c_epoll: 'C epoll (limit)',
+  erlsock_gen_tcp: 'erlsock (gen_tcp echo, active once)',
 };
 
 export interface ServerOptions {
@@ -52,6 +55,8 @@ function serverArgv(name: ServerName, o: ServerOptions): string[] {
       return ['erl', '+S', '1:1', '-noshell', '-pa', OUT, '-s', 'echo_guide', 'main', '-extra', 'server', '--quiet', ...common];
     case 'c_epoll':
       return [ECHO_EPOLL, ...common];
+    case 'erlsock_gen_tcp':
+      return [process.execPath, path.join(ROOT, 'dist', 'examples', 'echo_cli.js'), 'server', '--quiet', '--gen_tcp', '--active', 'once', ...common];
   }
 }
 
@@ -64,7 +69,11 @@ export interface RunningServer {
 
 /** Starts a server on core 1 and resolves once it prints `listening <addr> <port>`. */
 export function startServer(name: ServerName, o: ServerOptions = {}): Promise<RunningServer> {
-  const argv = serverArgv(name, o);
+  return startCommand(name, serverArgv(name, o)) as Promise<RunningServer>;
+}
+
+/** Starts any server command on core 1, as startServer does (benchmarks with their own peers). */
+export function startCommand(name: string, argv: string[]): Promise<RunningServer & { name: string }> {
   // The soft fd limit goes up to the hard one (20,000 here; the container may not let root go
   // higher), enough for 10,000 idle connections. `exec` keeps one pid from sh to taskset to the server, so /proc/<pid> is the server's.
   const child = spawn('sh', ['-c', `ulimit -n "$(ulimit -Hn)" && exec taskset -c ${SERVER_CORE} "$@"`, 'sh', ...argv], {
@@ -91,7 +100,7 @@ export function startServer(name: ServerName, o: ServerOptions = {}): Promise<Ru
       child.removeAllListeners('exit');
       child.stdout!.removeAllListeners('data');
       child.stdout!.resume(); // keep draining, so a chatty server never blocks on its pipe
-      resolve({ name, pid: child.pid!, port: Number(m[2]), stop: () => stopChild(child) });
+      resolve({ name: name as ServerName, pid: child.pid!, port: Number(m[2]), stop: () => stopChild(child) });
     });
   });
 }
@@ -204,7 +213,7 @@ export function parseOptions(args: string[]): { servers: ServerName[]; flags: Ma
   }
   const list = flags.get('servers');
   const servers = list ? (list.split(',') as ServerName[]) : ALL_SERVERS;
-  for (const s of servers) if (!ALL_SERVERS.includes(s)) throw new Error(`unknown server ${s}; know ${ALL_SERVERS.join(',')}`);
+  for (const s of servers) if (!ALL_SERVERS.includes(s) && !EXTRA_SERVERS.includes(s)) throw new Error(`unknown server ${s}; know ${ALL_SERVERS.join(',')}`);
   return { servers, flags };
 }
 

@@ -14,12 +14,14 @@ import { ErlangError, ErlangExit, Pid, Proc, _, format_term, monitor, on, receiv
 import { run_command, until_stopped } from './cli';
 import { parse_address, parse_int, reason_text } from './cli_args';
 import * as echo from './echo';
+import * as echo_gen_tcp from './echo_gen_tcp';
 
 /** The CLI's listen backlog: Node net's default, where the guide's listen/1 gives 5. */
 export const DEFAULT_BACKLOG = 511;
 
 export const USAGE =
   'usage: erlsock echo server [--addr A] [--port P] [--backlog N] [--quiet] [--nodelay]\n' +
+  '                           [--gen_tcp [--active once|true|false]]\n' +
   '       erlsock echo client --addr A --port P MSG';
 
 const HELP =
@@ -30,6 +32,8 @@ const HELP =
   `        --backlog N  the listen backlog (default ${DEFAULT_BACKLOG})\n` +
   '        --quiet      print neither the echoes nor the crash reports of connections\n' +
   '        --nodelay    TCP_NODELAY on every connection\n' +
+  '        --gen_tcp    the echo written on gen_tcp (examples/echo_gen_tcp.ts), one owner\n' +
+  '                     process per connection; --active once (default), true or false\n' +
   'client  sends MSG to A port P; exits 0 when the echo matches, 1 otherwise.\n' +
   'erlsock-echo is the same command as erlsock echo.\n';
 
@@ -43,6 +47,8 @@ export interface Parsed {
   backlog: number;
   quiet: boolean;
   nodelay: boolean;
+  /** --gen_tcp: the echo written on gen_tcp (examples/echo_gen_tcp.ts), with this active mode. */
+  gen_tcp?: echo_gen_tcp.Active;
   msg?: string;
 }
 
@@ -67,6 +73,11 @@ export function parse_args(argv: string[]): Parsed | 'help' | string {
     const hasValue = i + 1 < rest.length;
     if (a === '--quiet' && command === 'server') p.quiet = true;
     else if (a === '--nodelay' && command === 'server') p.nodelay = true;
+    else if (a === '--gen_tcp' && command === 'server') p.gen_tcp ??= 'once';
+    else if (a === '--active' && command === 'server' && ['once', 'true', 'false'].includes(rest[i + 1] ?? '')) {
+      const v = rest[++i];
+      p.gen_tcp = v === 'once' ? 'once' : v === 'true';
+    }
     else if (a === '--addr' && hasValue) {
       const addr = parse_address(rest[++i]);
       if (addr === undefined) return `${PROG}: not an IP address: ${rest[i]}`;
@@ -109,6 +120,10 @@ function failure_reason(e: unknown): unknown {
 
 /** Starts the guide's server; catching its failure here keeps it out of the crash reports. */
 function* serve(p: Parsed): Proc<Outcome<[number, Pid]>> {
+  if (p.gen_tcp !== undefined) {
+    const r = yield* echo_gen_tcp.server(p.port, p.addr, p.gen_tcp, p.nodelay);
+    return r[0] === 'ok' ? r : ['error', r[1]];
+  }
   echo.options.quiet = p.quiet;
   echo.options.nodelay = p.nodelay;
   echo.options.reuseaddr = true;

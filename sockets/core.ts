@@ -9,6 +9,7 @@ import type { Hook } from './state';
 import type { OpQueue, Waiter } from './op_queue';
 import type { CType } from './types';
 import { socket_message, down_message } from './messages';
+import { ReadyRef } from './ready_ref';
 import { Pid, Ref } from '../runtime/terms';
 import { send, self } from '../runtime/send';
 import { on_exit, run_pending } from '../runtime/hooks';
@@ -59,7 +60,13 @@ function on_ready(tokens: Uint32Array, events: Uint32Array, count: number): void
 /** Sends the select message to q's current waiter unless it already has it. */
 export function signal(sock: Sock, q: Q): void {
   const w = q.signal();
-  if (w !== null) send(w.pid, socket_message(sock, 'select', w.handle));
+  if (w === null) return;
+  const h = w.handle;
+  // A callback handle (sockets/readiness.ts): it leaves the queue, then runs.
+  if (h instanceof ReadyRef) {
+    finish(sock, q, w.pid);
+    h.fire();
+  } else send(w.pid, socket_message(sock, 'select', h));
 }
 
 /**
@@ -173,7 +180,7 @@ export function close_socket(sock: Sock): void {
   st.owner = null;
   for (const q of st.queues()) {
     for (const w of q.drain()) {
-      if (!w.signalled) send(w.pid, socket_message(sock, 'abort', [w.handle, 'closed']));
+      if (!w.signalled && !(w.handle instanceof ReadyRef)) send(w.pid, socket_message(sock, 'abort', [w.handle, 'closed']));
     }
   }
   if (st.monitors !== null) {
