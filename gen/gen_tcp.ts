@@ -250,8 +250,8 @@ export { send_data as send };
 
 function map_send(g: GenSocket, p: Proc<unknown>): Proc<'ok' | ['error', unknown]> {
   // socket.send returns a finished Proc when the data went out at once: no generator then.
-  const first = (p as unknown as { done?: boolean; value?: unknown });
-  if (first.done === true) return done(send_result(g, first.value));
+  // next() drives it (a Proc must be driven: runtime/undriven.ts) and returns its result.
+  if ((p as unknown as { done?: boolean }).done === true) return done(send_result(g, p.next().value), 'gen_tcp:send');
   return send_wait(g, p);
 }
 
