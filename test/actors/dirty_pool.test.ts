@@ -2,7 +2,7 @@
 import * as path from 'path';
 import { expect } from 'chai';
 import {
-  run, spawn, spawn_monitor, self, send, receive, on, after as timeout_after, _, Pid, Proc,
+  run, spawn, spawn_link, spawn_monitor, self, send, receive, on, after as timeout_after, _, exit, Pid, Proc,
   set_crash_logger, CrashLogger,
 } from '../../runtime';
 import * as dirty_pool from '../../actors/dirty_pool';
@@ -66,6 +66,37 @@ describe('actors/dirty_pool', () => {
         return [caught, (down as unknown[])[0], Array.isArray((down as unknown[])[1]), after_error];
       });
       expect(r).to.deep.equal([['dirty_error', 'worker says no'], ['dirty_error', 'worker says no'], true, 25]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a caller that dies aborts its task: killed, or through a link when its owner crashes', async () => {
+    // One thread: if the long tasks ran on after their callers died, the short one would wait ~10 s behind them.
+    const pool = dirty_pool.start<{ below: number }, number>({ filename: WORKER, maxThreads: 1 });
+    try {
+      const r = await run(function* () {
+        const [victim, vref] = spawn_monitor(function* () {
+          yield* pool.run({ below: 30_000_000 });
+        });
+        yield* receive(timeout_after(50));
+        exit(victim, 'kill');
+        const killed = yield* receive(on(['DOWN', vref, _, _, _], (m) => m[4]), timeout_after(1000));
+        // An owner whose linked caller is waiting on the pool (queued behind nothing, then running) crashes.
+        const [, oref] = spawn_monitor(function* () {
+          spawn_link(function* () {
+            yield* pool.run({ below: 30_000_000 });
+          });
+          yield* receive(timeout_after(50));
+          exit('owner_crashed');
+        });
+        const crashed = yield* receive(on(['DOWN', oref, _, _, _], (m) => m[4]), timeout_after(1000));
+        const t0 = Date.now();
+        const small = yield* pool.run({ below: 100 });
+        return { killed, crashed, small, ms: Date.now() - t0 };
+      });
+      expect([r.killed, r.crashed, r.small]).to.deep.equal(['killed', 'owner_crashed', 25]);
+      expect(r.ms).to.be.below(2000);
     } finally {
       await pool.close();
     }
