@@ -2,8 +2,10 @@
 // server process itself is in gen_server_loop.ts; the callback types in gen_server_types.ts.
 import { isDeepStrictEqual } from 'util';
 import {
-  receive, on, after, _, send, self, exit, spawn, spawn_link, monitor, demonitor, whereis, Pid, Proc,
+  receive, on, after, _, send, self, exit, monitor, demonitor, whereis, Pid, Proc,
 } from '../runtime';
+import * as proc_lib from './proc_lib';
+import type { InitialCall } from './proc_lib';
 import { ErlangExit } from '../runtime/exits';
 import { init_it } from './gen_server_loop';
 import type { From, GenServerModule, ServerName, ServerRef, StartResult } from './gen_server_types';
@@ -26,7 +28,9 @@ function* do_start<A, S>(
   const body = function* (): Proc<void> {
     yield* init_it(starter, link ? starter : null, name, mod, args);
   };
-  const pid = link ? spawn_link(body) : spawn(body);
+  // Through proc_lib, so the server has '$ancestors' and '$initial_call' ({Mod, init, 1}).
+  const mfa: InitialCall = [typeof mod.name === 'string' ? mod.name : 'undefined', 'init', 1];
+  const pid = link ? proc_lib.spawn_link_mfa(mfa, body) : proc_lib.spawn_mfa(mfa, body);
   // As OTP 25's proc_lib:sync_wait: the ack, or (linked and trapping exits) the EXIT.
   return yield* receive(
     on(['ack', pid, _], (m) => m[2] as StartResult),

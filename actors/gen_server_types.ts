@@ -25,6 +25,8 @@ export interface GenServerModule<A, S> {
   handle_cast(msg: unknown, state: S): Ret<NoreplyResult<S>>;
   handle_info?(msg: unknown, state: S): Ret<NoreplyResult<S>>;
   terminate?(reason: unknown, state: S): Ret<unknown>;
+  /** The module's name for '$initial_call' and reports (a JS object has none of its own). */
+  readonly name?: string;
 }
 
 /** A server reference: its pid or its registered name. */

@@ -19,3 +19,4 @@ export { set_process_limit, process_limit } from './process';
 export { set_crash_logger } from './crash_report';
 export type { CrashReport, CrashLogger } from './crash_report';
 export { format_term } from './format';
+export { put, get, erase, get_keys, dictionary_of } from './dictionary';
