@@ -7,3 +7,4 @@ export * as gen_server from './actors/gen_server';
 export * as dirty_pool from './actors/dirty_pool';
 export * as supervisor from './actors/supervisor';
 export * as proc_lib from './actors/proc_lib';
+export * as sys from './actors/sys';

@@ -28,8 +28,9 @@ function ancestors_for_child(): Pid[] {
 function init_p<A extends unknown[]>(
   ancestors: Pid[], mfa: InitialCall, fn: (...args: A) => unknown, args: A,
 ): unknown {
-  put('$ancestors', ancestors);
+  // In this order, so the dictionary lists them as OTP 25's get() does (probed).
   put('$initial_call', mfa);
+  put('$ancestors', ancestors);
   return fn(...args);
 }
 

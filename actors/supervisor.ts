@@ -26,7 +26,8 @@ export function start_link<A>(
     return gen_server.start_link(supervisor_server, [null, a[0], a[1]] as unknown as SupInitArgs);
   }
   const [name, mod, args] = a;
-  return gen_server.start_link(name, supervisor_server, [['local', name.local], mod, args] as SupInitArgs);
+  const term = 'local' in name ? ['local', name.local] : ['via', name.via[0], name.via[1]];
+  return gen_server.start_link(name, supervisor_server, [term, mod, args] as SupInitArgs);
 }
 
 function call<T>(sup: SupRef, req: unknown): Proc<T> {
