@@ -8,3 +8,4 @@ export * as dirty_pool from './actors/dirty_pool';
 export * as supervisor from './actors/supervisor';
 export * as proc_lib from './actors/proc_lib';
 export * as sys from './actors/sys';
+export * as gen_statem from './actors/gen_statem';
