@@ -26,12 +26,13 @@ function* do_start<A, S>(
     if (w !== 'undefined') return ['error', ['already_started', w]];
   }
   const starter = self();
-  const body = function* (): Proc<void> {
-    yield* init_it(starter, link ? starter : null, name, mod, args);
-  };
   // Through proc_lib, so the server has '$ancestors' and '$initial_call' ({Mod, init, 1}).
   const mfa: InitialCall = [typeof mod.name === 'string' ? mod.name : 'undefined', 'init', 1];
-  const pid = link ? proc_lib.spawn_link_mfa(mfa, body) : proc_lib.spawn_mfa(mfa, body);
+  // init_it itself is the body (no wrapper generator between the scheduler and the loop).
+  const parent = link ? starter : null;
+  const pid = link
+    ? proc_lib.spawn_link_mfa(mfa, init_it, starter, parent, name, mod, args)
+    : proc_lib.spawn_mfa(mfa, init_it, starter, parent, name, mod, args);
   // As OTP 25's proc_lib:sync_wait: the ack, or (linked and trapping exits) the EXIT.
   return yield* receive(
     on(['ack', pid, _], (m) => m[2] as StartResult),

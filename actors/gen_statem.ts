@@ -18,11 +18,12 @@ function* do_start<A, D>(link: boolean, name: ServerName | null, mod: GenStatemM
     if (w !== 'undefined') return ['error', ['already_started', w]];
   }
   const starter = self();
-  const body = function* (): Proc<void> {
-    yield* init_it(starter, link ? starter : null, name, mod, args);
-  };
   const mfa: proc_lib.InitialCall = [typeof mod.name === 'string' ? mod.name : 'undefined', 'init', 1];
-  const pid = link ? proc_lib.spawn_link_mfa(mfa, body) : proc_lib.spawn_mfa(mfa, body);
+  // init_it itself is the body (no wrapper generator between the scheduler and the loop).
+  const parent = link ? starter : null;
+  const pid = link
+    ? proc_lib.spawn_link_mfa(mfa, init_it, starter, parent, name, mod, args)
+    : proc_lib.spawn_mfa(mfa, init_it, starter, parent, name, mod, args);
   return yield* receive(
     on(['ack', pid, _], (m) => m[2] as StartResult),
     on(['EXIT', pid, _], (m): StartResult => ['error', m[2]]),

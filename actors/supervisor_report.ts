@@ -3,6 +3,7 @@
 // shutdown (reached_max_restart_intensity), PROGRESS REPORT for every child started.
 import { format_term, self } from '../runtime';
 import { log_report, report_header } from '../runtime/crash_report';
+import type { CrashReport } from '../runtime/crash_report';
 import { extract_child, type Child } from './supervisor_spec';
 
 export type ErrorContext = 'start_error' | 'child_terminated' | 'shutdown_error' | 'shutdown';
@@ -36,30 +37,43 @@ export function show_supname(name: unknown): string {
   return format_term(name);
 }
 
+/**
+ * A report whose text is made when first read: a restart makes two reports, and a logger
+ * that keeps only the terms (or drops progress reports, as the default one) never pays for
+ * printing them.
+ */
+class Report implements CrashReport {
+  readonly pid = self();
+  readonly when = new Date();
+  private printed: string | null = null;
+  constructor(
+    readonly reason: unknown[][],
+    readonly label: 'supervisor_report' | 'progress',
+  ) {}
+
+  get text(): string {
+    if (this.printed !== null) return this.printed;
+    const r = this.reason;
+    const supname = show_supname(r[0][1]);
+    this.printed =
+      this.label === 'progress'
+        ? `${report_header('PROGRESS REPORT', this.when)}\n    supervisor: ${supname}\n    started: ${show_offender(r[1][1] as unknown[])}\n`
+        : `${report_header('SUPERVISOR REPORT', this.when)}\n` +
+          `    supervisor: ${supname}\n` +
+          `    errorContext: ${String(r[1][1])}\n` +
+          `    reason: ${format_term(r[2][1])}\n` +
+          `    offender: ${show_offender(r[3][1] as unknown[])}\n`;
+    return this.printed;
+  }
+}
+
 /** A SUPERVISOR REPORT; the report term is [{supervisor,N},{errorContext,C},{reason,R},{offender,O}]. */
 export function report_error(supname: unknown, context: ErrorContext, reason: unknown, child: Child, nb?: number): void {
   const offender = extract_child(child, nb);
-  const text =
-    `${report_header('SUPERVISOR REPORT')}\n` +
-    `    supervisor: ${show_supname(supname)}\n` +
-    `    errorContext: ${context}\n` +
-    `    reason: ${format_term(reason)}\n` +
-    `    offender: ${show_offender(offender)}\n`;
-  log_report({
-    pid: self(),
-    reason: [['supervisor', supname], ['errorContext', context], ['reason', reason], ['offender', offender]],
-    text,
-    label: 'supervisor_report',
-  });
+  log_report(new Report([['supervisor', supname], ['errorContext', context], ['reason', reason], ['offender', offender]], 'supervisor_report'));
 }
 
 /** A PROGRESS REPORT for a child just started: [{supervisor,N},{started,Offender}]. */
 export function report_progress(supname: unknown, child: Child): void {
-  const started = extract_child(child);
-  log_report({
-    pid: self(),
-    reason: [['supervisor', supname], ['started', started]],
-    text: `${report_header('PROGRESS REPORT')}\n    supervisor: ${show_supname(supname)}\n    started: ${show_offender(started)}\n`,
-    label: 'progress',
-  });
+  log_report(new Report([['supervisor', supname], ['started', extract_child(child)]], 'progress'));
 }
