@@ -97,3 +97,6 @@ export function* run_on<T, R>(server: string | Pid, task: T): Proc<R> {
   if (pool === null || typeof pool !== 'object' || !('run' in pool)) return exit(['bad_pool', pool]);
   return yield* (pool as DirtyPool<T, R>).run(task);
 }
+
+/** The module's name, as reports print a child's start {M, F, A}. */
+export const name = 'dirty_pool';

@@ -139,3 +139,6 @@ export function* stop(server: ServerRef, reason: unknown = 'normal', timeout: nu
   }
   return isDeepStrictEqual(r, reason) ? 'ok' : exit(r);
 }
+
+/** The module's name, as reports print a child's start {M, F, A}. */
+export const name = 'gen_server';

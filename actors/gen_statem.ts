@@ -98,3 +98,6 @@ export function* stop(server: ServerRef, reason: unknown = 'normal', timeout: nu
 }
 
 export type { Pid };
+
+/** The module's name, as reports print a child's start {M, F, A}. */
+export const name = 'gen_statem';

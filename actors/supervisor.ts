@@ -86,3 +86,6 @@ export function check_childspecs(specs: unknown, auto: AutoShutdown | 'undefined
   const r = check_startspec(specs, auto);
   return is_spec_error(r) ? r : 'ok';
 }
+
+/** The module's name, as reports print a child's start {M, F, A}. */
+export const name = 'supervisor';
