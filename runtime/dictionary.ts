@@ -5,44 +5,58 @@ import { Pid } from './terms';
 import { error } from './exits';
 import { self } from './send';
 
-const dicts = new WeakMap<Pid, Map<unknown, unknown>>();
+// A dictionary is a flat array [K1, V1, K2, V2, ...]: most hold a few keys (proc_lib's two),
+// and a flat array is smaller than a Map and as fast to scan at that size.
+const dicts = new WeakMap<Pid, unknown[]>();
 
-function mine(create: boolean): Map<unknown, unknown> | undefined {
-  const me = self();
-  let d = dicts.get(me);
-  if (d === undefined && create) {
-    d = new Map();
-    dicts.set(me, d);
-  }
-  return d;
+function index_of(d: unknown[], key: unknown): number {
+  for (let i = 0; i < d.length; i += 2) if (d[i] === key) return i;
+  return -1;
 }
 
 /** put(Key, Value) → the old value, or 'undefined'. Keys compare as ===: atoms (strings) and numbers. */
 export function put(key: unknown, value: unknown): unknown {
-  const d = mine(true) as Map<unknown, unknown>;
-  const old = d.has(key) ? d.get(key) : 'undefined';
-  d.set(key, value);
+  const me = self();
+  const d = dicts.get(me);
+  if (d === undefined) {
+    dicts.set(me, [key, value]);
+    return 'undefined';
+  }
+  const i = index_of(d, key);
+  if (i < 0) {
+    d.push(key, value);
+    return 'undefined';
+  }
+  const old = d[i + 1];
+  d[i + 1] = value;
   return old;
 }
 
 /** get(Key) → the value, or 'undefined'. */
 export function get(key: unknown): unknown {
-  const d = mine(false);
-  return d !== undefined && d.has(key) ? d.get(key) : 'undefined';
+  const d = dicts.get(self());
+  if (d === undefined) return 'undefined';
+  const i = index_of(d, key);
+  return i < 0 ? 'undefined' : d[i + 1];
 }
 
 /** erase(Key) → the value it had, or 'undefined'. */
 export function erase(key: unknown): unknown {
-  const d = mine(false);
-  if (d === undefined || !d.has(key)) return 'undefined';
-  const old = d.get(key);
-  d.delete(key);
+  const d = dicts.get(self());
+  if (d === undefined) return 'undefined';
+  const i = index_of(d, key);
+  if (i < 0) return 'undefined';
+  const old = d[i + 1];
+  d.splice(i, 2);
   return old;
 }
 
 /** get_keys() → the keys in the calling process's dictionary. */
 export function get_keys(): unknown[] {
-  return [...(mine(false)?.keys() ?? [])];
+  const d = dicts.get(self()) ?? [];
+  const out: unknown[] = [];
+  for (let i = 0; i < d.length; i += 2) out.push(d[i]);
+  return out;
 }
 
 /**
@@ -52,5 +66,8 @@ export function get_keys(): unknown[] {
 export function dictionary_of(pid: Pid): Array<[unknown, unknown]> | 'undefined' {
   if (!(pid instanceof Pid)) error('badarg');
   if (pid.proc === null) return 'undefined';
-  return [...(dicts.get(pid) ?? new Map<unknown, unknown>())];
+  const d = dicts.get(pid) ?? [];
+  const out: Array<[unknown, unknown]> = [];
+  for (let i = 0; i < d.length; i += 2) out.push([d[i], d[i + 1]]);
+  return out;
 }
