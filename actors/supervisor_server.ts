@@ -231,6 +231,9 @@ function mark_restarting(s: SupState, c: Child): unknown {
     if (d !== undefined && !d.restarting) {
       d.restarting = true;
       s.dynamic_restarts++;
+      // OTP keys it {restarting, Pid}, which sorts after every pid: it lists last.
+      s.dyn.delete(k);
+      s.dyn.set(k, d);
     }
     return k;
   }

@@ -143,6 +143,36 @@ describe('actors/supervisor_server', () => {
       expect((r.tspec as [string, { restart: string }])[1].restart).to.equal('temporary');
     });
 
+    it('a dynamic child whose restart fails is restarting (count_children active excludes it) until intensity is spent', async () => {
+      const r = await run(function* () {
+        watch();
+        let starts = 0;
+        const flaky = {
+          start_link(o: ChildOpts) {
+            starts++;
+            return starts <= 2 ? child.start_link(o) : ['error', 'no_resource'];
+          },
+        };
+        const sup = yield* started(supervisor.start_link(sup_mod({ strategy: 'simple_one_for_one', intensity: 50, period: 10 }, [
+          { id: 'x', start: [flaky, 'start_link', []], restart_delay: 100 },
+        ]), null));
+        const a = yield* new_child(sup, { id: 'a' });
+        const b = yield* new_child(sup, { id: 'b' });
+        exit(a, 'kill'); // its restart (after 100 ms) fails, and is retried every 100 ms
+        yield* sleep(50);
+        const which = (yield* supervisor.which_children(sup)).map((c) => c[1] === b ? 'b' : c[1]);
+        const count = yield* supervisor.count_children(sup);
+        const term = yield* supervisor.terminate_child(sup, a); // a restarting child can be terminated by its old pid
+        const count2 = yield* supervisor.count_children(sup);
+        yield* gen_server.stop(sup);
+        return { which, count, term, count2 };
+      });
+      expect(r.which).to.deep.equal(['b', 'restarting']);
+      expect(r.count).to.deep.equal([['specs', 1], ['active', 1], ['supervisors', 0], ['workers', 2]]);
+      expect(r.term).to.equal('ok');
+      expect(r.count2).to.deep.equal([['specs', 1], ['active', 1], ['supervisors', 0], ['workers', 1]]);
+    });
+
     it('stops its children in parallel: three that ignore shutdown take one timeout, not three', async () => {
       const r = await run(function* () {
         watch();
@@ -215,6 +245,40 @@ describe('actors/supervisor_server', () => {
         return yield* down(outer);
       });
       expect(r).to.equal('shutdown');
+    });
+  });
+
+  describe('failed restarts of several children', () => {
+    it('one_for_all: when another child fails to restart, the group is retried until all run', async () => {
+      const r = await run(function* () {
+        watch();
+        let b_starts = 0;
+        const b_mod = {
+          start_link(o: ChildOpts) {
+            b_starts++;
+            return b_starts === 2 ? ['error', 'not_yet'] : child.start_link(o);
+          },
+        };
+        const sup = yield* started(supervisor.start_link(sup_mod({ strategy: 'one_for_all', intensity: 10 }, [
+          spec('a', { trap: 'log' }), { id: 'b', start: [b_mod, 'start_link', [{ id: 'b', trap: 'log' }]] },
+        ]), null));
+        yield* logged();
+        const a1 = (yield* supervisor.which_children(sup)).find((c) => c[0] === 'a')?.[1] as Pid;
+        exit(a1, 'kill');
+        yield* until(function* () {
+          return (yield* supervisor.which_children(sup)).every((c) => c[1] instanceof Pid && c[1] !== a1);
+        });
+        const log = yield* logged();
+        yield* gen_server.stop(sup);
+        return { b_starts, log };
+      });
+      // b stopped, a started, b failed; retried: a stopped again, both started
+      expect(r.b_starts).to.equal(3);
+      expect(r.log).to.deep.equal([
+        ['terminated', 'b', 'shutdown'], ['started', 'a'], ['terminated', 'a', 'shutdown'], ['started', 'a'], ['started', 'b'],
+      ]);
+      const ctx = reports.filter((x) => x.label === 'supervisor_report').map((x) => (x.reason as unknown[][])[1][1]);
+      expect(ctx).to.deep.equal(['child_terminated', 'start_error']);
     });
   });
 
