@@ -28,9 +28,10 @@ function ancestors_for_child(): Pid[] {
 function init_p<A extends unknown[]>(
   ancestors: Pid[], mfa: InitialCall, fn: (...args: A) => unknown, args: A,
 ): unknown {
-  // In this order, so the dictionary lists them as OTP 25's get() does (probed).
-  put('$initial_call', mfa);
+  // In OTP's order, so the dictionary lists them as process_info(P, dictionary) does on OTP 25
+  // (test/actors/sys_oracle.escript).
   put('$ancestors', ancestors);
+  put('$initial_call', mfa);
   return fn(...args);
 }
 

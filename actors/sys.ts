@@ -142,35 +142,41 @@ function* sys_call(fn: string, args: unknown[], server: Pid | string, req: unkno
   }
 }
 
+type T = [] | [number | 'infinity'];
+
+function timeout_of(t: T): number | 'infinity' {
+  return t.length === 0 ? 5000 : t[0];
+}
+
 /** sys:get_state: the behaviour's state (a gen_statem's is [State, Data]). */
-export function* get_state(server: Pid | string, timeout: number | 'infinity' = 5000): Proc<unknown> {
-  const r = (yield* sys_call('get_state', [server, timeout], server, 'get_state', timeout)) as [string, unknown];
+export function* get_state(server: Pid | string, ...t: T): Proc<unknown> {
+  const r = (yield* sys_call('get_state', [server, ...t], server, 'get_state', timeout_of(t))) as [string, unknown];
   return r[0] === 'ok' ? r[1] : exit(r[1]);
 }
 
 /** sys:replace_state(Server, Fun): the new state; a crashing Fun leaves the state and raises. */
-export function* replace_state(server: Pid | string, fn: (s: unknown) => unknown, timeout: number | 'infinity' = 5000): Proc<unknown> {
-  const r = (yield* sys_call('replace_state', [server, fn, timeout], server, ['replace_state', fn], timeout)) as [string, unknown];
+export function* replace_state(server: Pid | string, fn: (s: unknown) => unknown, ...t: T): Proc<unknown> {
+  const r = (yield* sys_call('replace_state', [server, fn, ...t], server, ['replace_state', fn], timeout_of(t))) as [string, unknown];
   return r[0] === 'ok' ? r[1] : exit(r[1]);
 }
 
 /** sys:get_status: ['status', Pid, ['module', Mod], [PDict, SysState, Parent, Dbg, Misc]]. */
-export function get_status(server: Pid | string, timeout: number | 'infinity' = 5000): Proc<unknown> {
-  return sys_call('get_status', [server, timeout], server, 'get_status', timeout);
+export function get_status(server: Pid | string, ...t: T): Proc<unknown> {
+  return sys_call('get_status', [server, ...t], server, 'get_status', timeout_of(t));
 }
 
 /** sys:suspend: the process answers only system messages until resume. */
-export function* suspend(server: Pid | string, timeout: number | 'infinity' = 5000): Proc<'ok'> {
-  return (yield* sys_call('suspend', [server, timeout], server, 'suspend', timeout)) as 'ok';
+export function* suspend(server: Pid | string, ...t: T): Proc<'ok'> {
+  return (yield* sys_call('suspend', [server, ...t], server, 'suspend', timeout_of(t))) as 'ok';
 }
 
-export function* resume(server: Pid | string, timeout: number | 'infinity' = 5000): Proc<'ok'> {
-  return (yield* sys_call('resume', [server, timeout], server, 'resume', timeout)) as 'ok';
+export function* resume(server: Pid | string, ...t: T): Proc<'ok'> {
+  return (yield* sys_call('resume', [server, ...t], server, 'resume', timeout_of(t))) as 'ok';
 }
 
 /** sys:trace(Server, Flag): *DBG* lines for every event, in OTP's format. */
-export function* trace(server: Pid | string, flag: boolean, timeout: number | 'infinity' = 5000): Proc<'ok'> {
-  return (yield* sys_call('trace', [server, flag, timeout], server, ['debug', ['trace', flag]], timeout)) as 'ok';
+export function* trace(server: Pid | string, flag: boolean, ...t: T): Proc<'ok'> {
+  return (yield* sys_call('trace', [server, flag, ...t], server, ['debug', ['trace', flag]], timeout_of(t))) as 'ok';
 }
 
 /** sys:terminate(Server, Reason): the process runs its terminate and exits with Reason. */

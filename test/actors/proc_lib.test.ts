@@ -69,6 +69,6 @@ describe('actors/proc_lib', () => {
       return { seen, outside, sup_pid, me: self() };
     });
     expect(r.seen).to.deep.equal([[r.sup_pid, r.me], ['echo_server', 'init', 1]]);
-    expect(r.outside).to.deep.equal([['$initial_call', ['echo_server', 'init', 1]], ['$ancestors', [r.sup_pid, r.me]]]);
+    expect(r.outside).to.deep.equal([['$ancestors', [r.sup_pid, r.me]], ['$initial_call', ['echo_server', 'init', 1]]]);
   });
 });

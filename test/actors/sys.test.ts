@@ -1,4 +1,5 @@
-// sys against OTP 25: get_state, replace_state, get_status's layout, suspend/resume, and
+// sys against OTP 25 (values from test/actors/sys_oracle.escript): get_state, replace_state,
+// get_status's layout, suspend/resume, and
 // sys:trace's *DBG* lines (as probed on erl: "*DBG* <0.79.0> got cast {set,2}",
 // "*DBG* <0.79.0> new state 2", "*DBG* <0.79.0> got call get from <0.9.0>",
 // "*DBG* <0.79.0> sent 2 to <0.9.0>, new state 2").
@@ -60,7 +61,7 @@ describe('actors/sys', () => {
       return { st, st2, p, me: self() };
     });
     expect(r.st).to.deep.equal(['status', r.p, ['module', 'gen_server'], [
-      [['$initial_call', ['cell', 'init', 1]], ['$ancestors', [r.me]]], 'running', r.me, [], [
+      [['$ancestors', [r.me]], ['$initial_call', ['cell', 'init', 1]]], 'running', r.me, [], [
         ['header', 'Status for generic server cell_status'],
         ['data', [['Status', 'running'], ['Parent', r.me], ['Logged events', []]]],
         ['data', [['State', 5]]],
@@ -92,12 +93,12 @@ describe('actors/sys', () => {
     expect(r).to.deep.equal({ suspended: 'suspended', early: 'waited', late: 3, strategy: 'one_for_one' });
   });
 
-  it('trace prints OTP’s *DBG* lines', async () => {
+  it('trace prints OTP’s *DBG* lines (with the registered name when there is one, as sys_oracle.escript shows)', async () => {
     const lines: string[] = [];
     const prev = sys.set_trace_output((l) => lines.push(l));
     try {
       const r = await run(function* () {
-        const p = yield* started(gen_server.start_link(cell, 0));
+        const p = yield* started(gen_server.start_link({ local: 'cell_trace' }, cell, 0));
         yield* sys.trace(p, true);
         gen_server.cast(p, ['set', 2]);
         const v = yield* gen_server.call(p, 'get');
@@ -109,19 +110,19 @@ describe('actors/sys', () => {
         return { p: String(p), me: String(self()), v };
       });
       expect(lines).to.deep.equal([
-        `*DBG* ${r.p} got cast {set,2}\n`,
-        `*DBG* ${r.p} new state 2\n`,
-        `*DBG* ${r.p} got call get from ${r.me}\n`,
-        `*DBG* ${r.p} sent 2 to ${r.me}, new state 2\n`,
-        `*DBG* ${r.p} got hello\n`,
-        `*DBG* ${r.p} new state 2\n`,
+        `*DBG* cell_trace got cast {set,2}\n`,
+        `*DBG* cell_trace new state 2\n`,
+        `*DBG* cell_trace got call get from ${r.me}\n`,
+        `*DBG* cell_trace sent 2 to ${r.me}, new state 2\n`,
+        `*DBG* cell_trace got hello\n`,
+        `*DBG* cell_trace new state 2\n`,
       ]);
     } finally {
       sys.set_trace_output(prev);
     }
   });
 
-  it('a dead or missing process: exits {noproc, {sys, get_state, [P, 5000]}}', async () => {
+  it('a dead or missing process: exits {noproc, {sys, get_state, [Name]}} (the call’s own arguments)', async () => {
     const r = await run(function* () {
       try {
         yield* sys.get_state('no_such_server');
@@ -130,6 +131,6 @@ describe('actors/sys', () => {
         return (e as { reason: unknown }).reason;
       }
     });
-    expect(r).to.deep.equal(['noproc', ['sys', 'get_state', ['no_such_server', 5000]]]);
+    expect(r).to.deep.equal(['noproc', ['sys', 'get_state', ['no_such_server']]]);
   });
 });
