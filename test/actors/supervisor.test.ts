@@ -306,6 +306,23 @@ describe('actors/supervisor', () => {
       expect(r).to.equal('shutdown');
     });
 
+    it('restarts older than the period no longer count (intensity 1, period 1: crashes 2.1 s apart are survived)', async () => {
+      const r = await run(function* () {
+        watch();
+        const sup = yield* started(supervisor.start_link(sup_mod({ intensity: 1, period: 1 }, [spec('a')]), null));
+        const ref = monitor('process', sup);
+        for (let i = 0; i < 2; i++) {
+          exit((yield* pid_of(sup, 'a')) as Pid, 'kill');
+          // Counted in whole seconds: a restart at second T is forgotten once Now - 1 > T.
+          const d = yield* receive(on(['DOWN', ref, _, _, _], (m) => m[4]), after(i === 0 ? 2100 : 200, () => null));
+          if (d !== null) return ['died', i, d];
+        }
+        yield* gen_server.stop(sup);
+        return 'survived';
+      });
+      expect(r).to.equal('survived');
+    });
+
     it('one_for_all restarts every child (reverse-order stop, start order); rest_for_one those started after', async () => {
       const r = await run(function* () {
         watch();
