@@ -1,6 +1,6 @@
 // The types of OTP 25's supervisor: flags, child specs (map and tuple forms), the callback
 // module, and what the API returns. Atoms are strings, tuples arrays, maps plain objects.
-import type { Pid, Proc } from '../runtime';
+import type { Pid } from '../runtime';
 import type { Ret, ServerName } from './gen_server_types';
 
 export type Strategy = 'one_for_one' | 'one_for_all' | 'rest_for_one' | 'simple_one_for_one';
@@ -93,4 +93,3 @@ export type ChildInfo = [id: unknown, pid: Pid | 'restarting' | 'undefined', typ
 
 export type ChildCounts = [['specs', number], ['active', number], ['supervisors', number], ['workers', number]];
 
-export type { Proc };
