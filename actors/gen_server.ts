@@ -5,7 +5,6 @@ import {
   receive, on, after, _, send, self, exit, monitor, demonitor, whereis, Pid, Proc,
 } from '../runtime';
 import * as proc_lib from './proc_lib';
-import type { InitialCall } from './proc_lib';
 import { ErlangExit } from '../runtime/exits';
 import { init_it } from './gen_server_loop';
 import { resolve, send_if_exists, where } from './gen_name';
@@ -27,7 +26,7 @@ function* do_start<A, S>(
   }
   const starter = self();
   // Through proc_lib, so the server has '$ancestors' and '$initial_call' ({Mod, init, 1}).
-  const mfa: InitialCall = [typeof mod.name === 'string' ? mod.name : 'undefined', 'init', 1];
+  const mfa = proc_lib.behaviour_initial_call(mod);
   // init_it itself is the body (no wrapper generator between the scheduler and the loop).
   const parent = link ? starter : null;
   const pid = link

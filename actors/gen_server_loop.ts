@@ -72,15 +72,20 @@ function* terminate<S>(mod: GenServerModule<unknown, S>, reason: unknown, state:
 }
 
 /** What sys sees of a server: the callback state, and OTP's get_status layout. */
-class ServerSys<S> implements SystemTarget {
+class ServerSys<S> implements SystemTarget, SysDebug {
   readonly module = 'gen_server';
-  readonly debug: SysDebug = { trace: false };
+  /** sys:trace's flag, on this object itself: one object less per server. */
+  trace = false;
   constructor(
     readonly parent: Pid | null,
     readonly name: unknown,
     readonly mod: GenServerModule<unknown, S>,
     public state: S,
   ) {}
+
+  get debug(): SysDebug {
+    return this;
+  }
 
   get_state(): unknown {
     return this.state;
@@ -153,7 +158,7 @@ function* loop<A, S>(
         // OTP keeps the timeout running across system messages; a fresh one is close enough here.
         continue;
       }
-      if (sys.debug.trace) trace_in(sys.name, msg);
+      if (sys.trace) trace_in(sys.name, msg);
       if (msg === TIMEOUT) {
         r = yield* info(m, 'timeout', st);
       } else if (Array.isArray(msg) && msg.length === 3 && msg[0] === '$gen_call') {
@@ -176,10 +181,10 @@ function* loop<A, S>(
     if (v[0] === 'reply' && from !== null && (v.length === 3 || v.length === 4)) {
       send(from[0], [from[1], v[1]]);
       [sys.state, timeout] = [v[2] as S, (v[3] as Timeout | undefined) ?? 'infinity'];
-      if (sys.debug.trace) trace_line(sys.name, `sent ${fmt(v[1])} to ${fmt(from[0])}, new state ${fmt(sys.state)}`);
+      if (sys.trace) trace_line(sys.name, `sent ${fmt(v[1])} to ${fmt(from[0])}, new state ${fmt(sys.state)}`);
     } else if (v[0] === 'noreply' && (v.length === 2 || v.length === 3)) {
       [sys.state, timeout] = [v[1] as S, (v[2] as Timeout | undefined) ?? 'infinity'];
-      if (sys.debug.trace) trace_line(sys.name, `new state ${fmt(sys.state)}`);
+      if (sys.trace) trace_line(sys.name, `new state ${fmt(sys.state)}`);
     } else if (v[0] === 'stop' && v.length === 3) {
       return yield* terminate(m, v[1], v[2] as S);
     } else if (v[0] === 'stop' && v.length === 4 && from !== null) {

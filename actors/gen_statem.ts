@@ -18,7 +18,7 @@ function* do_start<A, D>(link: boolean, name: ServerName | null, mod: GenStatemM
     if (w !== 'undefined') return ['error', ['already_started', w]];
   }
   const starter = self();
-  const mfa: proc_lib.InitialCall = [typeof mod.name === 'string' ? mod.name : 'undefined', 'init', 1];
+  const mfa = proc_lib.behaviour_initial_call(mod);
   // init_it itself is the body (no wrapper generator between the scheduler and the loop).
   const parent = link ? starter : null;
   const pid = link

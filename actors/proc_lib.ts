@@ -13,6 +13,10 @@ function initial_call_of(fn: (...a: never[]) => unknown, mfa?: InitialCall): Ini
   return mfa ?? ['undefined', fn.name || 'anonymous', fn.length];
 }
 
+// A parent's children share one '$ancestors' list (a supervisor of 10,000 children keeps one,
+// not 10,000 copies); it is made again only if the parent's own list changed.
+const child_ancestors = new WeakMap<Pid, { of: unknown; list: Pid[] }>();
+
 /** The caller's '$ancestors' with the caller in front, or [] outside any process. */
 function ancestors_for_child(): Pid[] {
   let me: Pid;
@@ -22,7 +26,11 @@ function ancestors_for_child(): Pid[] {
     return [];
   }
   const a = get('$ancestors');
-  return [me, ...(Array.isArray(a) ? (a as Pid[]) : [])];
+  const cached = child_ancestors.get(me);
+  if (cached !== undefined && cached.of === a) return cached.list;
+  const list = [me, ...(Array.isArray(a) ? (a as Pid[]) : [])];
+  child_ancestors.set(me, { of: a, list });
+  return list;
 }
 
 function init_p<A extends unknown[]>(
@@ -33,6 +41,18 @@ function init_p<A extends unknown[]>(
   put('$ancestors', ancestors);
   put('$initial_call', mfa);
   return fn(...args);
+}
+
+const initial_calls = new WeakMap<object, InitialCall>();
+
+/** A behaviour's '$initial_call', [Mod, 'init', 1], one list per callback module. */
+export function behaviour_initial_call(mod: { readonly name?: unknown }): InitialCall {
+  let mfa = initial_calls.get(mod);
+  if (mfa === undefined) {
+    mfa = [typeof mod.name === 'string' ? mod.name : 'undefined', 'init', 1];
+    initial_calls.set(mod, mfa);
+  }
+  return mfa;
 }
 
 /** proc_lib:spawn: as spawn, with '$ancestors' and '$initial_call' set. */
