@@ -13,10 +13,8 @@ import { report_error, report_progress } from './supervisor_report';
 import { do_terminate, terminate_dynamic } from './supervisor_shutdown';
 import type { AutoShutdown, ChildInfo, SupervisorModule } from './supervisor_types';
 
-interface Dyn {
-  args: readonly unknown[] | 'undefined';
-  restarting: boolean;
-}
+/** A dynamic child's start args ('undefined' for a temporary one: never restarted). */
+type DynArgs = readonly unknown[] | 'undefined';
 
 export interface SupState extends Flags {
   name: unknown;
@@ -27,8 +25,9 @@ export interface SupState extends Flags {
   /** Restart times, whole seconds, newest first. */
   restarts: number[];
   /** simple_one_for_one's children: pid → args (a child being restarted stays under its old pid). */
-  dyn: Map<Pid, Dyn>;
-  dynamic_restarts: number;
+  dyn: Map<Pid, DynArgs>;
+  /** The old pids of the dynamic children being restarted (OTP's {restarting, Pid} keys). */
+  dyn_restarting: Set<Pid>;
 }
 
 export type SupInitArgs = [name: unknown, module: SupervisorModule<unknown>, args: unknown];
@@ -116,8 +115,7 @@ function dyn_child(s: SupState): Child {
 function find_child(s: SupState, id: unknown): Child | null {
   if (is_sofo(s)) {
     if (!(id instanceof Pid)) return null;
-    const d = s.dyn.get(id);
-    if (d !== undefined) return dyn_child(s).with_pid(d.restarting ? ['restarting', id] : id);
+    if (s.dyn.has(id)) return dyn_child(s).with_pid(s.dyn_restarting.has(id) ? ['restarting', id] : id);
     return is_process_alive(id) ? null : dyn_child(s);
   }
   const i = find_index(s, id);
@@ -128,11 +126,11 @@ function find_child(s: SupState, id: unknown): Child | null {
 function find_child_and_args(s: SupState, key: unknown): Child | null {
   if (is_sofo(s)) {
     if (!(key instanceof Pid)) return null;
-    const d = s.dyn.get(key);
-    if (d === undefined) return null;
+    const args = s.dyn.get(key);
+    if (args === undefined) return null;
     const c = dyn_child(s);
     return new Child(
-      d.restarting ? ['restarting', key] : key, c.id, [c.mfargs[0], c.mfargs[1], d.args], c.restart_type, c.significant,
+      s.dyn_restarting.has(key) ? ['restarting', key] : key, c.id, [c.mfargs[0], c.mfargs[1], args], c.restart_type, c.significant,
       c.shutdown, c.child_type, c.modules, c.restart_delay,
     );
   }
@@ -152,8 +150,7 @@ function del_child(s: SupState, c: Child): void {
   if (is_sofo(s)) {
     const k = dyn_key(c.pid);
     if (k !== null) {
-      const d = s.dyn.get(k);
-      if (d?.restarting === true) s.dynamic_restarts--;
+      s.dyn_restarting.delete(k);
       s.dyn.delete(k);
     }
     return;
@@ -227,13 +224,12 @@ function* restart(c: Child, s: SupState): Proc<Outcome> {
 function mark_restarting(s: SupState, c: Child): unknown {
   if (is_sofo(s)) {
     const k = dyn_key(c.pid) as Pid;
-    const d = s.dyn.get(k);
-    if (d !== undefined && !d.restarting) {
-      d.restarting = true;
-      s.dynamic_restarts++;
+    const args = s.dyn.get(k);
+    if (args !== undefined && !s.dyn_restarting.has(k)) {
+      s.dyn_restarting.add(k);
       // OTP keys it {restarting, Pid}, which sorts after every pid: it lists last.
       s.dyn.delete(k);
-      s.dyn.set(k, d);
+      s.dyn.set(k, args);
     }
     return k;
   }
@@ -244,18 +240,17 @@ function mark_restarting(s: SupState, c: Child): unknown {
 function* restart_by_strategy(c: Child, s: SupState): Proc<void> {
   if (is_sofo(s)) {
     const old = dyn_key(c.pid) as Pid;
-    const d = s.dyn.get(old);
-    if (d?.restarting === true) s.dynamic_restarts--;
+    s.dyn_restarting.delete(old);
     s.dyn.delete(old);
     const args = c.mfargs[2] === 'undefined' ? [] : c.mfargs[2];
     const r = yield* start_i(c.mfargs[0], c.mfargs[1], args);
     if (r[0] === 'ok') {
       // A child that returns ignore on restart is gone, as in OTP 25.
-      if (r[1] instanceof Pid) s.dyn.set(r[1], { args: c.mfargs[2], restarting: false });
+      if (r[1] instanceof Pid) s.dyn.set(r[1], c.mfargs[2]);
       return;
     }
-    s.dynamic_restarts++;
-    s.dyn.set(old, { args: c.mfargs[2], restarting: true });
+    s.dyn_restarting.add(old);
+    s.dyn.set(old, c.mfargs[2]);
     report_error(s.name, 'start_error', r[1], c);
     return try_again(old);
   }
@@ -305,7 +300,7 @@ function* init([supname, mod, args]: SupInitArgs): Proc<InitResult<SupState>> {
   const f = check_flags(flags);
   if (Array.isArray(f)) return ['stop', ['supervisor_data', f[1]]];
   const s: SupState = {
-    ...f, name, module: mod, args, children: [], restarts: [], dyn: new Map(), dynamic_restarts: 0,
+    ...f, name, module: mod, args, children: [], restarts: [], dyn: new Map(), dyn_restarting: new Set(),
   };
   if (!Array.isArray(specs)) return ['stop', ['start_spec', ['invalid_child_spec', specs]]];
   if (is_sofo(s) && specs.length !== 1) return ['stop', ['bad_start_spec', specs]];
@@ -389,7 +384,7 @@ function* start_dynamic(s: SupState, extra: unknown): Proc<unknown> {
   const args = [...(a === 'undefined' ? [] : a), ...(extra as unknown[])];
   const r = yield* start_i(m, f, args);
   if (r[0] === 'ok' && r[1] instanceof Pid) {
-    s.dyn.set(r[1], { args: c.restart_type === 'temporary' ? 'undefined' : args, restarting: false });
+    s.dyn.set(r[1], c.restart_type === 'temporary' ? 'undefined' : args);
   }
   return r;
 }
@@ -417,7 +412,7 @@ function saved_without_args(c: Child): Child {
 function which_children(s: SupState): ChildInfo[] {
   if (is_sofo(s)) {
     const c = dyn_child(s);
-    return [...s.dyn].map(([pid, d]): ChildInfo => ['undefined', d.restarting ? 'restarting' : pid, c.child_type, c.modules]);
+    return [...s.dyn.keys()].map((pid): ChildInfo => ['undefined', s.dyn_restarting.has(pid) ? 'restarting' : pid, c.child_type, c.modules]);
   }
   const out: ChildInfo[] = [];
   for (let i = s.children.length - 1; i >= 0; i--) {
@@ -431,7 +426,7 @@ function count_children(s: SupState): unknown {
   if (is_sofo(s)) {
     const sz = s.dyn.size;
     const sup = dyn_child(s).child_type === 'supervisor';
-    return [['specs', 1], ['active', sz - s.dynamic_restarts], ['supervisors', sup ? sz : 0], ['workers', sup ? 0 : sz]];
+    return [['specs', 1], ['active', sz - s.dyn_restarting.size], ['supervisors', sup ? sz : 0], ['workers', sup ? 0 : sz]];
   }
   let active = 0;
   let sups = 0;
@@ -467,7 +462,7 @@ function* handle_info(msg: unknown, s: SupState): Proc<NoreplyResult<SupState>> 
 
 function* terminate(_reason: unknown, s: SupState): Proc<void> {
   if (is_sofo(s)) {
-    const pids = [...s.dyn].filter(([, d]) => !d.restarting).map(([p]) => p);
+    const pids = [...s.dyn.keys()].filter((p) => !s.dyn_restarting.has(p));
     yield* terminate_dynamic(dyn_child(s), pids, s.name);
   } else {
     yield* terminate_children(s.children, s.name);
