@@ -174,6 +174,13 @@ function* terminate<D>(sm: Machine<D>, reason: unknown, exc?: unknown): Proc<nev
 function* next_event<D>(sm: Machine<D>): Proc<Event | null> {
   const queued = sm.queue.shift();
   if (queued !== undefined) return queued;
+  const ev = yield* receive_event(sm);
+  // OTP traces 'receive' for events from the mailbox only (not queued or postponed ones).
+  if (ev !== null) sm.trace(`receive ${event_string(ev)} in state ${format_term(sm.state)}`);
+  return ev;
+}
+
+function* receive_event<D>(sm: Machine<D>): Proc<Event | null> {
   const msg = yield* receive(on(_));
   if (is_system(msg)) {
     const o = yield* handle_system_msg(msg[2], msg[1], sm);
@@ -207,7 +214,6 @@ function* loop<D>(sm: Machine<D>): Proc<never> {
     if (ev === null) continue;
     // Any event cancels the event timeout.
     cancel(sm, 'timeout');
-    sm.trace(`receive ${event_string(ev)} in state ${format_term(sm.state)}`);
     const r = yield* call_state(sm, ev[0], ev[1]);
     const p = parse_result(sm, r, false);
     yield* transition(sm, p, ev, false);
@@ -356,7 +362,10 @@ function* transition<D>(sm: Machine<D>, p: Parsed, ev: Event | null, initial: bo
   if (p.postpone && ev !== null) sm.postponed.push(ev);
   sm.state = p.state;
   sm.data = p.data as D;
-  sm.trace(`${p.postpone ? 'postpone' : 'consume'} ${ev === null ? 'init' : event_string(ev)} in state ${changed && !initial ? `${format_term(old)} => ${format_term(p.state)}` : format_term(old)}`);
+  if (ev !== null) {
+    const states = changed ? `${format_term(old)} => ${format_term(p.state)}` : format_term(old);
+    sm.trace(`${p.postpone ? 'postpone' : 'consume'} ${event_string(ev)} in state ${states}`);
+  }
   if (changed && !initial) {
     cancel(sm as Machine<unknown>, 'state_timeout');
     sm.queue = [...p.next_events, ...sm.postponed, ...sm.queue];
@@ -367,7 +376,6 @@ function* transition<D>(sm: Machine<D>, p: Parsed, ev: Event | null, initial: bo
   let timeouts = p.timeouts;
   if (sm.enter && (changed || p.repeat)) {
     for (;;) {
-      sm.trace(`enter ${format_term(sm.mod.name ?? 'undefined')} in state ${format_term(sm.state)}`);
       const r = yield* call_state(sm, 'enter', initial ? sm.state : old);
       const e = parse_result(sm, r, true);
       sm.data = e.data as D;

@@ -3,7 +3,7 @@
 // original order, a zero state_timeout, then the mailbox; the zero event timeout cancelled),
 // both callback modes, timeouts, replies, stop, call's exit reasons, sys.
 import { expect } from 'chai';
-import { run, send, receive, on, _, after, exit, process_flag, Pid, Proc, set_crash_logger, CrashLogger } from '../../runtime';
+import { run, self, send, receive, on, _, after, exit, process_flag, Pid, Proc, set_crash_logger, CrashLogger } from '../../runtime';
 import * as gen_statem from '../../actors/gen_statem';
 import * as supervisor from '../../actors/supervisor';
 import * as sys from '../../actors/sys';
@@ -177,5 +177,44 @@ describe('actors/gen_statem', () => {
     });
     expect(r).to.deep.equal({ a: ['open', 0], b: ['locked', 0], fresh: true });
   });
-});
 
+  it('sys:trace prints OTP 25’s lines (gen_statem_trace_oracle.escript): receive, postpone, consume, send', async () => {
+    const traced: GenStatemModule<null, number> = {
+      callback_mode: () => ['handle_event_function', 'state_enter'],
+      init: () => ['ok', 'a', 0],
+      handle_event(type, content, state, d) {
+        if (type === 'enter') return 'keep_state_and_data';
+        if (Array.isArray(type) && type[0] === 'call') return ['keep_state_and_data', [['reply', type[1], d]]];
+        if (type === 'cast' && content === 'go' && state === 'a') return ['next_state', 'b', d + 1];
+        if (type === 'cast' && state === 'a') return ['keep_state_and_data', ['postpone']];
+        return ['keep_state', d];
+      },
+    };
+    const lines: string[] = [];
+    const prev = sys.set_trace_output((l) => lines.push(l));
+    try {
+      const me = await run(function* () {
+        const p = yield* started(gen_statem.start({ local: 'sm' }, traced, null));
+        yield* sys.trace(p, true);
+        gen_statem.cast(p, 'x');
+        gen_statem.cast(p, 'go');
+        yield* gen_statem.call(p, 'get');
+        yield* sys.trace(p, false);
+        yield* gen_statem.stop(p);
+        return String(self());
+      });
+      expect(lines).to.deep.equal([
+        '*DBG* sm receive cast x in state a\n',
+        '*DBG* sm postpone cast x in state a\n',
+        '*DBG* sm receive cast go in state a\n',
+        '*DBG* sm consume cast go in state a => b\n',
+        '*DBG* sm consume cast x in state b\n',
+        `*DBG* sm receive call get from ${me} in state b\n`,
+        `*DBG* sm send 1 to ${me}\n`,
+        `*DBG* sm consume call get from ${me} in state b\n`,
+      ]);
+    } finally {
+      sys.set_trace_output(prev);
+    }
+  });
+});
