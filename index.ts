@@ -8,3 +8,7 @@ export * as dirty_pool from './actors/dirty_pool';
 export * as gen_tcp from './gen/gen_tcp';
 export * as gen_udp from './gen/gen_udp';
 export * as inet from './gen/inet';
+export * as supervisor from './actors/supervisor';
+export * as proc_lib from './actors/proc_lib';
+export * as sys from './actors/sys';
+export * as gen_statem from './actors/gen_statem';

@@ -4,6 +4,7 @@
 // with its exit reason so the server can run terminate/2 before it dies.
 import type { Proc } from '../runtime';
 import { ProcessKilled, reason_of } from '../runtime/exits';
+import { done } from '../runtime/done';
 import type { Ret } from './gen_server_types';
 
 export type Dispatched<T> = ['ok', T] | ['EXIT', unknown, unknown];
@@ -20,13 +21,31 @@ export function* apply<T>(fn: () => Ret<T>): Proc<T> {
   return is_generator(v) ? ((yield* v) as T) : (v as T);
 }
 
-/** ['ok', value] or ['EXIT', reason, exception]; a kill of this process is never caught. */
-export function* dispatch<T>(fn: () => Ret<T>): Proc<Dispatched<T>> {
+function caught<T>(e: unknown): Dispatched<T> {
+  if (e instanceof ProcessKilled) throw e;
+  if (!(e instanceof Error)) return ['ok', e as T]; // Erlang's throw: a return value
+  return ['EXIT', reason_of(e), e];
+}
+
+function* dispatch_gen<T>(g: Proc<T>): Proc<Dispatched<T>> {
   try {
-    return ['ok', yield* apply(fn)];
+    return ['ok', yield* g];
   } catch (e) {
-    if (e instanceof ProcessKilled) throw e;
-    if (!(e instanceof Error)) return ['ok', e as T]; // Erlang's throw: a return value
-    return ['EXIT', reason_of(e), e];
+    return caught<T>(e);
   }
+}
+
+/**
+ * ['ok', value] or ['EXIT', reason, exception]; a kill of this process is never caught. A
+ * plain (non-generator) callback's result is a finished Proc: most callbacks are plain, and
+ * a server's every message then makes no generator here.
+ */
+export function dispatch<T>(fn: () => Ret<T>): Proc<Dispatched<T>> {
+  let v: Ret<T>;
+  try {
+    v = fn();
+  } catch (e) {
+    return done(caught<T>(e));
+  }
+  return is_generator(v) ? dispatch_gen(v as Proc<T>) : done<Dispatched<T>>(['ok', v as T]);
 }

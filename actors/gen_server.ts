@@ -2,15 +2,17 @@
 // server process itself is in gen_server_loop.ts; the callback types in gen_server_types.ts.
 import { isDeepStrictEqual } from 'util';
 import {
-  receive, on, after, _, send, self, exit, spawn, spawn_link, monitor, demonitor, whereis, Pid, Proc,
+  receive, on, after, _, send, self, exit, monitor, demonitor, whereis, Pid, Proc,
 } from '../runtime';
+import * as proc_lib from './proc_lib';
 import { ErlangExit } from '../runtime/exits';
 import { init_it } from './gen_server_loop';
+import { resolve, send_if_exists, where } from './gen_name';
 import type { From, GenServerModule, ServerName, ServerRef, StartResult } from './gen_server_types';
 
 export type {
   From, GenServerModule, ServerName, ServerRef, StartResult, Timeout, Ret,
-  InitResult, CallResult, NoreplyResult,
+  InitResult, CallResult, NoreplyResult, ViaModule, ViaName,
 } from './gen_server_types';
 
 const TIMEOUT = Symbol('gen_server.timeout');
@@ -19,14 +21,17 @@ function* do_start<A, S>(
   link: boolean, name: ServerName | null, mod: GenServerModule<A, S>, args: A,
 ): Proc<StartResult> {
   if (name !== null) {
-    const w = whereis(name.local);
+    const w = where(name);
     if (w !== 'undefined') return ['error', ['already_started', w]];
   }
   const starter = self();
-  const body = function* (): Proc<void> {
-    yield* init_it(starter, link ? starter : null, name, mod, args);
-  };
-  const pid = link ? spawn_link(body) : spawn(body);
+  // Through proc_lib, so the server has '$ancestors' and '$initial_call' ({Mod, init, 1}).
+  const mfa = proc_lib.behaviour_initial_call(mod);
+  // init_it itself is the body (no wrapper generator between the scheduler and the loop).
+  const parent = link ? starter : null;
+  const pid = link
+    ? proc_lib.spawn_link_mfa(mfa, init_it, starter, parent, name, mod, args)
+    : proc_lib.spawn_mfa(mfa, init_it, starter, parent, name, mod, args);
   // As OTP 25's proc_lib:sync_wait: the ack, or (linked and trapping exits) the EXIT.
   return yield* receive(
     on(['ack', pid, _], (m) => m[2] as StartResult),
@@ -50,11 +55,6 @@ export function start_link<A, S>(
   return a.length === 2 ? do_start(true, null, a[0], a[1]) : do_start(true, a[0], a[1], a[2]);
 }
 
-function resolve(server: ServerRef): Pid {
-  if (typeof server !== 'string') return server;
-  const w = whereis(server);
-  return w === 'undefined' ? exit('noproc') : w;
-}
 
 /** OTP's gen:do_call: monitor, send, wait for the reply or the DOWN. */
 function* do_call(server: ServerRef, request: unknown, timeout: number | 'infinity'): Proc<unknown> {
@@ -88,9 +88,34 @@ export function* call(server: ServerRef, request: unknown, ...t: [] | [number | 
 
 /** gen_server:cast: always 'ok', even for a name nobody has. */
 export function cast(server: ServerRef, msg: unknown): 'ok' {
-  if (typeof server !== 'string' || whereis(server) !== 'undefined') send(server, ['$gen_cast', msg]);
+  send_if_exists(server, ['$gen_cast', msg]);
   return 'ok';
 }
+
+/** On one node: a list of one. */
+const NODE = 'nonode@nohost';
+
+/**
+ * gen_server:multi_call(Name, Request[, Timeout]) on this one node: [[[Node, Reply]], []], or
+ * [[], [Node]] when no server is registered as Name (or it dies or does not answer in time).
+ */
+export function* multi_call(name: string, request: unknown, timeout: number | 'infinity' = 'infinity'): Proc<[Array<[string, unknown]>, string[]]> {
+  if (whereis(name) === 'undefined') return [[], [NODE]];
+  try {
+    return [[[NODE, yield* do_call(name, request, timeout)]], []];
+  } catch (e) {
+    if (e instanceof ErlangExit) return [[], [NODE]];
+    throw e;
+  }
+}
+
+/** gen_server:abcast(Name, Msg): casts to Name on every node (this one) → 'abcast'. */
+export function abcast(name: string, msg: unknown): 'abcast' {
+  send_if_exists(name, ['$gen_cast', msg]);
+  return 'abcast';
+}
+
+export { enter_loop } from './gen_server_loop';
 
 /** gen_server:reply: answers a call from handle_call's From, now or later. */
 export function reply(from: From, r: unknown): 'ok' {
@@ -113,3 +138,6 @@ export function* stop(server: ServerRef, reason: unknown = 'normal', timeout: nu
   }
   return isDeepStrictEqual(r, reason) ? 'ok' : exit(r);
 }
+
+/** The module's name, as reports print a child's start {M, F, A}. */
+export const name = 'gen_server';

@@ -1,8 +1,11 @@
 // The server process: OTP's gen_server:init_it/6 and loop, on the runtime. A process loop
-// (not recursion) so a long-lived server runs in flat memory.
-import { receive, on, after, _, send, self, exit, register, unregister, whereis, Pid, Proc } from '../runtime';
+// (not recursion) so a long-lived server runs in flat memory. System messages (sys) are
+// answered between callbacks; handle_continue runs before the next message.
+import { receive, on, after, _, send, self, exit, get, format_term, Pid, Proc } from '../runtime';
 import { ProcessKilled } from '../runtime/exits';
 import { dispatch, Dispatched } from './callback';
+import { display_name, register_name, unregister_name, where } from './gen_name';
+import { handle_system_msg, is_system, status_header, trace_line, SysDebug, SystemTarget, SysState } from './sys';
 import type { From, GenServerModule, ServerName, StartResult, Timeout } from './gen_server_types';
 
 const TIMEOUT = Symbol('gen_server.timeout');
@@ -16,14 +19,10 @@ function ack(starter: Pid, ret: StartResult): void {
 export function* init_it<A, S>(
   starter: Pid, parent: Pid | null, name: ServerName | null, mod: GenServerModule<A, S>, args: A,
 ): Proc<void> {
-  if (name !== null) {
-    try {
-      register(name.local, self());
-    } catch {
-      // Lost a race with another start under the same name, as gen:register_name reports it.
-      ack(starter, ['error', ['already_started', whereis(name.local)]]);
-      exit('normal');
-    }
+  if (name !== null && !register_name(name, self())) {
+    // Lost a race with another start under the same name, as gen:register_name reports it.
+    ack(starter, ['error', ['already_started', where(name)]]);
+    exit('normal');
   }
   const r = yield* dispatch(() => mod.init(args));
   if (r[0] === 'EXIT') {
@@ -33,7 +32,7 @@ export function* init_it<A, S>(
   const v = r[1];
   // Unregister before the ack, so the starter can start again under the name at once.
   const fail = (reply: StartResult, reason: unknown): never => {
-    if (name !== null) unregister(name.local);
+    if (name !== null) unregister_name(name);
     ack(starter, reply);
     return exit(reason);
   };
@@ -44,7 +43,21 @@ export function* init_it<A, S>(
     fail(['error', ['bad_return_value', v]], ['bad_return_value', v]);
   }
   ack(starter, ['ok', self()]);
-  yield* loop(parent, mod, v[1] as S, (v[2] as Timeout | undefined) ?? 'infinity');
+  yield* loop(parent, name, mod, v[1] as S, (v[2] as Timeout | undefined) ?? 'infinity');
+}
+
+/**
+ * gen_server:enter_loop: the calling process (started through proc_lib) becomes a server
+ * with this state. With a name, the process must already be registered under it.
+ */
+export function* enter_loop<S>(
+  mod: GenServerModule<unknown, S>, state: S, opts: { name?: ServerName; timeout?: Timeout } = {},
+): Proc<void> {
+  const name = opts.name ?? null;
+  if (name !== null && where(name) !== self()) exit('process_not_registered');
+  const anc = get('$ancestors');
+  const parent = Array.isArray(anc) && anc[0] instanceof Pid ? (anc[0] as Pid) : exit('process_was_not_started_by_proc_lib');
+  yield* loop(parent, name, mod, state, opts.timeout ?? 'infinity');
 }
 
 /** Runs terminate/2 (when the module has it), then exits with reason. */
@@ -58,31 +71,108 @@ function* terminate<S>(mod: GenServerModule<unknown, S>, reason: unknown, state:
   return exit(reason);
 }
 
-function* loop<A, S>(parent: Pid | null, mod: GenServerModule<A, S>, state: S, timeout: Timeout): Proc<void> {
+/** What sys sees of a server: the callback state, and OTP's get_status layout. */
+class ServerSys<S> implements SystemTarget, SysDebug {
+  readonly module = 'gen_server';
+  /** sys:trace's flag, on this object itself: one object less per server. */
+  trace = false;
+  constructor(
+    readonly parent: Pid | null,
+    readonly name: unknown,
+    readonly mod: GenServerModule<unknown, S>,
+    public state: S,
+  ) {}
+
+  get debug(): SysDebug {
+    return this;
+  }
+
+  get_state(): unknown {
+    return this.state;
+  }
+
+  replace_state(fn: (s: unknown) => unknown): unknown {
+    this.state = fn(this.state) as S;
+    return this.state;
+  }
+
+  status(st: SysState): unknown[] {
+    let shown: unknown = this.state;
+    const f = this.mod.format_status;
+    if (f !== undefined) {
+      try {
+        const r = f.call(this.mod, { state: this.state, log: [] });
+        if (r !== null && typeof r === 'object' && 'state' in r) shown = r.state;
+      } catch (e) {
+        shown = ['EXIT', e instanceof Error ? e.message : e];
+      }
+    }
+    return [
+      ['header', status_header('Status for generic server', this.name)],
+      ['data', [['Status', st], ['Parent', this.parent ?? self()], ['Logged events', []]]],
+      ['data', [['State', shown]]],
+    ];
+  }
+}
+
+function trace_in(name: unknown, msg: unknown): void {
+  if (Array.isArray(msg) && msg.length === 3 && msg[0] === '$gen_call') {
+    trace_line(name, `got call ${fmt(msg[2])} from ${fmt((msg[1] as From)[0])}`);
+  } else if (Array.isArray(msg) && msg.length === 2 && msg[0] === '$gen_cast') {
+    trace_line(name, `got cast ${fmt(msg[1])}`);
+  } else {
+    trace_line(name, `got ${fmt(msg === TIMEOUT ? 'timeout' : msg)}`);
+  }
+}
+
+const fmt = format_term;
+
+function is_continue(t: Timeout): t is ['continue', unknown] {
+  return Array.isArray(t);
+}
+
+function* loop<A, S>(
+  parent: Pid | null, name: ServerName | null, mod: GenServerModule<A, S>, state: S, timeout: Timeout,
+): Proc<void> {
   const m = mod as GenServerModule<unknown, S>;
+  const sys = new ServerSys<S>(parent, display_name(name, self()), m, state);
   for (;;) {
-    const msg: unknown =
-      timeout === 'infinity' || timeout === 'hibernate'
-        ? yield* receive(any)
-        : yield* receive(any, after(timeout, () => TIMEOUT));
     let from: From | null = null;
     let r: Dispatched<unknown>;
-    const st = state;
-    if (msg === TIMEOUT) {
-      r = yield* info(m, 'timeout', st);
-    } else if (Array.isArray(msg) && msg.length === 3 && msg[0] === '$gen_call') {
-      const f = msg[1] as From;
-      from = f;
-      r = yield* dispatch(() => m.handle_call(msg[2], f, st));
-    } else if (Array.isArray(msg) && msg.length === 2 && msg[0] === '$gen_cast') {
-      r = yield* dispatch(() => m.handle_cast(msg[1], st));
-    } else if (is_terminate(msg)) {
-      return yield* terminate(m, msg[2][1], st);
-    } else if (parent !== null && Array.isArray(msg) && msg.length === 3 && msg[0] === 'EXIT' && msg[1] === parent) {
-      // Trapping exits, the parent's exit is the server's: OTP's gen_server does the same.
-      return yield* terminate(m, msg[2], st);
+    const st = sys.state;
+    if (is_continue(timeout)) {
+      const c = timeout[1];
+      const h = m.handle_continue;
+      r = h === undefined
+        ? ['EXIT', ['undef', [[m.name ?? 'undefined', 'handle_continue', [c, st]]]], undefined]
+        : yield* dispatch(() => h.call(m, c, st));
+      if (r[0] === 'EXIT' && r[2] === undefined) return yield* terminate(m, r[1], st);
     } else {
-      r = yield* info(m, msg, st);
+      const msg: unknown =
+        timeout === 'infinity' || timeout === 'hibernate'
+          ? yield* receive(any)
+          : yield* receive(any, after(timeout, () => TIMEOUT));
+      if (is_system(msg)) {
+        const o = yield* handle_system_msg(msg[2], msg[1], sys);
+        if (o !== 'continue') return yield* terminate(m, o[1], sys.state);
+        // OTP keeps the timeout running across system messages; a fresh one is close enough here.
+        continue;
+      }
+      if (sys.trace) trace_in(sys.name, msg);
+      if (msg === TIMEOUT) {
+        r = yield* info(m, 'timeout', st);
+      } else if (Array.isArray(msg) && msg.length === 3 && msg[0] === '$gen_call') {
+        const f = msg[1] as From;
+        from = f;
+        r = yield* dispatch(() => m.handle_call(msg[2], f, st));
+      } else if (Array.isArray(msg) && msg.length === 2 && msg[0] === '$gen_cast') {
+        r = yield* dispatch(() => m.handle_cast(msg[1], st));
+      } else if (parent !== null && Array.isArray(msg) && msg.length === 3 && msg[0] === 'EXIT' && msg[1] === parent) {
+        // Trapping exits, the parent's exit is the server's: OTP's gen_server does the same.
+        return yield* terminate(m, msg[2], st);
+      } else {
+        r = yield* info(m, msg, st);
+      }
     }
     if (r[0] === 'EXIT') return yield* terminate(m, r[1], st, r[2]);
     const v = r[1];
@@ -90,9 +180,11 @@ function* loop<A, S>(parent: Pid | null, mod: GenServerModule<A, S>, state: S, t
     if (!Array.isArray(v)) return yield* bad();
     if (v[0] === 'reply' && from !== null && (v.length === 3 || v.length === 4)) {
       send(from[0], [from[1], v[1]]);
-      [state, timeout] = [v[2] as S, (v[3] as Timeout | undefined) ?? 'infinity'];
+      [sys.state, timeout] = [v[2] as S, (v[3] as Timeout | undefined) ?? 'infinity'];
+      if (sys.trace) trace_line(sys.name, `sent ${fmt(v[1])} to ${fmt(from[0])}, new state ${fmt(sys.state)}`);
     } else if (v[0] === 'noreply' && (v.length === 2 || v.length === 3)) {
-      [state, timeout] = [v[1] as S, (v[2] as Timeout | undefined) ?? 'infinity'];
+      [sys.state, timeout] = [v[1] as S, (v[2] as Timeout | undefined) ?? 'infinity'];
+      if (sys.trace) trace_line(sys.name, `new state ${fmt(sys.state)}`);
     } else if (v[0] === 'stop' && v.length === 3) {
       return yield* terminate(m, v[1], v[2] as S);
     } else if (v[0] === 'stop' && v.length === 4 && from !== null) {
@@ -114,12 +206,4 @@ function* info<S>(m: GenServerModule<unknown, S>, msg: unknown, st: S): Proc<Dis
   if (m.handle_info === undefined) return ['ok', ['noreply', st]];
   const h = m.handle_info.bind(m);
   return yield* dispatch(() => h(msg, st));
-}
-
-/** sys:terminate's system message, as gen_server:stop sends it: ['system', From, ['terminate', R]]. */
-function is_terminate(msg: unknown): msg is ['system', unknown, ['terminate', unknown]] {
-  return (
-    Array.isArray(msg) && msg.length === 3 && msg[0] === 'system' &&
-    Array.isArray(msg[2]) && msg[2].length === 2 && msg[2][0] === 'terminate'
-  );
 }

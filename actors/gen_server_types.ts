@@ -4,8 +4,11 @@ import type { Pid, Ref, Proc } from '../runtime';
 /** A caller's address, as OTP's From = {Pid, Tag}: reply(from, r) sends [tag, r] to pid. */
 export type From = [Pid, Ref];
 
-/** A server timeout after a return: handle_info('timeout', S) runs when no message comes. */
-export type Timeout = number | 'infinity' | 'hibernate';
+/**
+ * What may follow the state in a return: a timeout (handle_info('timeout', S) runs when no
+ * message comes), 'hibernate', or ['continue', C] (handle_continue(C, S) runs before any message).
+ */
+export type Timeout = number | 'infinity' | 'hibernate' | ['continue', unknown];
 
 /** A callback may return its tuple directly or be a generator (to wait, e.g. on sockets). */
 export type Ret<T> = T | Proc<T>;
@@ -25,12 +28,31 @@ export interface GenServerModule<A, S> {
   handle_cast(msg: unknown, state: S): Ret<NoreplyResult<S>>;
   handle_info?(msg: unknown, state: S): Ret<NoreplyResult<S>>;
   terminate?(reason: unknown, state: S): Ret<unknown>;
+  /** Runs after a return with ['continue', C], before the next message. */
+  handle_continue?(c: unknown, state: S): Ret<NoreplyResult<S>>;
+  /**
+   * OTP 25's format_status/1: what sys:get_status shows of the state (and of the logged
+   * events). Gets {state, log} and returns it with the parts to show changed.
+   */
+  format_status?(status: { state: S; log: unknown[] }): { state?: unknown; log?: unknown[] };
+  /** The module's name for '$initial_call' and reports (a JS object has none of its own). */
+  readonly name?: string;
 }
 
-/** A server reference: its pid or its registered name. */
-export type ServerRef = Pid | string;
+/** A name registry for {via, Module, Name} (OTP's via modules: global, gproc, a user's own). */
+export interface ViaModule {
+  register_name(name: unknown, pid: Pid): 'yes' | 'no';
+  unregister_name(name: unknown): unknown;
+  whereis_name(name: unknown): Pid | 'undefined';
+  send(name: unknown, msg: unknown): unknown;
+}
 
-/** OTP's start name: {local, Name}. */
-export type ServerName = { local: string };
+export type ViaName = { via: [ViaModule, unknown] };
+
+/** A server reference: its pid, its registered name, or {via: [Module, Name]}. */
+export type ServerRef = Pid | string | ViaName;
+
+/** OTP's start name: {local, Name} or {via, Module, Name}. */
+export type ServerName = { local: string } | ViaName;
 
 export type StartResult = ['ok', Pid] | ['error', unknown] | 'ignore';

@@ -8,6 +8,12 @@ export interface CrashReport {
   reason: unknown;
   /** The report as Erlang prints it. */
   text: string;
+  /**
+   * What kind of report: absent for a process crash; 'supervisor_report' or 'progress' for
+   * the supervisor's reports (OTP's logger drops progress reports at its default level, and so
+   * does the default printer here; a logger set with set_crash_logger sees them all).
+   */
+  label?: 'crash_report' | 'supervisor_report' | 'progress';
 }
 
 export type CrashLogger = (report: CrashReport) => void;
@@ -31,6 +37,7 @@ export function crash_report_text(pid: Pid, reason: unknown, when: Date = new Da
 }
 
 const stderr_logger: CrashLogger = (r) => {
+  if (r.label === 'progress') return;
   process.stderr.write(`${r.text}\n`);
 };
 
@@ -41,6 +48,20 @@ export function set_crash_logger(fn: CrashLogger | null): CrashLogger {
   const old = logger;
   logger = fn ?? stderr_logger;
   return old;
+}
+
+/** Passes a report made by a layer above (the supervisor's) to the logger. */
+export function log_report(report: CrashReport): void {
+  try {
+    logger(report);
+  } catch {
+    // A failing logger must not take the runtime down with it.
+  }
+}
+
+/** Erlang's report header: `=TITLE==== 24-Nov-2026::03:47:17.108000 ===`. */
+export function report_header(title: string, when: Date = new Date()): string {
+  return `=${title}==== ${timestamp(when)} ===`;
 }
 
 export function report_crash(pid: Pid, reason: unknown): void {

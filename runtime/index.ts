@@ -22,3 +22,4 @@ export { set_crash_logger } from './crash_report';
 export type { CrashReport, CrashLogger } from './crash_report';
 export { format_term, FORMAT_TERM } from './format';
 export type { FormatOpts } from './format';
+export { put, get, erase, get_keys, dictionary_of } from './dictionary';

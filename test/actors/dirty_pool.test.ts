@@ -2,10 +2,12 @@
 import * as path from 'path';
 import { expect } from 'chai';
 import {
-  run, spawn, spawn_monitor, self, send, receive, on, after as timeout_after, _, Pid, Proc,
-  set_crash_logger, CrashLogger,
+  run, spawn, spawn_link, spawn_monitor, self, send, receive, on, after as timeout_after, _, exit, Pid, Proc,
+  set_crash_logger, CrashLogger, process_flag, whereis,
 } from '../../runtime';
 import * as dirty_pool from '../../actors/dirty_pool';
+import * as supervisor from '../../actors/supervisor';
+import * as gen_server from '../../actors/gen_server';
 
 const WORKER = path.join(__dirname, '_dirty_worker.js');
 
@@ -69,5 +71,64 @@ describe('actors/dirty_pool', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('a caller that dies aborts its task: killed, or through a link when its owner crashes', async () => {
+    // One thread: if the long tasks ran on after their callers died, the short one would wait ~10 s behind them.
+    const pool = dirty_pool.start<{ below: number }, number>({ filename: WORKER, maxThreads: 1 });
+    try {
+      const r = await run(function* () {
+        const [victim, vref] = spawn_monitor(function* () {
+          yield* pool.run({ below: 30_000_000 });
+        });
+        yield* receive(timeout_after(50));
+        exit(victim, 'kill');
+        const killed = yield* receive(on(['DOWN', vref, _, _, _], (m) => m[4]), timeout_after(1000));
+        // An owner whose linked caller is waiting on the pool (queued behind nothing, then running) crashes.
+        const [, oref] = spawn_monitor(function* () {
+          spawn_link(function* () {
+            yield* pool.run({ below: 30_000_000 });
+          });
+          yield* receive(timeout_after(50));
+          exit('owner_crashed');
+        });
+        const crashed = yield* receive(on(['DOWN', oref, _, _, _], (m) => m[4]), timeout_after(1000));
+        const t0 = Date.now();
+        const small = yield* pool.run({ below: 100 });
+        return { killed, crashed, small, ms: Date.now() - t0 };
+      });
+      expect([r.killed, r.crashed, r.small]).to.deep.equal(['killed', 'owner_crashed', 25]);
+      expect(r.ms).to.be.below(2000);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('under a supervisor: the owner’s death ends its threads (a task in flight fails), the restart makes a new pool', async () => {
+    const r = await run(function* () {
+      process_flag('trap_exit', true);
+      const spec = { id: 'pool', start: [dirty_pool, 'start_link', [{ local: 'dirty1' }, { filename: WORKER, maxThreads: 1 }]] as const };
+      const s = yield* supervisor.start_link({ init: () => ['ok', [{}, [spec]]] }, null);
+      const sup = (s as [string, Pid])[1];
+      const a = yield* dirty_pool.run_on<{ below: number }, number>('dirty1', { below: 100 });
+      const owner1 = whereis('dirty1') as Pid;
+      const me = self();
+      spawn(function* () {
+        try {
+          send(me, ['inflight', yield* dirty_pool.run_on<{ below: number }, number>('dirty1', { below: 30_000_000 })]);
+        } catch (e) {
+          send(me, ['inflight', (e as { reason: unknown }).reason]);
+        }
+      });
+      yield* receive(timeout_after(50));
+      exit(owner1, 'kill');
+      const inflight = yield* receive(on(['inflight', _], (m) => m[1]), timeout_after(3000));
+      yield* receive(timeout_after(20));
+      const owner2 = whereis('dirty1');
+      const b = yield* dirty_pool.run_on<{ below: number }, number>('dirty1', { below: 100 });
+      yield* gen_server.stop(sup);
+      return { a, b, restarted: owner2 instanceof Pid && owner2 !== owner1, inflight_failed: Array.isArray(inflight) && inflight[0] === 'dirty_error' };
+    });
+    expect(r).to.deep.equal({ a: 25, b: 25, restarted: true, inflight_failed: true });
   });
 });

@@ -6,6 +6,7 @@ import {
   is_process_alive, set_crash_logger, CrashLogger, Pid, Proc, monitor, register,
 } from '../../runtime';
 import * as gen_server from '../../actors/gen_server';
+import * as proc_lib from '../../actors/proc_lib';
 import type { GenServerModule, From } from '../../actors/gen_server';
 
 type St = { n: number; log: unknown[] };
@@ -248,4 +249,94 @@ describe('actors/gen_server', () => {
     });
     expect(r).to.deep.equal(['error', true, true, 'thrown']);
   });
+
+  describe('OTP 25 completions', () => {
+    it('handle_continue runs before the next message, from init and from a callback; hibernate is accepted', async () => {
+      const steps: gen_server.GenServerModule<null, string[]> = {
+        init: () => ['ok', ['init'], ['continue', 'c1']],
+        handle_call: (req, _f, s) => (req === 'log' ? ['reply', s, s, 'hibernate'] : ['reply', 'ok', [...s, 'call'], ['continue', 'c2']]),
+        handle_cast: (_m, s) => ['noreply', [...s, 'cast'], 'hibernate'],
+        handle_continue: (c, s) => ['noreply', [...s, String(c)]],
+      };
+      const r = await run(function* () {
+        const p = yield* started(gen_server.start(steps, null));
+        send(p, 'early'); // arrives before handle_continue could run, yet waits for it
+        yield* gen_server.call(p, 'x');
+        gen_server.cast(p, 'y');
+        const log = yield* gen_server.call(p, 'log');
+        yield* gen_server.stop(p);
+        return log;
+      });
+      expect(r).to.deep.equal(['init', 'c1', 'call', 'c2', 'cast']);
+    });
+
+    it('reply/2 from another process; enter_loop makes a proc_lib process a server', async () => {
+      const r = await run(function* () {
+        const deferring: gen_server.GenServerModule<null, null> = {
+          init: () => ['ok', null],
+          handle_call(req, from, s) {
+            spawn(function* () {
+              gen_server.reply(from, ['from_helper', req]);
+            });
+            return ['noreply', s];
+          },
+          handle_cast: (_m, s) => ['noreply', s],
+        };
+        const p = yield* started(gen_server.start(deferring, null));
+        const a = yield* gen_server.call(p, 'q');
+        yield* gen_server.stop(p);
+        const entered = (yield* proc_lib.start_link(function* () {
+          register('entered', self());
+          proc_lib.init_ack(['ok', self()]);
+          yield* gen_server.enter_loop(counter, { n: 41, log: [] }, { name: { local: 'entered' } });
+        }, [])) as [string, Pid];
+        const b = yield* gen_server.call('entered', 'inc');
+        yield* gen_server.stop('entered');
+        const not_proc_lib = yield* reason_of_call(function* () {
+          yield* gen_server.enter_loop(counter, { n: 0, log: [] });
+        });
+        return [a, entered[0], b, not_proc_lib];
+      });
+      expect(r).to.deep.equal([['from_helper', 'q'], 'ok', 42, 'process_was_not_started_by_proc_lib']);
+    });
+
+    it('{via, Module, Name}: start, call, cast, already_started, stop; multi_call and abcast on one node', async () => {
+      const table = new Map<unknown, Pid>();
+      const registry: gen_server.ViaModule = {
+        register_name: (n, p) => (table.has(n) ? 'no' : (table.set(n, p), 'yes')),
+        unregister_name: (n) => table.delete(n),
+        whereis_name: (n) => table.get(n) ?? 'undefined',
+        send: (n, m) => {
+          const p = table.get(n);
+          return p === undefined ? exit(['badarg', [n, m]]) : send(p, m);
+        },
+      };
+      const r = await run(function* () {
+        const name = { via: [registry, ['svc', 1]] as [gen_server.ViaModule, unknown] };
+        const p = yield* started(gen_server.start(name, counter, 5));
+        const again = yield* gen_server.start(name, counter, 5);
+        gen_server.cast(name, 2);
+        const v = yield* gen_server.call(name, 'get');
+        gen_server.cast({ via: [registry, 'nobody'] }, 1); // ignored, as OTP's cast
+        yield* gen_server.stop(name);
+        // OTP's gen_server does not unregister a via name at exit: the registry must watch its pids.
+        const gone = table.size;
+        const q = yield* started(gen_server.start({ local: 'mc' }, counter, 7));
+        const mc = yield* gen_server.multi_call('mc', 'get');
+        const ab = gen_server.abcast('mc', 1);
+        const mc2 = yield* gen_server.multi_call('mc', 'get');
+        const none = yield* gen_server.multi_call('nobody', 'get');
+        yield* gen_server.stop(q);
+        return { again: isDeep(again, ['error', ['already_started', p]]), v, gone, mc, ab, mc2, none };
+      });
+      expect(r).to.deep.equal({
+        again: true, v: 7, gone: 1, mc: [[['nonode@nohost', 7]], []], ab: 'abcast', mc2: [[['nonode@nohost', 8]], []],
+        none: [[], ['nonode@nohost']],
+      });
+    });
+  });
 });
+
+function isDeep(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a, (_k, v: unknown) => (v instanceof Pid ? String(v) : v)) === JSON.stringify(b, (_k, v: unknown) => (v instanceof Pid ? String(v) : v));
+}

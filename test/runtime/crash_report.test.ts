@@ -1,7 +1,8 @@
 // Crash reports: text as Erlang's, a replaceable logger, and which exits are quiet.
 import { expect } from 'chai';
 import { run, spawn, spawn_monitor, receive, on, after, _, exit, error, set_crash_logger, CrashReport, Pid } from '../../runtime';
-import { crash_report_text } from '../../runtime/crash_report';
+import { crash_report_text, log_report, report_header } from '../../runtime/crash_report';
+import * as sinon from 'sinon';
 
 describe('runtime/crash_report', () => {
   it('formats like =ERROR REPORT====', () => {
@@ -56,5 +57,28 @@ describe('runtime/crash_report', () => {
     } finally {
       set_crash_logger(old);
     }
+  });
+
+  it('log_report: a layer’s report goes to the logger; the default printer prints all but progress reports', () => {
+    const seen: CrashReport[] = [];
+    const old = set_crash_logger((r) => seen.push(r));
+    const pid = new Pid(90);
+    try {
+      log_report({ pid, reason: 'r', text: 'sup text\n', label: 'supervisor_report' });
+      expect(seen.map((r) => r.label)).to.deep.equal(['supervisor_report']);
+    } finally {
+      set_crash_logger(old);
+    }
+    const prev = set_crash_logger(null);
+    const write = sinon.stub(process.stderr, 'write').returns(true);
+    try {
+      log_report({ pid, reason: 'r', text: 'progress text\n', label: 'progress' });
+      log_report({ pid, reason: 'r', text: 'sup text\n', label: 'supervisor_report' });
+    } finally {
+      write.restore();
+      set_crash_logger(prev);
+    }
+    expect(write.args.map((a) => a[0])).to.deep.equal(['sup text\n\n']);
+    expect(report_header('SUPERVISOR REPORT', new Date(2026, 10, 24, 3, 47, 17, 108))).to.equal('=SUPERVISOR REPORT==== 24-Nov-2026::03:47:17.108000 ===');
   });
 });

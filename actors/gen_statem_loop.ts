@@ -1,0 +1,413 @@
+// The gen_statem process: OTP 25's event loop on the runtime. Events come from an internal
+// queue first (next_event, postponed events after a state change, zero timeouts), then from
+// the mailbox. After a state change the order is: the state enter call, the next_event
+// events, the postponed events in their original order, then the rest.
+import { isDeepStrictEqual } from 'util';
+import {
+  receive, on, _, send, self, exit, start_timer, cancel_timer, format_term, Pid, Proc, Ref,
+} from '../runtime';
+import { dispatch, Dispatched } from './callback';
+import { display_name, register_name, unregister_name, where } from './gen_name';
+import { handle_system_msg, is_system, status_header, trace_line, SysDebug, SystemTarget, SysState } from './sys';
+import type { From, ServerName, StartResult } from './gen_server_types';
+import type { CallbackMode, EventType, GenStatemModule, StateFunction } from './gen_statem_types';
+
+type Event = [EventType, unknown];
+const TIMER_TAG = '$gen_statem_timeout';
+
+class Stop {
+  constructor(readonly reason: unknown, readonly exc?: unknown) {}
+}
+
+interface Timer {
+  ref: Ref;
+  type: EventType;
+  msg: unknown;
+}
+
+/** What one callback result asks for, once parsed. */
+interface Parsed {
+  state: unknown;
+  data: unknown;
+  repeat: boolean;
+  postpone: boolean;
+  next_events: Event[];
+  timeouts: unknown[][];
+}
+
+function timer_key(type: EventType): string {
+  return typeof type === 'string' ? type : `g:${format_term(type[1])}`;
+}
+
+export class Machine<D> implements SystemTarget {
+  readonly module = 'gen_statem';
+  readonly debug: SysDebug = { trace: false };
+  state: unknown = undefined;
+  data!: D;
+  postponed: Event[] = [];
+  queue: Event[] = [];
+  timers = new Map<string, Timer>();
+  mode: CallbackMode = 'state_functions';
+  enter = false;
+
+  constructor(
+    readonly parent: Pid | null,
+    readonly name: unknown,
+    readonly mod: GenStatemModule<unknown, D>,
+  ) {}
+
+  get_state(): unknown {
+    return [this.state, this.data];
+  }
+
+  replace_state(fn: (s: unknown) => unknown): unknown {
+    const r = fn([this.state, this.data]);
+    if (!Array.isArray(r) || r.length !== 2) throw new Error('replace_state: the fun must return [State, Data]');
+    [this.state, this.data] = r as [unknown, D];
+    return r;
+  }
+
+  status(st: SysState): unknown[] {
+    const timeouts = [...this.timers.values()].map((t) => [t.type, t.msg]);
+    return [
+      ['header', status_header('Status for state machine', this.name)],
+      ['data', [
+        ['Status', st], ['Parent', this.parent ?? self()], ['Modules', [this.mod.name ?? 'undefined']],
+        ['Time-outs', [timeouts.length, timeouts]], ['Logged Events', []], ['Postponed', this.postponed],
+      ]],
+      ['data', [['State', [this.state, this.data]]]],
+    ];
+  }
+
+  trace(text: string): void {
+    if (this.debug.trace) trace_line(this.name, text);
+  }
+}
+
+function ack(starter: Pid, ret: StartResult): void {
+  send(starter, ['ack', self(), ret]);
+}
+
+function callback_mode(mod: GenStatemModule<unknown, unknown>): [CallbackMode, boolean] | null {
+  let v: unknown;
+  try {
+    v = mod.callback_mode();
+  } catch {
+    return null;
+  }
+  const list = Array.isArray(v) ? v : [v];
+  let mode: CallbackMode | null = null;
+  let enter = false;
+  for (const x of list) {
+    if (x === 'state_functions' || x === 'handle_event_function') mode = x;
+    else if (x === 'state_enter') enter = true;
+    else return null;
+  }
+  return mode === null ? null : [mode, enter];
+}
+
+/** The body of a state machine: registers, runs init, acks the starter, then loops. */
+export function* init_it<A, D>(
+  starter: Pid, parent: Pid | null, name: ServerName | null, mod: GenStatemModule<A, D>, args: A,
+): Proc<void> {
+  if (name !== null && !register_name(name, self())) {
+    ack(starter, ['error', ['already_started', where(name)]]);
+    exit('normal');
+  }
+  const r = yield* dispatch(() => mod.init(args));
+  const fail = (reply: StartResult, reason: unknown): never => {
+    if (name !== null) unregister_name(name);
+    ack(starter, reply);
+    return exit(reason);
+  };
+  if (r[0] === 'EXIT') {
+    if (name !== null) unregister_name(name);
+    ack(starter, ['error', r[1]]);
+    throw r[2];
+  }
+  const v = r[1];
+  if (v === 'ignore') fail('ignore', 'normal');
+  if (Array.isArray(v) && v[0] === 'stop' && v.length === 2) fail(['error', v[1]], v[1]);
+  if (!(Array.isArray(v) && v[0] === 'ok' && (v.length === 3 || v.length === 4))) {
+    fail(['error', ['bad_return_from_init', v]], ['bad_return_from_init', v]);
+  }
+  const m = mod as GenStatemModule<unknown, D>;
+  const cm = callback_mode(m);
+  if (cm === null) fail(['error', ['bad_return_from_callback_mode', safe_mode(m)]], ['bad_return_from_callback_mode', safe_mode(m)]);
+  const sm = new Machine<D>(parent, display_name(name, self()), m);
+  [sm.mode, sm.enter] = cm as [CallbackMode, boolean];
+  sm.state = (v as unknown[])[1];
+  sm.data = (v as unknown[])[2] as D;
+  ack(starter, ['ok', self()]);
+  try {
+    // init's actions as a transition into the first state: its enter call runs (OldState = State).
+    const p = parse_actions(sm, (v as unknown[])[3] ?? [], false, 'init');
+    p.state = sm.state;
+    p.data = sm.data;
+    yield* transition(sm, p, null, true);
+    yield* loop(sm);
+  } catch (e) {
+    if (e instanceof Stop) return yield* terminate(sm, e.reason, e.exc);
+    throw e;
+  }
+}
+
+function safe_mode(m: GenStatemModule<unknown, unknown>): unknown {
+  try {
+    return m.callback_mode();
+  } catch (e) {
+    return e;
+  }
+}
+
+function* terminate<D>(sm: Machine<D>, reason: unknown, exc?: unknown): Proc<never> {
+  sm.trace(`terminate ${format_term(reason)} in state ${format_term(sm.state)}`);
+  const t = sm.mod.terminate;
+  if (t !== undefined) {
+    const r = yield* dispatch(() => t.call(sm.mod, reason, sm.state, sm.data));
+    if (r[0] === 'EXIT') throw r[2];
+  }
+  if (exc !== undefined) throw exc;
+  return exit(reason);
+}
+
+function* next_event<D>(sm: Machine<D>): Proc<Event | null> {
+  const queued = sm.queue.shift();
+  if (queued !== undefined) return queued;
+  const ev = yield* receive_event(sm);
+  // OTP traces 'receive' for events from the mailbox only (not queued or postponed ones).
+  if (ev !== null) sm.trace(`receive ${event_string(ev)} in state ${format_term(sm.state)}`);
+  return ev;
+}
+
+function* receive_event<D>(sm: Machine<D>): Proc<Event | null> {
+  const msg = yield* receive(on(_));
+  if (is_system(msg)) {
+    const o = yield* handle_system_msg(msg[2], msg[1], sm);
+    if (o !== 'continue') throw new Stop(o[1]);
+    return null;
+  }
+  if (Array.isArray(msg) && msg.length === 3) {
+    if (msg[0] === '$gen_call') return [['call', msg[1] as From], msg[2]];
+    if (msg[0] === 'EXIT' && sm.parent !== null && msg[1] === sm.parent) throw new Stop(msg[2]);
+    if (msg[0] === 'timeout' && Array.isArray(msg[2]) && msg[2][0] === TIMER_TAG) {
+      const key = msg[2][1] as string;
+      const t = sm.timers.get(key);
+      if (t === undefined || t.ref !== msg[1]) return null; // cancelled or replaced: stale
+      sm.timers.delete(key);
+      return [t.type, t.msg];
+    }
+  }
+  if (Array.isArray(msg) && msg.length === 2 && msg[0] === '$gen_cast') return ['cast', msg[1]];
+  return ['info', msg];
+}
+
+function event_string(ev: Event): string {
+  const [type, content] = ev;
+  if (Array.isArray(type) && type[0] === 'call') return `call ${format_term(content)} from ${format_term((type[1] as From)[0])}`;
+  return `${format_term(type)} ${format_term(content)}`;
+}
+
+function* loop<D>(sm: Machine<D>): Proc<never> {
+  for (;;) {
+    const ev = yield* next_event(sm);
+    if (ev === null) continue;
+    // Any event cancels the event timeout.
+    cancel(sm, 'timeout');
+    const r = yield* call_state(sm, ev[0], ev[1]);
+    const p = parse_result(sm, r, false);
+    yield* transition(sm, p, ev, false);
+  }
+}
+
+function* call_state<D>(sm: Machine<D>, type: EventType, content: unknown): Proc<unknown> {
+  const mod = sm.mod;
+  const st = sm.state;
+  const data = sm.data;
+  let r: Dispatched<unknown>;
+  if (sm.mode === 'handle_event_function') {
+    const h = mod.handle_event;
+    if (h === undefined) throw new Stop(['undef', [[mod.name ?? 'undefined', 'handle_event', [type, content, st, data]]]]);
+    r = yield* dispatch(() => h.call(mod, type, content, st, data));
+  } else {
+    const f = typeof st === 'string' ? mod[st] : undefined;
+    if (typeof f !== 'function') throw new Stop(['undef', [[mod.name ?? 'undefined', st, [type, content, data]]]]);
+    r = yield* dispatch(() => (f as StateFunction<D>).call(mod, type, content, data));
+  }
+  if (r[0] === 'EXIT') throw new Stop(r[1], r[2]);
+  return r[1];
+}
+
+function bad(enter: boolean, what: 'return' | 'action', v: unknown): never {
+  const tag = enter
+    ? what === 'return' ? 'bad_state_enter_return_from_state_function' : 'bad_state_enter_action_from_state_function'
+    : what === 'return' ? 'bad_return_from_state_function' : 'bad_action_from_state_function';
+  throw new Stop([tag, v]);
+}
+
+function reply_to(sm: Machine<unknown>, from: unknown, r: unknown): void {
+  if (!(Array.isArray(from) && from[0] instanceof Pid)) throw new Stop(['bad_action_from_state_function', ['reply', from, r]]);
+  send(from[0], [from[1], r]);
+  sm.trace(`send ${format_term(r)} to ${format_term(from[0])}`);
+}
+
+/** A callback's result as a transition; stop results end the process here. */
+function parse_result<D>(sm: Machine<D>, r: unknown, enter: boolean): Parsed {
+  const keep = (data: unknown, actions: unknown, repeat: boolean): Parsed => {
+    const p = parse_actions(sm as Machine<unknown>, actions, enter, 'event');
+    p.state = sm.state;
+    p.data = data;
+    p.repeat = repeat;
+    return p;
+  };
+  if (r === 'keep_state_and_data') return keep(sm.data, [], false);
+  if (r === 'repeat_state_and_data') return keep(sm.data, [], true);
+  if (r === 'stop') throw new Stop('normal');
+  if (!Array.isArray(r)) return bad(enter, 'return', r);
+  switch (r[0]) {
+    case 'next_state':
+      if (r.length === 3 || r.length === 4) {
+        if (enter && !isDeepStrictEqual(r[1], sm.state)) return bad(true, 'return', r);
+        const p = parse_actions(sm as Machine<unknown>, r[3] ?? [], enter, 'event');
+        p.state = r[1];
+        p.data = r[2];
+        return p;
+      }
+      break;
+    case 'keep_state':
+      if (r.length === 2 || r.length === 3) return keep(r[1], r[2] ?? [], false);
+      break;
+    case 'keep_state_and_data':
+      if (r.length === 2) return keep(sm.data, r[1], false);
+      break;
+    case 'repeat_state':
+      if (r.length === 2 || r.length === 3) return keep(r[1], r[2] ?? [], true);
+      break;
+    case 'repeat_state_and_data':
+      if (r.length === 2) return keep(sm.data, r[1], true);
+      break;
+    case 'stop':
+      if (r.length === 2) throw new Stop(r[1]);
+      if (r.length === 3) {
+        sm.data = r[2] as D;
+        throw new Stop(r[1]);
+      }
+      break;
+    case 'stop_and_reply':
+      if (r.length === 3 || r.length === 4) {
+        if (r.length === 4) sm.data = r[3] as D;
+        for (const a of as_list(r[2])) {
+          if (!(Array.isArray(a) && a[0] === 'reply' && a.length === 3)) return bad(enter, 'action', a);
+          reply_to(sm as Machine<unknown>, a[1], a[2]);
+        }
+        throw new Stop(r[1]);
+      }
+      break;
+  }
+  return bad(enter, 'return', r);
+}
+
+function as_list(a: unknown): unknown[] {
+  return Array.isArray(a) && !is_single_action(a) ? a : [a];
+}
+
+/** A tuple action (as opposed to a list of actions): its first element is an action tag. */
+function is_single_action(a: unknown[]): boolean {
+  const t = a[0];
+  // 'postpone' and 'hibernate' are actions alone too: a list may start with them.
+  if (t === 'postpone' || t === 'hibernate') return a.length === 2 && typeof a[1] === 'boolean';
+  if (typeof t === 'string') return ['next_event', 'reply', 'timeout', 'state_timeout'].includes(t);
+  return Array.isArray(t) && t.length === 2 && t[0] === 'timeout' && a.length >= 2 && (typeof a[1] === 'number' || a[1] === 'infinity' || a[1] === 'cancel' || a[1] === 'update');
+}
+
+function parse_actions(sm: Machine<unknown>, actions: unknown, enter: boolean, _ctx: 'init' | 'event'): Parsed {
+  const p: Parsed = { state: undefined, data: undefined, repeat: false, postpone: false, next_events: [], timeouts: [] };
+  for (const a of as_list(actions)) {
+    if (a === 'postpone' || (Array.isArray(a) && a[0] === 'postpone' && a.length === 2 && typeof a[1] === 'boolean')) {
+      if (enter || _ctx === 'init') bad(enter, 'action', a);
+      p.postpone = a === 'postpone' || (a as unknown[])[1] === true;
+    } else if (a === 'hibernate' || (Array.isArray(a) && a[0] === 'hibernate' && a.length === 2)) {
+      // Accepted; the runtime's processes need no hibernation to stay small.
+    } else if (Array.isArray(a) && a[0] === 'next_event' && a.length === 3) {
+      if (enter) bad(true, 'action', a);
+      p.next_events.push([a[1] as EventType, a[2]]);
+    } else if (Array.isArray(a) && a[0] === 'reply' && a.length === 3) {
+      reply_to(sm, a[1], a[2]);
+    } else if (typeof a === 'number') {
+      p.timeouts.push(['timeout', a, a]);
+    } else if (Array.isArray(a) && (a[0] === 'timeout' || a[0] === 'state_timeout' || (Array.isArray(a[0]) && a[0][0] === 'timeout' && a[0].length === 2))) {
+      const [, t] = a as unknown[];
+      const ok = (a.length >= 3 && a.length <= 4 && (t === 'infinity' || (Number.isInteger(t) && (t as number) >= 0)) || t === 'update') ||
+        (a.length === 2 && t === 'cancel');
+      if (!ok) bad(enter, 'action', a);
+      p.timeouts.push(a as unknown[]);
+    } else {
+      bad(enter, 'action', a);
+    }
+  }
+  return p;
+}
+
+function cancel(sm: Machine<unknown>, key: string): void {
+  const t = sm.timers.get(key);
+  if (t === undefined) return;
+  sm.timers.delete(key);
+  cancel_timer(t.ref);
+}
+
+/** Applies a parsed result: state, data, postpone, queue order, enter call, then timeouts. */
+function* transition<D>(sm: Machine<D>, p: Parsed, ev: Event | null, initial: boolean): Proc<void> {
+  const old = sm.state;
+  const changed = initial || !isDeepStrictEqual(p.state, old);
+  if (p.postpone && ev !== null) sm.postponed.push(ev);
+  sm.state = p.state;
+  sm.data = p.data as D;
+  if (ev !== null) {
+    const states = changed ? `${format_term(old)} => ${format_term(p.state)}` : format_term(old);
+    sm.trace(`${p.postpone ? 'postpone' : 'consume'} ${event_string(ev)} in state ${states}`);
+  }
+  if (changed && !initial) {
+    cancel(sm as Machine<unknown>, 'state_timeout');
+    sm.queue = [...p.next_events, ...sm.postponed, ...sm.queue];
+    sm.postponed = [];
+  } else {
+    sm.queue = [...p.next_events, ...sm.queue];
+  }
+  let timeouts = p.timeouts;
+  if (sm.enter && (changed || p.repeat)) {
+    for (;;) {
+      const r = yield* call_state(sm, 'enter', initial ? sm.state : old);
+      const e = parse_result(sm, r, true);
+      sm.data = e.data as D;
+      timeouts = [...timeouts, ...e.timeouts];
+      if (!e.repeat) break;
+    }
+  }
+  for (const t of timeouts) set_timeout(sm as Machine<unknown>, t);
+}
+
+function set_timeout(sm: Machine<unknown>, a: unknown[]): void {
+  const type = a[0] as EventType;
+  const key = timer_key(type);
+  const t = a[1];
+  if (t === 'cancel') return cancel(sm, key);
+  if (t === 'update') {
+    const cur = sm.timers.get(key);
+    if (cur !== undefined) cur.msg = a[2];
+    else if (key !== 'timeout' || sm.queue.length === 0) sm.queue.push([type, a[2]]); // OTP: an update of no timer fires at once
+    return;
+  }
+  cancel(sm, key);
+  if (t === 'infinity') return;
+  const abs = Array.isArray(a[3]) && (a[3] as unknown[][]).some((o) => o[0] === 'abs' && o[1] === true);
+  const ms = abs ? Math.max(0, (t as number) - Date.now()) : (t as number);
+  // The event timeout starts only when no event is queued: a queued event would cancel it.
+  if (key === 'timeout' && sm.queue.length > 0) return;
+  if (ms === 0) {
+    sm.queue.push([type, a[2]]);
+    return;
+  }
+  const ref = start_timer(ms, self(), [TIMER_TAG, key]);
+  sm.timers.set(key, { ref, type, msg: a[2] });
+}
+

@@ -1,0 +1,476 @@
+// The supervisor process: OTP 25's supervisor.erl as a gen_server callback module (it traps
+// exits; a child's EXIT is a restart decision). Children are kept in start order; OTP keeps
+// its id list newest first, so which_children and termination walk this array backwards.
+import { performance } from 'perf_hooks';
+import { process_flag, self, send_after, is_process_alive, Pid, Proc } from '../runtime';
+import * as gen_server from './gen_server';
+import { apply, dispatch } from './callback';
+import type { GenServerModule, NoreplyResult, InitResult } from './gen_server_types';
+import {
+  Child, ChildSlot, Flags, check_childspec, check_flags, check_startspec, child_to_spec, id_key, is_spec_error,
+} from './supervisor_spec';
+import { report_error, report_progress } from './supervisor_report';
+import { do_terminate, terminate_dynamic } from './supervisor_shutdown';
+import type { AutoShutdown, ChildInfo, SupervisorModule } from './supervisor_types';
+
+/** A dynamic child's start args ('undefined' for a temporary one: never restarted). */
+type DynArgs = readonly unknown[] | 'undefined';
+
+export interface SupState extends Flags {
+  name: unknown;
+  module: SupervisorModule<unknown>;
+  args: unknown;
+  /** Static children in start order; for simple_one_for_one, the one spec. */
+  children: Child[];
+  /** Restart times, whole seconds, newest first. */
+  restarts: number[];
+  /** simple_one_for_one's children: pid → args (a child being restarted stays under its old pid). */
+  dyn: Map<Pid, DynArgs>;
+  /** The old pids of the dynamic children being restarted (OTP's {restarting, Pid} keys). */
+  dyn_restarting: Set<Pid>;
+}
+
+export type SupInitArgs = [name: unknown, module: SupervisorModule<unknown>, args: unknown];
+
+type StartI = ['ok', Pid] | ['ok', Pid, unknown] | ['ok', 'undefined'] | ['error', unknown];
+type Outcome = 'ok' | 'shutdown';
+
+function is_sofo(s: SupState): boolean {
+  return s.strategy === 'simple_one_for_one';
+}
+
+/** do_start_child_i: apply(M, F, A) under catch, as OTP reads its result. */
+export function* start_i(m: object, f: string, a: readonly unknown[]): Proc<StartI> {
+  const fn = (m as Record<string, unknown>)[f];
+  if (typeof fn !== 'function') return ['error', ['EXIT', ['undef', [[m, f, a, []]]]]];
+  const r = yield* dispatch(() => (fn as (...x: unknown[]) => unknown).apply(m, a as unknown[]));
+  if (r[0] === 'EXIT') return ['error', ['EXIT', r[1]]];
+  const v = r[1];
+  if (Array.isArray(v) && v[0] === 'ok' && v[1] instanceof Pid && (v.length === 2 || v.length === 3)) return v as StartI;
+  if (v === 'ignore') return ['ok', 'undefined'];
+  if (Array.isArray(v) && v.length === 2 && v[0] === 'error') return v as ['error', unknown];
+  return ['error', v];
+}
+
+function* do_start_child(supname: unknown, c: Child): Proc<StartI> {
+  const [m, f, a] = c.mfargs;
+  const r = yield* start_i(m, f, a === 'undefined' ? [] : a);
+  if (r[0] === 'ok' && r[1] instanceof Pid) report_progress(supname, c.with_pid(r[1]));
+  return r;
+}
+
+type Started = { ok: true; children: Child[] } | { ok: false; children: Child[]; reason: unknown };
+
+/** start_children: in list order; a failure stops there (the children started so far keep running). */
+function* start_children(children: Child[], supname: unknown): Proc<Started> {
+  const out: Child[] = [];
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i];
+    const r = yield* do_start_child(supname, c);
+    if (r[0] === 'ok') {
+      if (r[1] === 'undefined' && c.restart_type === 'temporary') continue;
+      out.push(c.with_pid(r[1]));
+      continue;
+    }
+    report_error(supname, 'start_error', r[1], c);
+    return { ok: false, children: [...out, ...children.slice(i)], reason: ['failed_to_start_child', c.id, r[1]] };
+  }
+  return { ok: true, children: out };
+}
+
+/** terminate_children: newest first; temporary children go, the others keep their spec. */
+function* terminate_children(children: Child[], supname: unknown): Proc<Child[]> {
+  const out: Child[] = [];
+  for (let i = children.length - 1; i >= 0; i--) {
+    const c = children[i];
+    yield* do_terminate(c, supname);
+    if (c.restart_type !== 'temporary') out.push(c.with_pid('undefined'));
+  }
+  return out.reverse();
+}
+
+function find_index(s: SupState, id: unknown): number {
+  const k = id_key(id);
+  return s.children.findIndex((c) => id_key(c.id) === k);
+}
+
+function restarting(pid: ChildSlot): ChildSlot {
+  return pid instanceof Pid ? ['restarting', pid] : pid;
+}
+
+function is_restarting(pid: ChildSlot): boolean {
+  return Array.isArray(pid);
+}
+
+function set_pid(s: SupState, id: unknown, pid: ChildSlot): void {
+  const i = find_index(s, id);
+  if (i >= 0) s.children[i] = s.children[i].with_pid(pid);
+}
+
+function dyn_child(s: SupState): Child {
+  return s.children[0];
+}
+
+/** find_child: by id; on simple_one_for_one by pid (a dead pid that is no child finds the spec). */
+function find_child(s: SupState, id: unknown): Child | null {
+  if (is_sofo(s)) {
+    if (!(id instanceof Pid)) return null;
+    if (s.dyn.has(id)) return dyn_child(s).with_pid(s.dyn_restarting.has(id) ? ['restarting', id] : id);
+    return is_process_alive(id) ? null : dyn_child(s);
+  }
+  const i = find_index(s, id);
+  return i < 0 ? null : s.children[i];
+}
+
+/** A child by its (old) pid or its id, with its start args: the child whose EXIT came, or one to retry. */
+function find_child_and_args(s: SupState, key: unknown): Child | null {
+  if (is_sofo(s)) {
+    if (!(key instanceof Pid)) return null;
+    const args = s.dyn.get(key);
+    if (args === undefined) return null;
+    const c = dyn_child(s);
+    return new Child(
+      s.dyn_restarting.has(key) ? ['restarting', key] : key, c.id, [c.mfargs[0], c.mfargs[1], args], c.restart_type, c.significant,
+      c.shutdown, c.child_type, c.modules, c.restart_delay,
+    );
+  }
+  if (key instanceof Pid) return s.children.find((c) => c.pid === key) ?? null;
+  const i = find_index(s, key);
+  return i < 0 ? null : s.children[i];
+}
+
+function dyn_key(pid: ChildSlot): Pid | null {
+  if (pid instanceof Pid) return pid;
+  if (Array.isArray(pid) && pid[1] instanceof Pid) return pid[1];
+  return null;
+}
+
+/** del_child: a temporary child's spec goes, another's pid becomes undefined. */
+function del_child(s: SupState, c: Child): void {
+  if (is_sofo(s)) {
+    const k = dyn_key(c.pid);
+    if (k !== null) {
+      s.dyn_restarting.delete(k);
+      s.dyn.delete(k);
+    }
+    return;
+  }
+  const i = find_index(s, c.id);
+  if (i < 0) return;
+  if (s.children[i].restart_type === 'temporary') s.children.splice(i, 1);
+  else s.children[i] = s.children[i].with_pid('undefined');
+}
+
+function is_quiet(reason: unknown): boolean {
+  return reason === 'normal' || reason === 'shutdown' || (Array.isArray(reason) && reason.length === 2 && reason[0] === 'shutdown');
+}
+
+function* do_restart(reason: unknown, c: Child, s: SupState): Proc<Outcome> {
+  if (c.restart_type === 'permanent') {
+    report_error(s.name, 'child_terminated', reason, c);
+    return yield* restart(c, s);
+  }
+  if (is_quiet(reason)) {
+    del_child(s, c);
+    return do_auto_shutdown(c, s);
+  }
+  report_error(s.name, 'child_terminated', reason, c);
+  if (c.restart_type === 'transient') return yield* restart(c, s);
+  del_child(s, c);
+  return do_auto_shutdown(c, s);
+}
+
+function do_auto_shutdown(c: Child, s: SupState): Outcome {
+  if (s.auto_shutdown === 'never' || c.significant !== true) return 'ok';
+  if (s.auto_shutdown === 'any_significant') return 'shutdown';
+  if (is_sofo(s)) return s.dyn.size === 0 ? 'shutdown' : 'ok';
+  return s.children.some((x) => x.pid !== 'undefined' && x.significant) ? 'ok' : 'shutdown';
+}
+
+/** add_restart: false when the restart intensity is exceeded. */
+function add_restart(s: SupState): boolean {
+  const now = Math.floor(performance.now() / 1000);
+  const threshold = now - s.period;
+  const kept: number[] = [now];
+  for (const r of s.restarts) {
+    if (r < threshold) break;
+    kept.push(r);
+  }
+  s.restarts = kept;
+  return kept.length <= s.intensity;
+}
+
+function try_again(key: unknown): void {
+  gen_server.cast(self(), ['try_again_restart', key]);
+}
+
+function* restart(c: Child, s: SupState): Proc<Outcome> {
+  if (!add_restart(s)) {
+    report_error(s.name, 'shutdown', 'reached_max_restart_intensity', c);
+    del_child(s, c);
+    return 'shutdown';
+  }
+  if (c.restart_delay > 0) {
+    // Beyond OTP: wait before the restart; the child shows as restarting meanwhile.
+    const key = mark_restarting(s, c);
+    send_after(c.restart_delay, self(), ['$gen_cast', ['delayed_restart', key]]);
+    return 'ok';
+  }
+  yield* restart_by_strategy(c, s);
+  return 'ok';
+}
+
+/** Marks c as restarting; returns the key its retry finds it by. */
+function mark_restarting(s: SupState, c: Child): unknown {
+  if (is_sofo(s)) {
+    const k = dyn_key(c.pid) as Pid;
+    const args = s.dyn.get(k);
+    if (args !== undefined && !s.dyn_restarting.has(k)) {
+      s.dyn_restarting.add(k);
+      // OTP keys it {restarting, Pid}, which sorts after every pid: it lists last.
+      s.dyn.delete(k);
+      s.dyn.set(k, args);
+    }
+    return k;
+  }
+  set_pid(s, c.id, restarting(c.pid));
+  return c.id;
+}
+
+function* restart_by_strategy(c: Child, s: SupState): Proc<void> {
+  if (is_sofo(s)) {
+    const old = dyn_key(c.pid) as Pid;
+    s.dyn_restarting.delete(old);
+    s.dyn.delete(old);
+    const args = c.mfargs[2] === 'undefined' ? [] : c.mfargs[2];
+    const r = yield* start_i(c.mfargs[0], c.mfargs[1], args);
+    if (r[0] === 'ok') {
+      // A child that returns ignore on restart is gone, as in OTP 25.
+      if (r[1] instanceof Pid) s.dyn.set(r[1], c.mfargs[2]);
+      return;
+    }
+    s.dyn_restarting.add(old);
+    s.dyn.set(old, c.mfargs[2]);
+    report_error(s.name, 'start_error', r[1], c);
+    return try_again(old);
+  }
+  if (s.strategy === 'one_for_one') {
+    const r = yield* do_start_child(s.name, c);
+    if (r[0] === 'ok') return set_pid(s, c.id, r[1]);
+    set_pid(s, c.id, restarting(c.pid));
+    report_error(s.name, 'start_error', r[1], c);
+    return try_again(c.id);
+  }
+  const i = find_index(s, c.id);
+  if (s.strategy === 'rest_for_one') {
+    const before = s.children.slice(0, i);
+    const after = [s.children[i].with_pid('undefined'), ...s.children.slice(i + 1)];
+    s.children = [...before, ...(yield* restart_multiple(c, after, s))];
+    return;
+  }
+  // one_for_all: the failed child's pid is undefined (a temporary one is gone), then all restart.
+  const all = [...s.children];
+  if (c.restart_type === 'temporary') all.splice(i, 1);
+  else all[i] = all[i].with_pid('undefined');
+  s.children = yield* restart_multiple(c, all, s);
+}
+
+function* restart_multiple(c: Child, children: Child[], s: SupState): Proc<Child[]> {
+  const stopped = yield* terminate_children(children, s.name);
+  const r = yield* start_children(stopped, s.name);
+  if (r.ok) return r.children;
+  const failed = (r.reason as unknown[])[1];
+  const k = id_key(failed);
+  const slot: ChildSlot = k === id_key(c.id) ? restarting(c.pid) : ['restarting', 'undefined'];
+  try_again(failed);
+  return r.children.map((x) => (id_key(x.id) === k ? x.with_pid(slot) : x));
+}
+
+// ---- the gen_server callbacks ----
+
+function* init([supname, mod, args]: SupInitArgs): Proc<InitResult<SupState>> {
+  process_flag('trap_exit', true);
+  const name = supname ?? [self(), mod]; // OTP's supname(self, Mod)
+  const v = yield* apply(() => mod.init(args));
+  if (v === 'ignore') return 'ignore';
+  if (!(Array.isArray(v) && v.length === 2 && v[0] === 'ok' && Array.isArray(v[1]) && v[1].length === 2)) {
+    return ['stop', ['bad_return', [mod, 'init', v]]];
+  }
+  const [flags, specs] = v[1] as [unknown, unknown];
+  const f = check_flags(flags);
+  if (Array.isArray(f)) return ['stop', ['supervisor_data', f[1]]];
+  const s: SupState = {
+    ...f, name, module: mod, args, children: [], restarts: [], dyn: new Map(), dyn_restarting: new Set(),
+  };
+  if (!Array.isArray(specs)) return ['stop', ['start_spec', ['invalid_child_spec', specs]]];
+  if (is_sofo(s) && specs.length !== 1) return ['stop', ['bad_start_spec', specs]];
+  const children = check_startspec(specs, s.auto_shutdown);
+  if (is_spec_error(children)) return ['stop', ['start_spec', children[1]]];
+  if (is_sofo(s)) {
+    s.children = children;
+    return ['ok', s];
+  }
+  const r = yield* start_children(children, s.name);
+  if (!r.ok) {
+    yield* terminate_children(r.children, s.name);
+    return ['stop', ['shutdown', r.reason]];
+  }
+  s.children = r.children;
+  return ['ok', s];
+}
+
+type Req =
+  | ['start_child', unknown]
+  | ['terminate_child', unknown]
+  | ['restart_child', unknown]
+  | ['delete_child', unknown]
+  | ['get_childspec', unknown]
+  | 'which_children'
+  | 'count_children'
+  | 'get_callback_module';
+
+function* handle_call(req: unknown, _from: unknown, s: SupState): Proc<['reply', unknown, SupState]> {
+  const r = req as Req;
+  const reply = (v: unknown): ['reply', unknown, SupState] => ['reply', v, s];
+  if (r === 'which_children') return reply(which_children(s));
+  if (r === 'count_children') return reply(count_children(s));
+  if (r === 'get_callback_module') return reply(s.module);
+  const [op, arg] = r;
+  const sofo = is_sofo(s);
+  switch (op) {
+    case 'start_child':
+      return reply(sofo ? yield* start_dynamic(s, arg) : yield* start_static(s, arg));
+    case 'terminate_child': {
+      if (sofo && !(arg instanceof Pid)) return reply(['error', 'simple_one_for_one']);
+      const c = find_child(s, arg);
+      if (c === null) return reply(['error', 'not_found']);
+      yield* do_terminate(c, s.name);
+      del_child(s, c);
+      return reply('ok');
+    }
+    case 'restart_child': {
+      if (sofo) return reply(['error', 'simple_one_for_one']);
+      const c = find_child(s, arg);
+      if (c === null) return reply(['error', 'not_found']);
+      if (is_restarting(c.pid)) return reply(['error', 'restarting']);
+      if (c.pid !== 'undefined') return reply(['error', 'running']);
+      const st = yield* do_start_child(s.name, c);
+      if (st[0] === 'ok') set_pid(s, c.id, st[1]);
+      return reply(st);
+    }
+    case 'delete_child': {
+      if (sofo) return reply(['error', 'simple_one_for_one']);
+      const c = find_child(s, arg);
+      if (c === null) return reply(['error', 'not_found']);
+      if (is_restarting(c.pid)) return reply(['error', 'restarting']);
+      if (c.pid !== 'undefined') return reply(['error', 'running']);
+      s.children.splice(find_index(s, c.id), 1);
+      return reply('ok');
+    }
+    case 'get_childspec': {
+      const c = find_child(s, arg);
+      return reply(c === null ? ['error', 'not_found'] : ['ok', child_to_spec(c)]);
+    }
+    default:
+      // OTP's supervisor has no clause for it: the call crashes the supervisor.
+      throw new Error(`supervisor: unknown call ${String(op)}`);
+  }
+}
+
+function* start_dynamic(s: SupState, extra: unknown): Proc<unknown> {
+  const c = dyn_child(s);
+  const [m, f, a] = c.mfargs;
+  if (!Array.isArray(extra)) return ['error', ['EXIT', ['badarg', []]]];
+  const args = [...(a === 'undefined' ? [] : a), ...(extra as unknown[])];
+  const r = yield* start_i(m, f, args);
+  if (r[0] === 'ok' && r[1] instanceof Pid) {
+    s.dyn.set(r[1], c.restart_type === 'temporary' ? 'undefined' : args);
+  }
+  return r;
+}
+
+function* start_static(s: SupState, spec: unknown): Proc<unknown> {
+  const c = check_childspec(spec, s.auto_shutdown);
+  if (!(c instanceof Child)) return c;
+  const old = find_child(s, c.id);
+  if (old !== null) return old.pid instanceof Pid ? ['error', ['already_started', old.pid]] : ['error', 'already_present'];
+  const r = yield* do_start_child(s.name, c);
+  if (r[0] === 'error') return ['error', [r[1], c.term()]];
+  if (r[1] === 'undefined' && c.restart_type === 'temporary') return r;
+  let saved = c.with_pid(r[1]);
+  if (c.restart_type === 'temporary') saved = saved_without_args(saved);
+  s.children.push(saved);
+  return r;
+}
+
+/** A temporary child is never restarted, so its start args are not kept (OTP-16804). */
+function saved_without_args(c: Child): Child {
+  c.mfargs = [c.mfargs[0], c.mfargs[1], 'undefined'];
+  return c;
+}
+
+function which_children(s: SupState): ChildInfo[] {
+  if (is_sofo(s)) {
+    const c = dyn_child(s);
+    return [...s.dyn.keys()].map((pid): ChildInfo => ['undefined', s.dyn_restarting.has(pid) ? 'restarting' : pid, c.child_type, c.modules]);
+  }
+  const out: ChildInfo[] = [];
+  for (let i = s.children.length - 1; i >= 0; i--) {
+    const c = s.children[i];
+    out.push([c.id, is_restarting(c.pid) ? 'restarting' : (c.pid as Pid | 'undefined'), c.child_type, c.modules]);
+  }
+  return out;
+}
+
+function count_children(s: SupState): unknown {
+  if (is_sofo(s)) {
+    const sz = s.dyn.size;
+    const sup = dyn_child(s).child_type === 'supervisor';
+    return [['specs', 1], ['active', sz - s.dyn_restarting.size], ['supervisors', sup ? sz : 0], ['workers', sup ? 0 : sz]];
+  }
+  let active = 0;
+  let sups = 0;
+  for (const c of s.children) {
+    if (c.pid instanceof Pid && is_process_alive(c.pid)) active++;
+    if (c.child_type === 'supervisor') sups++;
+  }
+  return [['specs', s.children.length], ['active', active], ['supervisors', sups], ['workers', s.children.length - sups]];
+}
+
+function* handle_cast(msg: unknown, s: SupState): Proc<NoreplyResult<SupState>> {
+  if (Array.isArray(msg) && msg.length === 2 && (msg[0] === 'try_again_restart' || msg[0] === 'delayed_restart')) {
+    const c = find_child_and_args(s, msg[1]);
+    if (c === null || !is_restarting(c.pid)) return ['noreply', s];
+    if (msg[0] === 'delayed_restart') {
+      yield* restart_by_strategy(c, s);
+      return ['noreply', s];
+    }
+    return (yield* restart(c, s)) === 'ok' ? ['noreply', s] : ['stop', 'shutdown', s];
+  }
+  return ['noreply', s];
+}
+
+function* handle_info(msg: unknown, s: SupState): Proc<NoreplyResult<SupState>> {
+  if (Array.isArray(msg) && msg.length === 3 && msg[0] === 'EXIT') {
+    const c = find_child_and_args(s, msg[1]);
+    if (c === null || is_restarting(c.pid)) return ['noreply', s];
+    return (yield* do_restart(msg[2], c, s)) === 'ok' ? ['noreply', s] : ['stop', 'shutdown', s];
+  }
+  // OTP logs "Supervisor received unexpected message" and carries on.
+  return ['noreply', s];
+}
+
+function* terminate(_reason: unknown, s: SupState): Proc<void> {
+  if (is_sofo(s)) {
+    const pids = [...s.dyn.keys()].filter((p) => !s.dyn_restarting.has(p));
+    yield* terminate_dynamic(dyn_child(s), pids, s.name);
+  } else {
+    yield* terminate_children(s.children, s.name);
+  }
+}
+
+export const supervisor_server: GenServerModule<SupInitArgs, SupState> = {
+  init, handle_call, handle_cast, handle_info, terminate,
+};
+
+export type { AutoShutdown };

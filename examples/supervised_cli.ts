@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// erlsock supervised: the supervised echo server (examples/supervised_server.ts).
+//
+//   erlsock supervised [--port P] [--acceptors N]
+//       prints `listening 127.0.0.1 <port>` when ready, echoes on loopback until SIGINT or
+//       SIGTERM, then stops the supervision tree (children in reverse start order) and exits 0
+import { Pid, Proc, run, self, spawn, send, receive, on, after, _ } from '../runtime';
+import * as gen_server from '../actors/gen_server';
+import * as server from './supervised_server';
+
+export const USAGE = 'usage: erlsock supervised [--port P] [--acceptors N]';
+
+export function parse_args(argv: string[]): { port: number; acceptors: number } | string {
+  const o = { port: 0, acceptors: 10 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const v = Number(argv[i + 1]);
+    if (a === '--port' && i + 1 < argv.length && Number.isInteger(v) && v >= 0 && v <= 65535) o.port = v;
+    else if (a === '--acceptors' && i + 1 < argv.length && Number.isInteger(v) && v > 0 && v <= 1000) o.acceptors = v;
+    else return `erlsock supervised: bad argument: ${a}\n${USAGE}`;
+    i++;
+  }
+  return o;
+}
+
+// The tree's parent: a process that lives until told to stop (a supervisor ends with its parent).
+function* owner(o: { port: number; acceptors: number }, ready: (port: number | string) => void): Proc<void> {
+  const r = yield* server.start_link({ name: 'supervised', port: o.port, acceptors: o.acceptors });
+  if (r === 'ignore' || r[0] !== 'ok') {
+    ready(`cannot start: ${String(r)}`);
+    return;
+  }
+  ready(yield* server.port('supervised'));
+  const from = yield* receive(on(['stop', _], (m) => m[1] as Pid));
+  yield* gen_server.stop(r[1]);
+  send(from, 'stopped');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const o = parse_args(argv);
+  if (typeof o === 'string') {
+    process.stderr.write(`${o}\n`);
+    return 2;
+  }
+  let owner_pid: Pid | null = null;
+  const port = await new Promise<number | string>((resolve) => {
+    owner_pid = spawn(owner, o, resolve);
+  });
+  if (typeof port === 'string') {
+    process.stderr.write(`erlsock supervised: ${port}\n`);
+    return 1;
+  }
+  process.stdout.write(`listening 127.0.0.1 ${port}\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  const pid = owner_pid as Pid | null;
+  if (pid !== null) {
+    await run(function* () {
+      send(pid, ['stop', self()]);
+      yield* receive(on('stopped'), after(10000));
+    });
+  }
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (status) => process.exit(status),
+    (e: unknown) => {
+      process.stderr.write(`erlsock supervised: ${String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,73 @@
+// The process dictionary: put/get/erase on the calling process, as Erlang's. Kept apart from
+// the process record (a WeakMap from the pid), so a process that never uses it costs nothing;
+// proc_lib keeps '$ancestors' and '$initial_call' in it, as OTP does.
+import { Pid } from './terms';
+import { error } from './exits';
+import { self } from './send';
+
+// A dictionary is a flat array [K1, V1, K2, V2, ...]: most hold a few keys (proc_lib's two),
+// and a flat array is smaller than a Map and as fast to scan at that size.
+const dicts = new WeakMap<Pid, unknown[]>();
+
+function index_of(d: unknown[], key: unknown): number {
+  for (let i = 0; i < d.length; i += 2) if (d[i] === key) return i;
+  return -1;
+}
+
+/** put(Key, Value) → the old value, or 'undefined'. Keys compare as ===: atoms (strings) and numbers. */
+export function put(key: unknown, value: unknown): unknown {
+  const me = self();
+  const d = dicts.get(me);
+  if (d === undefined) {
+    dicts.set(me, [key, value]);
+    return 'undefined';
+  }
+  const i = index_of(d, key);
+  if (i < 0) {
+    d.push(key, value);
+    return 'undefined';
+  }
+  const old = d[i + 1];
+  d[i + 1] = value;
+  return old;
+}
+
+/** get(Key) → the value, or 'undefined'. */
+export function get(key: unknown): unknown {
+  const d = dicts.get(self());
+  if (d === undefined) return 'undefined';
+  const i = index_of(d, key);
+  return i < 0 ? 'undefined' : d[i + 1];
+}
+
+/** erase(Key) → the value it had, or 'undefined'. */
+export function erase(key: unknown): unknown {
+  const d = dicts.get(self());
+  if (d === undefined) return 'undefined';
+  const i = index_of(d, key);
+  if (i < 0) return 'undefined';
+  const old = d[i + 1];
+  d.splice(i, 2);
+  return old;
+}
+
+/** get_keys() → the keys in the calling process's dictionary. */
+export function get_keys(): unknown[] {
+  const d = dicts.get(self()) ?? [];
+  const out: unknown[] = [];
+  for (let i = 0; i < d.length; i += 2) out.push(d[i]);
+  return out;
+}
+
+/**
+ * process_info(Pid, dictionary)'s value: [[Key, Value], ...] of a live process, or
+ * 'undefined' when it is dead (so sys and observers can read '$ancestors').
+ */
+export function dictionary_of(pid: Pid): Array<[unknown, unknown]> | 'undefined' {
+  if (!(pid instanceof Pid)) error('badarg');
+  if (pid.proc === null) return 'undefined';
+  const d = dicts.get(pid) ?? [];
+  const out: Array<[unknown, unknown]> = [];
+  for (let i = 0; i < d.length; i += 2) out.push([d[i], d[i + 1]]);
+  return out;
+}
