@@ -50,7 +50,7 @@ export function start_link<A, S>(
   return a.length === 2 ? do_start(true, null, a[0], a[1]) : do_start(true, a[0], a[1], a[2]);
 }
 
-function resolve(server: ServerRef): Pid {
+function resolve(server: ServerRef): Pid | [string, string] {
   if (typeof server !== 'string') return server;
   const w = whereis(server);
   return w === 'undefined' ? exit('noproc') : w;

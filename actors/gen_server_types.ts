@@ -28,7 +28,8 @@ export interface GenServerModule<A, S> {
 }
 
 /** A server reference: its pid or its registered name. */
-export type ServerRef = Pid | string;
+/** A pid, a registered name, or [Name, Node] for a process registered on another node. */
+export type ServerRef = Pid | string | [string, string];
 
 /** OTP's start name: {local, Name}. */
 export type ServerName = { local: string };

@@ -27,6 +27,8 @@ export class RemotePid extends Pid {
 
 /** Where signals to remote processes go. `from` is the local sender. */
 export interface Router {
+  /** This node's name. */
+  node(): string;
   send(to: RemotePid, msg: unknown, from: Process | null): void;
   /** `{Name, Node} ! Msg`; Node may be this node's own name (then false: deliver locally). */
   reg_send(name: string, node: string, msg: unknown, from: Process | null): boolean;
