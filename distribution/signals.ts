@@ -11,7 +11,7 @@ import { me } from './identity';
 import { Conn, enqueue, packet } from './connection';
 import { DFLAG } from './flags';
 import { ensure_connection, on_connection_down, set_dispatch, set_router_installer, connection, all_connections } from './node';
-import { spawn_request_in, spawn_reply_in } from './spawn';
+import { spawn_request_in, spawn_reply_in, told_reason } from './spawn';
 
 // Control message ops (erl_dist_protocol).
 export const OP = {
@@ -93,14 +93,16 @@ function local_linked_died(reason: unknown, [conn, local]: [Conn, Pid]): void {
   s.links.delete(local);
   s.link_hooks.delete(local);
   if (set === undefined || !conn.up && conn.sock === null && conn.reader === null) return;
-  for (const r of set) payload_exit(conn, local, r, reason);
+  const told = reason === 'normal' ? (told_reason.get(local) ?? reason) : reason;
+  for (const r of set) payload_exit(conn, local, r, told);
 }
 
 /** The peer's process `from` monitors our `target` (named `named`, as the peer named it) with ref. */
 function watch(conn: Conn, target: Pid, named: unknown, from: RemotePid, ref: Ref): void {
   const s = sig(conn);
-  s.in_monitors.set(ref, on_exit(target, (reason: unknown) => {
+  s.in_monitors.set(ref, on_exit(target, (own_reason: unknown) => {
     s.in_monitors.delete(ref);
+    const reason = own_reason === 'normal' ? (told_reason.get(target) ?? own_reason) : own_reason;
     if (!conn.up && conn.reader === null) return;
     if ((conn.flags & DFLAG.EXIT_PAYLOAD) !== 0n) enqueue(conn, packet([OP.PAYLOAD_MONITOR_P_EXIT, named, from, ref], reason, true));
     else enqueue(conn, packet([OP.MONITOR_P_EXIT, named, from, ref, reason]));

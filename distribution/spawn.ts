@@ -1,7 +1,7 @@
 // SPAWN_REQUEST from a peer (what rpc:call and erpc:call send since OTP 25): only the
 // functions the user exported with export_module run; erpc's execute_call/execute_cast are
 // emulated with exactly erpc's exit reasons. Nothing from the wire is evaluated as code.
-import { Pid, Ref, spawn, send } from '../runtime';
+import { Pid, Ref, spawn, send, self } from '../runtime';
 import { ErlangError, ErlangExit } from '../runtime/exits';
 import { RemotePid } from '../runtime/remote';
 import { Conn, enqueue, packet } from './connection';
@@ -57,10 +57,17 @@ function* apply(m: unknown, f: unknown, args: unknown[]): Generator<unknown, unk
   }
 }
 
-/** erpc:execute_call/4 as a process: exits with {Ref, Class, ...}. */
+/**
+ * The exit reason the peer is told for a process that ends 'normal' here. erpc's
+ * execute_call exits with {Ref, Class, ...}; exiting so here would log a crash report for
+ * every rpc, so the process ends normally and the reason reaches the peer through this.
+ */
+export const told_reason = new WeakMap<Pid, unknown>();
+
+/** erpc:execute_call/4 as a process: the peer sees it exit with {Ref, Class, ...}. */
 function* execute_call(ref: unknown, m: unknown, f: unknown, args: unknown[]): Generator<unknown, void, unknown> {
   const outcome = yield* apply(m, f, args);
-  throw new ErlangExit([ref, ...outcome]);
+  told_reason.set(self(), [ref, ...outcome]);
 }
 
 function* execute_cast(m: unknown, f: unknown, args: unknown[]): Generator<unknown, void, unknown> {

@@ -95,4 +95,131 @@ describe('distribution: erlsock as a node with real erl nodes', function () {
     expect(await p).to.equal(B_NODE);
     expect(await answer).to.equal('true');
   });
+
+  describe('monitors and links', () => {
+    it('a BEAM monitor on an erlsock process by name: DOWN normal, and noproc for a missing name', async () => {
+      spawn(function* () {
+        register('victim', self());
+        yield* idle_until_told();
+      });
+      await new Promise((r) => setTimeout(r, 20));
+      expect(await b.eval(`R1 = erlang:monitor(process, {victim, '${ES_NODE}'}), {victim, '${ES_NODE}'} ! stop, receive {'DOWN', R1, process, Who1, Why1} -> {Who1, Why1} after 3000 -> timeout end.`)).to.equal(`{{victim,${ES_NODE}},normal}`);
+      expect(await b.eval(`R2 = erlang:monitor(process, {nobody, '${ES_NODE}'}), receive {'DOWN', R2, process, _, Why2} -> Why2 after 3000 -> timeout end.`)).to.equal('noproc');
+    });
+
+    it('a BEAM link to an erlsock process that crashes: EXIT boom', async () => {
+      spawn(function* () {
+        register('linkme', self());
+        yield* idle_until_told();
+      });
+      await new Promise((r) => setTimeout(r, 20));
+      expect(await b.eval(`process_flag(trap_exit, true), {linkme, '${ES_NODE}'} ! {self(), whoami}, receive {pid, LP} -> link(LP), LP ! crash, receive {'EXIT', LP, LR} -> LR after 3000 -> timeout end after 3000 -> nopid end.`)).to.equal('boom');
+    });
+
+    it('an erlsock monitor and link on BEAM processes: DOWN normal, EXIT with the crash reason', async () => {
+      await b.eval(`register(bv, spawn(fun() -> receive stop -> ok end end)), register(bl, spawn(fun() -> receive crash -> exit(kaboom) end end)).`);
+      const r = run(function* () {
+        register('asker', self());
+        const ref = monitor('process', ['bv', B_NODE]);
+        send(['bv', B_NODE], 'stop');
+        const down = yield* receive(on(['DOWN', ref, 'process', _, _], (d) => [d[3], d[4]]), within(3000, () => 'timeout'));
+        // link to a BEAM pid we learn from a message
+        process_flag('trap_exit', true);
+        const pid = yield* receive(on(['bl_pid', _], (m) => m[1] as Pid), within(3000, () => null));
+        if (pid === null) return [down, 'no pid'];
+        link(pid);
+        send(pid, 'crash');
+        const ex = yield* receive(on(['EXIT', pid, _], (m) => m[2]), within(3000, () => 'timeout'));
+        return [down, ex];
+      });
+      await new Promise((res) => setTimeout(res, 50));
+      await b.eval(`{asker, '${ES_NODE}'} ! {bl_pid, whereis(bl)}.`);
+      expect(await r).to.deep.equal([[['bv', B_NODE], 'normal'], 'kaboom']);
+    });
+  });
+
+  describe('rpc', () => {
+    it('rpc:call and erpc:call from BEAM run exported functions; undef and crashes answer as OTP does', async () => {
+      expect(await b.eval(`rpc:call('${ES_NODE}', demo, add, [1, 2]).`)).to.equal('3');
+      expect(await b.eval(`erpc:call('${ES_NODE}', demo, echo, [{x, "s", <<1>>}], 3000).`)).to.equal('{x,[115],<<1>>}');
+      expect(await b.eval(`rpc:call('${ES_NODE}', nomod, nofun, []).`)).to.equal("{badrpc,{'EXIT',{undef,[{nomod,nofun,[],[]}]}}}");
+      expect(await b.eval(`rpc:call('${ES_NODE}', demo, crash, []).`)).to.equal("{badrpc,{'EXIT',bad_thing}}");
+      expect(await b.eval(`try erpc:call('${ES_NODE}', demo, crash, []) catch C:R -> {C, R} end.`)).to.equal('{exit,{exception,bad_thing}}');
+      expect(await b.eval(`rpc:call('${ES_NODE}', erlang, node, []).`)).to.equal(ES_NODE);
+    });
+
+    it('rpc.call and erpc.call into BEAM', async () => {
+      const r = await run(function* () {
+        return [
+          yield* rpc.call(B_NODE, 'erlang', 'node', []),
+          yield* rpc.call(B_NODE, 'lists', 'sum', [list(1, 2, 3)]),
+          yield* rpc.call(B_NODE, 'nomod', 'nofun', []),
+          yield* erpc.call(B_NODE, 'erlang', 'abs', [-4]),
+        ];
+      });
+      expect(r.slice(0, 2)).to.deep.equal([B_NODE, 6]);
+      const undef = r[2] as unknown[];
+      expect(undef[0]).to.equal('badrpc');
+      expect(((undef[1] as unknown[])[1] as unknown[])[0]).to.equal('undef');
+      expect(r[3]).to.equal(4);
+    });
+
+    it('gen_server.call to a process registered on the BEAM node', async () => {
+      const r = await run(function* () {
+        return yield* gen_server.call(['net_kernel', B_NODE], ['is_auth', ES_NODE]);
+      });
+      expect(r).to.equal('yes');
+    });
+  });
+
+  it('gives every term BEAM sends back exactly as sent (=:= on the BEAM side)', async () => {
+    const terms = `[atom, 'héllo', 'λ', '', true, 0, 255, 256, -1, 2147483648, 1 bsl 53, (1 bsl 53) + 1, -(1 bsl 64), 1 bsl 2100,
+      1.0, -0.0, 3.14, <<>>, <<1,2,3>>, <<1:3>>, binary:copy(<<7>>, 65536), {}, {a,1}, list_to_tuple(lists:seq(1, 300)),
+      [], "abc", [1,2|3], [a|b], [1000,2000], "λx", lists:seq(1, 70000), [[]], #{}, #{a => 1}, #{1 => 2, "k" => v},
+      #{true => 1}, self(), make_ref(), hd(erlang:ports()), fun() -> ok end, fun lists:map/2,
+      [{alias, make_ref()} | make_ref()]]`;
+    await b.eval(`Terms = ${terms}.`);
+    expect(await b.eval(`[begin {echo, '${ES_NODE}'} ! {self(), T}, receive {echo, X} -> X =:= T after 3000 -> timeout end end || T <- Terms].`)).to.match(/^\[(true,)*true\]$/);
+  });
+
+  it('refuses a node with the wrong cookie (pang) and logs one line', async () => {
+    const bad = new ErlNode(`bad${process.pid}`, 'wrongcookie');
+    try {
+      expect(await bad.eval(`net_adm:ping('${ES_NODE}').`)).to.equal('pang');
+      expect(logged.some((l) => /wrong cookie/.test(l))).to.equal(true);
+    } finally {
+      await bad.kill();
+    }
+  });
+
+  it('gives noconnection to monitors and links when a BEAM node dies, and drops it from nodes()', async () => {
+    const c = new ErlNode(`c${process.pid}`, COOKIE);
+    const c_node = `c${process.pid}@${HOST}`;
+    try {
+      await c.eval(`register(cv, self()), net_adm:ping('${ES_NODE}').`);
+      let linked: () => void = () => undefined;
+      const ready = new Promise<void>((res) => (linked = res));
+      const r = run(function* () {
+        process_flag('trap_exit', true);
+        const ref = monitor('process', ['cv', c_node]);
+        register('waiter', self());
+        const pid = yield* receive(on(['pid', _], (m) => m[1] as Pid), within(5000, () => null));
+        if (pid === null) return 'no pid';
+        link(pid);
+        linked();
+        const down = yield* receive(on(['DOWN', ref, 'process', _, _], (d) => d[4]), within(10000, () => 'timeout'));
+        const ex = yield* receive(on(['EXIT', pid, _], (m) => m[2]), within(10000, () => 'timeout'));
+        return [down, ex];
+      });
+      await new Promise((res) => setTimeout(res, 50));
+      await c.eval(`{waiter, '${ES_NODE}'} ! {pid, self()}.`);
+      await ready;
+      await new Promise((res) => setTimeout(res, 100));
+      await c.kill();
+      expect(await r).to.deep.equal(['noconnection', 'noconnection']);
+      expect(nodes()).to.not.include(c_node);
+    } finally {
+      await c.kill();
+    }
+  });
 });
