@@ -57,6 +57,11 @@ export class ErlNode {
     });
   }
 
+  /** Freezes the node (SIGSTOP): it stops answering and ticking. */
+  stop(): void {
+    this.child.kill('SIGSTOP');
+  }
+
   kill(): Promise<number | null> {
     this.child.kill('SIGKILL');
     return this.exited;
