@@ -36,8 +36,8 @@ main([Node, Kind, Rounds, Msgs]) ->
     send_loop({dbsink, N}, P, K),
     receive {done, K} -> ok end,
     T3 = erlang:monotonic_time(microsecond),
-    io:format("result rtt_us=~.2f msgs_s=~.0f~n",
-              [(T1 - T0) / list_to_integer(Rounds), K / ((T3 - T2) / 1.0e6)]).
+    io:format("result rtt_us=~.2f msgs_s=~w~n",
+              [(T1 - T0) / list_to_integer(Rounds), round(K / ((T3 - T2) / 1.0e6))]).
 
 lat_loop(_, _, 0) -> ok;
 lat_loop(D, P, K) -> D ! {self(), P}, receive {echo, _} -> lat_loop(D, P, K - 1) end.
