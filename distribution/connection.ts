@@ -6,7 +6,7 @@ import { Pid, Proc, exit, on, receive, send, spawn_link } from '../runtime';
 import type { Process } from '../runtime/process';
 import * as socket from '../sockets/socket';
 import type { Socket } from '../sockets/socket_term';
-import { decode_at, encode_into, writer, EtfError } from './etf';
+import { decode_at, encode_into, writer, EtfError, Writer } from './etf';
 import { log } from './log';
 
 /** Largest packet accepted from a peer (OTP has no limit; a cap keeps garbage from eating memory). */
@@ -22,7 +22,8 @@ export class Conn {
   reader: Pid | null = null;
   writer: Pid | null = null;
   up = false;
-  out: Buffer[] = [];
+  /** what is queued for the peer, encoded: packets go straight into it, in order */
+  out: Writer | null = null;
   writer_idle = false;
   wrote = false;
   got = false;
@@ -36,17 +37,36 @@ export class Conn {
 
 /** Builds a pass-through packet: Len:32, 112, 131 Ctrl [, 131 Msg]. */
 export function packet(ctrl: unknown[], msg?: unknown, has_msg = false): Buffer {
-  const w = writer(4);
-  w.u8(112);
-  encode_into(w, ctrl);
-  if (has_msg) encode_into(w, msg);
-  w.buf.writeUInt32BE(w.pos - 4, 0);
+  const w = writer(0);
+  put_packet(w, ctrl, msg, has_msg);
   return w.buf.subarray(0, w.pos);
 }
 
-/** Queues a packet; it goes out in order with everything queued before it. */
-export function enqueue(conn: Conn, p: Buffer): void {
-  conn.out.push(p);
+function put_packet(w: Writer, ctrl: unknown[], msg: unknown, has_msg: boolean): void {
+  const start = w.pos;
+  try {
+    w.room(5);
+    w.pos += 4;
+    w.buf[w.pos++] = 112;
+    encode_into(w, ctrl);
+    if (has_msg) encode_into(w, msg);
+  } catch (e) {
+    w.pos = start; // nothing of a term that cannot be encoded is sent
+    throw e;
+  }
+  w.buf.writeUInt32BE(w.pos - start - 4, start);
+}
+
+/**
+ * Queues a packet for the peer; it goes out in order with everything queued before it. It
+ * is encoded straight into the connection's out buffer: no buffer per message, no concat.
+ */
+export function send_packet(conn: Conn, ctrl: unknown[], msg?: unknown, has_msg = false): void {
+  put_packet((conn.out ??= writer(0)), ctrl, msg, has_msg);
+  queued(conn);
+}
+
+function queued(conn: Conn): void {
   conn.wrote = true;
   if (conn.writer_idle && conn.writer !== null) {
     conn.writer_idle = false;
@@ -54,18 +74,24 @@ export function enqueue(conn: Conn, p: Buffer): void {
   }
 }
 
-const TICK = Buffer.alloc(4);
+function queue_tick(conn: Conn): void {
+  const w = (conn.out ??= writer(0));
+  w.room(4);
+  w.buf.writeUInt32BE(0, w.pos);
+  w.pos += 4;
+  queued(conn);
+}
 
 function* writer_loop(conn: Conn): Proc<void> {
   for (;;) {
-    if (conn.out.length === 0) {
+    const w = conn.out;
+    if (w === null || w.pos === 0) {
       conn.writer_idle = true;
       yield* receive(on('flush'));
       continue;
     }
-    const data = conn.out.length === 1 ? conn.out[0] : Buffer.concat(conn.out);
-    conn.out = [];
-    const r = yield* socket.send(conn.sock as Socket, data);
+    conn.out = null;
+    const r = yield* socket.send(conn.sock as Socket, w.buf.subarray(0, w.pos));
     if (r !== 'ok') exit(['shutdown', 'connection_closed']);
   }
 }
@@ -131,7 +157,7 @@ function handle_packet(conn: Conn, buf: Buffer, start: number, end: number, disp
 function start_ticker(conn: Conn, ticktime_s: number): void {
   const every = Math.max(250, (ticktime_s * 1000) / 4);
   conn.ticker = setInterval(() => {
-    if (!conn.wrote) enqueue(conn, TICK);
+    if (!conn.wrote) queue_tick(conn);
     conn.wrote = false;
     if (conn.got) conn.silent = 0;
     else if (++conn.silent >= 4) {
@@ -149,7 +175,7 @@ export function stop_connection(conn: Conn): void {
   if (conn.ticker !== null) clearInterval(conn.ticker);
   conn.ticker = null;
   if (conn.writer !== null) exit(conn.writer, 'kill');
-  conn.out = [];
+  conn.out = null;
 }
 
 export type { Process };

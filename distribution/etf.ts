@@ -373,21 +373,39 @@ export function encode_into(w: Writer, t: unknown): void {
   put_term(w, t, 0);
 }
 
+// Encoded atoms, by name: the same few atoms (node names, message tags) go out in every
+// packet, and copying their bytes beats encoding UTF-8 each time. Bounded: atoms from the
+// wire could be many.
+const atom_cache = new Map<string, Buffer>();
+const ATOM_CACHE_MAX = 4096;
+
 function put_atom(w: Writer, s: string): void {
+  let b = atom_cache.get(s);
+  if (b === undefined) {
+    b = atom_bytes(s);
+    if (atom_cache.size < ATOM_CACHE_MAX) atom_cache.set(s, b);
+  }
+  const n = b.length;
+  w.room(n);
+  if (n < 16) for (let i = 0; i < n; i++) w.buf[w.pos + i] = b[i];
+  else b.copy(w.buf, w.pos);
+  w.pos += n;
+}
+
+function atom_bytes(s: string): Buffer {
   const n = Buffer.byteLength(s, 'utf8');
   if (n > 255 && [...s].length > 255) throw new EtfError(`atom longer than 255 characters: ${s.slice(0, 40)}...`);
+  const head = n < 256 ? 2 : 3;
+  const b = Buffer.alloc(head + n);
   if (n < 256) {
-    w.room(2 + n);
-    w.buf[w.pos++] = T.SMALL_ATOM_UTF8;
-    w.buf[w.pos++] = n;
+    b[0] = T.SMALL_ATOM_UTF8;
+    b[1] = n;
   } else {
-    w.room(3 + n);
-    w.buf[w.pos++] = T.ATOM_UTF8;
-    w.buf.writeUInt16BE(n, w.pos);
-    w.pos += 2;
+    b[0] = T.ATOM_UTF8;
+    b.writeUInt16BE(n, 1);
   }
-  w.buf.write(s, w.pos, 'utf8');
-  w.pos += n;
+  b.write(s, head, 'utf8');
+  return b;
 }
 
 function put_int(w: Writer, v: number | bigint): void {

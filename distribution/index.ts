@@ -7,7 +7,7 @@ import * as node from './node';
 import { me } from './identity';
 import { list, List } from './terms';
 import { OP, add_out_monitor } from './signals';
-import { enqueue, packet } from './connection';
+import { send_packet } from './connection';
 import { DFLAG } from './flags';
 import './signals';
 
@@ -76,7 +76,7 @@ function* erpc_call(to: string, m: string, f: string, args: unknown[], timeout: 
   const me_proc = self().proc;
   if (me_proc === null) return ['error', 'noproc', list()];
   add_out_monitor(conn, req, me_proc, to, to);
-  enqueue(conn, packet([OP.SPAWN_REQUEST, req, self(), self(), ['erpc', 'execute_call', 4], list('monitor')], list(res, m, f, new List(args)), true));
+  send_packet(conn, [OP.SPAWN_REQUEST, req, self(), self(), ['erpc', 'execute_call', 4], list('monitor')], list(res, m, f, new List(args)), true);
   const r = yield* receive(
     on(['spawn_reply', req, 'error', _], (x) => ['error', x[3], list()] as [string, unknown, unknown]),
     on(['DOWN', req, 'process', _, _], (d) => down_outcome(res, d[4])),

@@ -8,7 +8,7 @@ import { RemotePid, Router, set_router } from '../runtime/remote';
 import { remote_exit_signal } from '../runtime/signals';
 import type { Process } from '../runtime/process';
 import { me } from './identity';
-import { Conn, enqueue, packet } from './connection';
+import { Conn, send_packet } from './connection';
 import { DFLAG } from './flags';
 import { ensure_connection, on_connection_down, set_dispatch, set_router_installer, connection, all_connections } from './node';
 import { spawn_request_in, spawn_reply_in, told_reason } from './spawn';
@@ -58,8 +58,8 @@ function sender(from: Process | null): Pid {
 }
 
 function payload_exit(conn: Conn, from: Pid, to: Pid, reason: unknown): void {
-  if ((conn.flags & DFLAG.EXIT_PAYLOAD) !== 0n) enqueue(conn, packet([OP.PAYLOAD_EXIT, from, to], reason, true));
-  else enqueue(conn, packet([OP.EXIT, from, to, reason]));
+  if ((conn.flags & DFLAG.EXIT_PAYLOAD) !== 0n) send_packet(conn, [OP.PAYLOAD_EXIT, from, to], reason, true);
+  else send_packet(conn, [OP.EXIT, from, to, reason]);
 }
 
 // ---- links ----
@@ -104,8 +104,8 @@ function watch(conn: Conn, target: Pid, named: unknown, from: RemotePid, ref: Re
     s.in_monitors.delete(ref);
     const reason = own_reason === 'normal' ? (told_reason.get(target) ?? own_reason) : own_reason;
     if (!conn.up && conn.reader === null) return;
-    if ((conn.flags & DFLAG.EXIT_PAYLOAD) !== 0n) enqueue(conn, packet([OP.PAYLOAD_MONITOR_P_EXIT, named, from, ref], reason, true));
-    else enqueue(conn, packet([OP.MONITOR_P_EXIT, named, from, ref, reason]));
+    if ((conn.flags & DFLAG.EXIT_PAYLOAD) !== 0n) send_packet(conn, [OP.PAYLOAD_MONITOR_P_EXIT, named, from, ref], reason, true);
+    else send_packet(conn, [OP.MONITOR_P_EXIT, named, from, ref, reason]);
   }));
 }
 
@@ -128,12 +128,12 @@ const router: Router = {
     const conn = ensure_connection(to.node);
     if (conn === null) return;
     void from;
-    enqueue(conn, packet([OP.SEND, '', to], msg, true));
+    send_packet(conn, [OP.SEND, '', to], msg, true);
   },
   reg_send(name, node, msg, from) {
     if (node === me.name) return false;
     const conn = ensure_connection(node);
-    if (conn !== null) enqueue(conn, packet([OP.REG_SEND, sender(from), '', name], msg, true));
+    if (conn !== null) send_packet(conn, [OP.REG_SEND, sender(from), '', name], msg, true);
     return true;
   },
   link(from, to) {
@@ -143,19 +143,19 @@ const router: Router = {
       return;
     }
     add_link(conn, from.pid, to);
-    enqueue(conn, packet([OP.LINK, from.pid, to]));
+    send_packet(conn, [OP.LINK, from.pid, to]);
   },
   unlink(from, to) {
     const conn = connection(to.node);
     if (conn === undefined || !remove_link(conn, from.pid, to)) return;
     const s = sig(conn);
-    enqueue(conn, packet([OP.UNLINK_ID, ++s.unlink_id, from.pid, to]));
+    send_packet(conn, [OP.UNLINK_ID, ++s.unlink_id, from.pid, to]);
   },
   exit(from, to, reason) {
     const conn = ensure_connection(to.node);
     if (conn === null) return;
-    if ((conn.flags & DFLAG.EXIT_PAYLOAD) !== 0n) enqueue(conn, packet([OP.PAYLOAD_EXIT2, from, to], reason, true));
-    else enqueue(conn, packet([OP.EXIT2, from, to, reason]));
+    if ((conn.flags & DFLAG.EXIT_PAYLOAD) !== 0n) send_packet(conn, [OP.PAYLOAD_EXIT2, from, to], reason, true);
+    else send_packet(conn, [OP.EXIT2, from, to, reason]);
   },
   monitor(from, to, ref) {
     const node = to instanceof RemotePid ? to.node : to[1];
@@ -167,7 +167,7 @@ const router: Router = {
     }
     const target = to instanceof RemotePid ? to : to[0];
     sig(conn).out_monitors.set(ref, { watcher: from, tag, target });
-    enqueue(conn, packet([OP.MONITOR_P, from.pid, target, ref]));
+    send_packet(conn, [OP.MONITOR_P, from.pid, target, ref]);
   },
   demonitor(from, ref) {
     for (const conn of all_connections()) {
@@ -175,7 +175,7 @@ const router: Router = {
       const m = s.out_monitors.get(ref);
       if (m !== undefined && m.watcher === from) {
         s.out_monitors.delete(ref);
-        enqueue(conn, packet([OP.DEMONITOR_P, from.pid, m.target, ref]));
+        send_packet(conn, [OP.DEMONITOR_P, from.pid, m.target, ref]);
         return true;
       }
     }
@@ -216,7 +216,7 @@ function dispatch(conn: Conn, ctrl: unknown, msg: unknown, has_msg: boolean): vo
       const [, from, to_proc, ref] = ctrl as [number, RemotePid, unknown, Ref];
       const target = local_target(to_proc);
       if (target === null || target.proc === null) {
-        enqueue(conn, packet([OP.MONITOR_P_EXIT, to_proc, from, ref, 'noproc']));
+        send_packet(conn, [OP.MONITOR_P_EXIT, to_proc, from, ref, 'noproc']);
         return;
       }
       watch(conn, target, to_proc, from, ref);
@@ -254,7 +254,7 @@ function dispatch(conn: Conn, ctrl: unknown, msg: unknown, has_msg: boolean): vo
     case OP.UNLINK_ID: { // [35, Id, From, To]
       const [, id, from, to] = ctrl as [number, number, RemotePid, Pid];
       if (to instanceof Pid && from instanceof RemotePid) remove_link(conn, to, from);
-      enqueue(conn, packet([OP.UNLINK_ID_ACK, id, to, from]));
+      send_packet(conn, [OP.UNLINK_ID_ACK, id, to, from]);
       return;
     }
     case OP.UNLINK: { // [4, From, To] (old protocol)

@@ -4,7 +4,7 @@
 import { Pid, Ref, spawn, send, self } from '../runtime';
 import { ErlangError, ErlangExit } from '../runtime/exits';
 import { RemotePid } from '../runtime/remote';
-import { Conn, enqueue, packet } from './connection';
+import { Conn, send_packet } from './connection';
 import { List, list } from './terms';
 import { me } from './identity';
 import { OP, track_spawned } from './signals';
@@ -82,7 +82,7 @@ function* undef_process(m: unknown, f: unknown, args: unknown[]): Generator<unkn
 export function spawn_request_in(conn: Conn, ctrl: unknown[], args_term: unknown): void {
   const [, req_id, from, , mfa, opts] = ctrl as [number, Ref, RemotePid, unknown, unknown[], unknown];
   if (!(from instanceof RemotePid) || !Array.isArray(mfa) || !(args_term instanceof List) || !args_term.proper) {
-    enqueue(conn, packet([OP.SPAWN_REPLY, req_id, from, 0, 'badarg']));
+    send_packet(conn, [OP.SPAWN_REPLY, req_id, from, 0, 'badarg']);
     return;
   }
   const args = args_term.items;
@@ -98,7 +98,7 @@ export function spawn_request_in(conn: Conn, ctrl: unknown[], args_term: unknown
   const o = opts instanceof List ? opts.items : [];
   const link = o.includes('link');
   const monitor = o.includes('monitor');
-  enqueue(conn, packet([OP.SPAWN_REPLY, req_id, from, (link ? 1 : 0) | (monitor ? 2 : 0), pid]));
+  send_packet(conn, [OP.SPAWN_REPLY, req_id, from, (link ? 1 : 0) | (monitor ? 2 : 0), pid]);
   track_spawned(conn, pid, from, req_id, link, monitor);
 }
 
