@@ -27,6 +27,8 @@ interface OutMonitor {
   tag: unknown;
   /** what MONITOR_P named: the pid or the name */
   target: unknown;
+  /** the hook that demonitors when the watcher dies */
+  gone: ExitHandle;
 }
 
 /** What a connection keeps of signals. */
@@ -117,7 +119,23 @@ export function track_spawned(conn: Conn, pid: Pid, from: RemotePid, req_id: Ref
 
 /** Our process watcher monitors the peer's process (for our own spawn requests: ref is the request id). */
 export function add_out_monitor(conn: Conn, ref: Ref, watcher: Process, tag: unknown, target: unknown): void {
-  sig(conn).out_monitors.set(ref, { watcher, tag, target });
+  const s = sig(conn);
+  // A watcher that dies first takes its monitor down on the peer too (as a BEAM does).
+  const gone = on_exit(watcher.pid, () => {
+    const m = s.out_monitors.get(ref);
+    if (m === undefined) return;
+    s.out_monitors.delete(ref);
+    if (conn.up) send_packet(conn, [OP.DEMONITOR_P, watcher.pid, m.target, ref]);
+  });
+  s.out_monitors.set(ref, { watcher, tag, target, gone });
+}
+
+function drop_out_monitor(s: SigState, ref: Ref): OutMonitor | undefined {
+  const m = s.out_monitors.get(ref);
+  if (m === undefined) return undefined;
+  s.out_monitors.delete(ref);
+  m.gone.cancel();
+  return m;
 }
 
 // ---- the router: signals from our processes to remote ones ----
@@ -166,7 +184,7 @@ const router: Router = {
       return;
     }
     const target = to instanceof RemotePid ? to : to[0];
-    sig(conn).out_monitors.set(ref, { watcher: from, tag, target });
+    add_out_monitor(conn, ref, from, tag, target);
     send_packet(conn, [OP.MONITOR_P, from.pid, target, ref]);
   },
   demonitor(from, ref) {
@@ -174,7 +192,7 @@ const router: Router = {
       const s = sig(conn);
       const m = s.out_monitors.get(ref);
       if (m !== undefined && m.watcher === from) {
-        s.out_monitors.delete(ref);
+        drop_out_monitor(s, ref);
         send_packet(conn, [OP.DEMONITOR_P, from.pid, m.target, ref]);
         return true;
       }
@@ -234,9 +252,8 @@ function dispatch(conn: Conn, ctrl: unknown, msg: unknown, has_msg: boolean): vo
       const reason = ctrl[0] === OP.MONITOR_P_EXIT ? ctrl[4] : msg;
       const ref = ctrl[3] as Ref;
       const s = sig(conn);
-      const m = s.out_monitors.get(ref);
+      const m = drop_out_monitor(s, ref);
       if (m === undefined) return;
-      s.out_monitors.delete(ref);
       send(m.watcher.pid, ['DOWN', ref, 'process', m.tag, reason]);
       return;
     }
@@ -293,7 +310,10 @@ function dispatch(conn: Conn, ctrl: unknown, msg: unknown, has_msg: boolean): vo
 /** The connection went: links give noconnection exits, monitors noconnection DOWNs. */
 function connection_down(conn: Conn): void {
   const s = sig(conn);
-  for (const [ref, m] of s.out_monitors) send(m.watcher.pid, ['DOWN', ref, 'process', m.tag, 'noconnection']);
+  for (const [ref, m] of s.out_monitors) {
+    m.gone.cancel();
+    send(m.watcher.pid, ['DOWN', ref, 'process', m.tag, 'noconnection']);
+  }
   s.out_monitors.clear();
   for (const h of s.in_monitors.values()) h.cancel();
   s.in_monitors.clear();

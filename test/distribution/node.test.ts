@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Pid, Proc, run, receive, on, after as within, _, spawn, register, send, self, monitor, link, process_flag, exit } from '../../runtime';
+import { Pid, Proc, run, receive, on, after as within, _, spawn, register, send, self, monitor, link, process_flag, exit, whereis } from '../../runtime';
 import { net_kernel, net_adm, nodes, node_name, rpc, erpc, export_module, list, List, set_dist_logger, RemotePid } from '../../distribution';
 import * as gen_server from '../../actors/gen_server';
 import { ErlNode, short_host } from '../support/erl_node';
@@ -48,6 +48,10 @@ describe('distribution: erlsock as a node with real erl nodes', function () {
       echo: (x: never) => x,
       add: (a: number, b: number) => a + b,
       crash: () => exit('bad_thing'),
+      throw_it: (x: unknown) => {
+        throw x;
+      },
+      whereis_to_kill: () => whereis('to_kill'),
     });
   });
 
@@ -221,5 +225,65 @@ describe('distribution: erlsock as a node with real erl nodes', function () {
     } finally {
       await c.kill();
     }
+  });
+
+  describe('more signals', () => {
+    it('exit/2 from BEAM kills an erlsock process (kill → killed)', async () => {
+      const watcher = run(function* () {
+        const victim = spawn(function* () {
+          register('to_kill', self());
+          yield* receive(on('never'));
+        });
+        const ref = monitor('process', victim);
+        return yield* receive(on(['DOWN', ref, 'process', _, _], (d) => d[4]), within(5000, () => 'timeout'));
+      });
+      await new Promise((r) => setTimeout(r, 30));
+      await b.eval(`{to_kill, '${ES_NODE}'} ! {self(), whoami}, ok.`);
+      await b.eval(`exit(rpc:call('${ES_NODE}', demo, whereis_to_kill, []), kill).`);
+      expect(await watcher).to.equal('killed');
+    });
+
+    it('erpc from BEAM: a throw comes back as a throw', async () => {
+      // the REPL's own catch shows the class: the throw reached the caller as a throw
+      expect(await b.eval(`erpc:call('${ES_NODE}', demo, throw_it, [ball]).`)).to.equal('{caught,throw,ball}');
+    });
+
+    it('erpc.call from erlsock raises error {exception, undef, _} for an unknown function', async () => {
+      const r = await run(function* () {
+        try {
+          yield* erpc.call(B_NODE, 'nomod', 'nofun', [], 5000);
+          return 'no error';
+        } catch (e) {
+          return (e as { reason?: unknown }).reason;
+        }
+      });
+      expect((r as unknown[]).slice(0, 2)).to.deep.equal(['exception', 'undef']);
+    });
+
+    it('a watcher that dies takes its monitor off the BEAM process', async () => {
+      await b.eval(`register(bw, spawn(fun() -> receive stop -> ok end end)).`);
+      await run(function* () {
+        monitor('process', ['bw', B_NODE]);
+        yield* receive(within(50));
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await b.eval(`process_info(whereis(bw), monitored_by).`)).to.equal('{monitored_by,[]}');
+    });
+
+    it('closes a connection that sends garbage, logging one line', async () => {
+      const names = require('child_process').execFileSync('epmd', ['-names'], { encoding: 'utf8' }) as string;
+      const port = Number(new RegExp(`name ${ES} at port (\\d+)`).exec(names)?.[1]);
+      expect(port).to.be.greaterThan(0);
+      const before = logged.length;
+      const closed = await new Promise<boolean>((resolve) => {
+        const c = require('net').connect(port, '127.0.0.1', () => c.write(Buffer.from('\x00\x05GET /')));
+        c.on('close', () => resolve(true));
+        c.on('error', () => resolve(true));
+        setTimeout(() => resolve(false), 5000);
+      });
+      expect(closed).to.equal(true);
+      expect(logged.slice(before).filter((l) => /not a handshake/.test(l))).to.have.length(1);
+      expect(await b.eval(`net_adm:ping('${ES_NODE}').`)).to.equal('pong'); // still serving
+    });
   });
 });
