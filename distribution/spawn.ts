@@ -93,7 +93,9 @@ export function spawn_request_in(conn: Conn, ctrl: unknown[], args_term: unknown
   } else if (m === 'erpc' && f === 'execute_cast' && args.length === 3 && args[2] instanceof List) {
     pid = spawn(execute_cast, args[0], args[1], (args[2] as List).items);
   } else {
-    pid = spawn(undef_process, m, f, args);
+    // spawn(Node, M, F, A) from a BEAM node: an exported function becomes the process body.
+    const fn = lookup_function(m, f, args.length);
+    pid = fn === null ? spawn(undef_process, m, f, args) : spawn(fn as (...a: unknown[]) => unknown, ...args);
   }
   const o = opts instanceof List ? opts.items : [];
   const link = o.includes('link');

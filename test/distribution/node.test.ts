@@ -52,6 +52,7 @@ describe('distribution: erlsock as a node with real erl nodes', function () {
         throw x;
       },
       whereis_to_kill: () => whereis('to_kill'),
+      reply_to: (to: Pid) => send(to, ['spawned', self()]),
     });
   });
 
@@ -241,6 +242,11 @@ describe('distribution: erlsock as a node with real erl nodes', function () {
       await b.eval(`{to_kill, '${ES_NODE}'} ! {self(), whoami}, ok.`);
       await b.eval(`exit(rpc:call('${ES_NODE}', demo, whereis_to_kill, []), kill).`);
       expect(await watcher).to.equal('killed');
+    });
+
+    it('spawn(Node, M, F, A) from BEAM runs an exported function as a process', async () => {
+      expect(await b.eval(`SP = spawn('${ES_NODE}', demo, reply_to, [self()]), receive {spawned, SP} -> yes after 3000 -> timeout end.`)).to.equal('yes');
+      expect(await b.eval(`{_, MR} = spawn_monitor('${ES_NODE}', nomod, nofun, []), receive {'DOWN', MR, _, _, Why} -> element(1, Why) after 3000 -> timeout end.`)).to.equal('undef');
     });
 
     it('erpc from BEAM: a throw comes back as a throw', async () => {

@@ -114,6 +114,15 @@ describe('examples/node_cli (erlsock node)', function () {
       }
     });
 
+    it('--visible registers a visible node: BEAM lists it in nodes()', async () => {
+      const v = await start_cli(`v${process.pid}`, ['--visible']);
+      try {
+        expect(await beam.eval(`net_adm:ping('v${process.pid}@${HOST}'), {lists:member('v${process.pid}@${HOST}', nodes()), lists:member('v${process.pid}@${HOST}', nodes(hidden))}.`)).to.equal('{true,false}');
+      } finally {
+        v.child.kill('SIGKILL');
+      }
+    });
+
     it('killing the erlsock node gives BEAM monitors noconnection; SIGTERM exits 0', async () => {
       const cli3 = await start_cli(`k${process.pid}`);
       const k_node = `k${process.pid}@${HOST}`;
