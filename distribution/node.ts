@@ -15,6 +15,7 @@ import { register as epmd_register, port_please, DistError } from './epmd';
 import { accept_handshake, connect_handshake, Admit, HandshakeError, Us } from './handshake';
 import { Conn, run_connection, stop_connection } from './connection';
 import { log } from './log';
+import { rex } from './rex';
 
 export interface StartOpts {
   /** The cookie; default: the contents of ~/.erlang.cookie. */
@@ -160,6 +161,7 @@ function* kernel_main(full: string, cookie: string, opts: StartOpts, caller: Pid
   on_exit(kernel, kernel_down);
   install_router();
   spawn(acceptor, listen, kernel);
+  if (whereis('rex') === 'undefined') on_exit(kernel, stop_rex, spawn(rex));
   send(caller, ['net_kernel_started', kernel, ['ok', kernel]]);
   yield* kernel_loop();
 }
@@ -168,6 +170,10 @@ let install_router = (): void => undefined;
 /** signals.ts gives the router; installed when a node starts, removed when it stops. */
 export function set_router_installer(fn: () => void): void {
   install_router = fn;
+}
+
+function stop_rex(_reason: unknown, pid: Pid): void {
+  exit(pid, 'kill');
 }
 
 function kernel_down(): void {

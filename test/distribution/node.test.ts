@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Pid, Proc, run, receive, on, after as within, _, spawn, register, send, self, monitor, link, process_flag, exit, whereis } from '../../runtime';
-import { net_kernel, net_adm, nodes, node_name, rpc, erpc, export_module, list, List, set_dist_logger, RemotePid } from '../../distribution';
+import { net_kernel, net_adm, nodes, node_name, rpc, erpc, export_module, list, List, set_dist_logger, RemotePid, monitor_node } from '../../distribution';
 import * as gen_server from '../../actors/gen_server';
 import { ErlNode, short_host } from '../support/erl_node';
 
@@ -206,6 +206,7 @@ describe('distribution: erlsock as a node with real erl nodes', function () {
       const ready = new Promise<void>((res) => (linked = res));
       const r = run(function* () {
         process_flag('trap_exit', true);
+        yield* monitor_node(c_node, true);
         const ref = monitor('process', ['cv', c_node]);
         register('waiter', self());
         const pid = yield* receive(on(['pid', _], (m) => m[1] as Pid), within(5000, () => null));
@@ -214,14 +215,15 @@ describe('distribution: erlsock as a node with real erl nodes', function () {
         linked();
         const down = yield* receive(on(['DOWN', ref, 'process', _, _], (d) => d[4]), within(10000, () => 'timeout'));
         const ex = yield* receive(on(['EXIT', pid, _], (m) => m[2]), within(10000, () => 'timeout'));
-        return [down, ex];
+        const nodedown = yield* receive(on(['nodedown', c_node], () => 'nodedown'), within(10000, () => 'timeout'));
+        return [down, ex, nodedown];
       });
       await new Promise((res) => setTimeout(res, 50));
       await c.eval(`{waiter, '${ES_NODE}'} ! {pid, self()}.`);
       await ready;
       await new Promise((res) => setTimeout(res, 100));
       await c.kill();
-      expect(await r).to.deep.equal(['noconnection', 'noconnection']);
+      expect(await r).to.deep.equal(['noconnection', 'noconnection', 'nodedown']);
       expect(nodes()).to.not.include(c_node);
     } finally {
       await c.kill();
@@ -247,6 +249,11 @@ describe('distribution: erlsock as a node with real erl nodes', function () {
     it('spawn(Node, M, F, A) from BEAM runs an exported function as a process', async () => {
       expect(await b.eval(`SP = spawn('${ES_NODE}', demo, reply_to, [self()]), receive {spawned, SP} -> yes after 3000 -> timeout end.`)).to.equal('yes');
       expect(await b.eval(`{_, MR} = spawn_monitor('${ES_NODE}', nomod, nofun, []), receive {'DOWN', MR, _, _, Why} -> element(1, Why) after 3000 -> timeout end.`)).to.equal('undef');
+    });
+
+    it('rpc:block_call from BEAM goes through rex', async () => {
+      expect(await b.eval(`rpc:block_call('${ES_NODE}', demo, add, [2, 3]).`)).to.equal('5');
+      expect(await b.eval(`rpc:block_call('${ES_NODE}', nomod, nofun, []).`)).to.equal("{badrpc,{'EXIT',{undef,[{nomod,nofun,[],[]}]}}}");
     });
 
     it('erpc from BEAM: a throw comes back as a throw', async () => {
