@@ -24,6 +24,8 @@ export class Conn {
   up = false;
   /** what is queued for the peer, encoded: packets go straight into it, in order */
   out: Writer | null = null;
+  /** queued chunks that grew past CHUNK, before `out`, oldest first */
+  full: Buffer[] = [];
   writer_idle = false;
   wrote = false;
   got = false;
@@ -62,9 +64,17 @@ function put_packet(w: Writer, ctrl: unknown[], msg: unknown, has_msg: boolean):
  * is encoded straight into the connection's out buffer: no buffer per message, no concat.
  */
 export function send_packet(conn: Conn, ctrl: unknown[], msg?: unknown, has_msg = false): void {
-  put_packet((conn.out ??= writer(0)), ctrl, msg, has_msg);
+  const w = (conn.out ??= writer(0));
+  put_packet(w, ctrl, msg, has_msg);
+  // A burst of large messages is queued as chunks: no buffer of the whole burst grown by doubling.
+  if (w.pos >= CHUNK) {
+    conn.full.push(w.buf.subarray(0, w.pos));
+    conn.out = null;
+  }
   queued(conn);
 }
+
+const CHUNK = 256 * 1024;
 
 function queued(conn: Conn): void {
   conn.wrote = true;
@@ -84,14 +94,19 @@ function queue_tick(conn: Conn): void {
 
 function* writer_loop(conn: Conn): Proc<void> {
   for (;;) {
-    const w = conn.out;
-    if (w === null || w.pos === 0) {
-      conn.writer_idle = true;
-      yield* receive(on('flush'));
-      continue;
+    let data: Buffer;
+    if (conn.full.length > 0) data = conn.full.shift() as Buffer;
+    else {
+      const w = conn.out;
+      if (w === null || w.pos === 0) {
+        conn.writer_idle = true;
+        yield* receive(on('flush'));
+        continue;
+      }
+      conn.out = null;
+      data = w.buf.subarray(0, w.pos);
     }
-    conn.out = null;
-    const r = yield* socket.send(conn.sock as Socket, w.buf.subarray(0, w.pos));
+    const r = yield* socket.send(conn.sock as Socket, data);
     if (r !== 'ok') exit(['shutdown', 'connection_closed']);
   }
 }
@@ -176,6 +191,7 @@ export function stop_connection(conn: Conn): void {
   conn.ticker = null;
   if (conn.writer !== null) exit(conn.writer, 'kill');
   conn.out = null;
+  conn.full = [];
 }
 
 export type { Process };
