@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Pid, Proc, run, receive, on, after as within, _, spawn, register, send, self, monitor, link, process_flag, exit, whereis } from '../../runtime';
+import { Pid, Proc, run, receive, on, after as within, _, spawn, register, send, self, monitor, link, unlink, process_flag, exit, whereis } from '../../runtime';
 import { net_kernel, net_adm, nodes, node_name, rpc, erpc, export_module, list, List, set_dist_logger, RemotePid, monitor_node } from '../../distribution';
 import * as gen_server from '../../actors/gen_server';
 import { ErlNode, short_host } from '../support/erl_node';
@@ -249,6 +249,34 @@ describe('distribution: erlsock as a node with real erl nodes', function () {
     it('spawn(Node, M, F, A) from BEAM runs an exported function as a process', async () => {
       expect(await b.eval(`SP = spawn('${ES_NODE}', demo, reply_to, [self()]), receive {spawned, SP} -> yes after 3000 -> timeout end.`)).to.equal('yes');
       expect(await b.eval(`{_, MR} = spawn_monitor('${ES_NODE}', nomod, nofun, []), receive {'DOWN', MR, _, _, Why} -> element(1, Why) after 3000 -> timeout end.`)).to.equal('undef');
+    });
+
+    it('unlink both ways: no exit crosses an unlinked pair; exit/2 from erlsock kills a BEAM process', async () => {
+      spawn(function* () {
+        register('unlinkme', self());
+        yield* idle_until_told();
+      });
+      await new Promise((r) => setTimeout(r, 20));
+      // BEAM links, unlinks (UNLINK_ID, acked), then the erlsock process crashes: no EXIT.
+      expect(await b.eval(`process_flag(trap_exit, true), {unlinkme, '${ES_NODE}'} ! {self(), whoami}, receive {pid, UP} -> link(UP), unlink(UP), UP ! crash, receive {'EXIT', UP, UR} -> UR after 500 -> no_exit end after 3000 -> nopid end.`)).to.equal('no_exit');
+      await b.eval(`register(bu, spawn(fun() -> receive crash -> exit(oops) end end)), register(bk, spawn(fun() -> receive never -> ok end end)).`);
+      const r = run(function* () {
+        process_flag('trap_exit', true);
+        register('asker2', self());
+        const [bu, bk] = yield* receive(on(['pids', _, _], (m) => [m[1], m[2]] as [Pid, Pid]), within(3000, () => [null, null]));
+        if (bu === null || bk === null) return 'no pids';
+        link(bu);
+        unlink(bu);
+        send(bu, 'crash');
+        const got = yield* receive(on(['EXIT', bu, _], (m) => m[2]), within(500, () => 'no_exit'));
+        const ref = monitor('process', bk);
+        exit(bk, 'kill');
+        const down = yield* receive(on(['DOWN', ref, 'process', _, _], (d) => d[4]), within(3000, () => 'timeout'));
+        return [got, down];
+      });
+      await new Promise((res) => setTimeout(res, 50));
+      await b.eval(`{asker2, '${ES_NODE}'} ! {pids, whereis(bu), whereis(bk)}.`);
+      expect(await r).to.deep.equal(['no_exit', 'killed']);
     });
 
     it('rpc:block_call from BEAM goes through rex', async () => {
