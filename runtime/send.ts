@@ -24,13 +24,13 @@ export function send<M>(dest: Pid | string | [string, string], msg: M): M {
     else if (dest instanceof RemotePid) current_router()?.send(dest, msg, me);
     return msg;
   }
-  if (Array.isArray(dest)) return send_named(dest, msg, me);
   if (typeof dest === 'string') {
     const p = lookup(dest);
     if (p === null) error('badarg');
     deliver(p, msg);
     return msg;
   }
+  if (Array.isArray(dest)) return send_named(dest, msg, me);
   return error('badarg');
 }
 
