@@ -6,7 +6,8 @@ import { Pid, Proc, exit, on, receive, send, spawn_link } from '../runtime';
 import type { Process } from '../runtime/process';
 import * as socket from '../sockets/socket';
 import type { Socket } from '../sockets/socket_term';
-import { decode_at, encode_into, writer, EtfError, Writer } from './etf';
+import { decode_at, decode_dist_header, decode_dist_term, encode_into, encode_bare_into, writer, EtfError, Writer } from './etf';
+import { DFLAG } from './flags';
 import { log } from './log';
 
 /** Largest packet accepted from a peer (OTP has no limit; a cap keeps garbage from eating memory). */
@@ -31,27 +32,41 @@ export class Conn {
   got = false;
   silent = 0;
   ticker: NodeJS.Timeout | null = null;
+  /** the peer's atom cache (DIST_HDR_ATOM_CACHE): 8 segments of 256 */
+  readonly atom_cache: Array<string | undefined> = new Array<string | undefined>(2048);
   /** per-connection signal state, owned by signals.ts */
   readonly state = new Map<string, unknown>();
 
   constructor(readonly node: string) {}
 }
 
-/** Builds a pass-through packet: Len:32, 112, 131 Ctrl [, 131 Msg]. */
+/** Builds a pass-through packet: Len:32, 112, 131 Ctrl [, 131 Msg] (for tests and tools). */
 export function packet(ctrl: unknown[], msg?: unknown, has_msg = false): Buffer {
   const w = writer(0);
   put_packet(w, ctrl, msg, has_msg);
   return w.buf.subarray(0, w.pos);
 }
 
-function put_packet(w: Writer, ctrl: unknown[], msg: unknown, has_msg: boolean): void {
+function put_packet(w: Writer, ctrl: unknown[], msg: unknown, has_msg: boolean, dist_header = false): void {
   const start = w.pos;
   try {
-    w.room(5);
-    w.pos += 4;
-    w.buf[w.pos++] = 112;
-    encode_into(w, ctrl);
-    if (has_msg) encode_into(w, msg);
+    if (dist_header) {
+      // Once the atom cache is negotiated the BEAM wants a distribution header on every
+      // packet: one with no atom cache references, then the terms without version bytes.
+      w.room(7);
+      w.pos += 4;
+      w.buf[w.pos++] = 131;
+      w.buf[w.pos++] = 68;
+      w.buf[w.pos++] = 0;
+      encode_bare_into(w, ctrl);
+      if (has_msg) encode_bare_into(w, msg);
+    } else {
+      w.room(5);
+      w.pos += 4;
+      w.buf[w.pos++] = 112;
+      encode_into(w, ctrl);
+      if (has_msg) encode_into(w, msg);
+    }
   } catch (e) {
     w.pos = start; // nothing of a term that cannot be encoded is sent
     throw e;
@@ -65,7 +80,7 @@ function put_packet(w: Writer, ctrl: unknown[], msg: unknown, has_msg: boolean):
  */
 export function send_packet(conn: Conn, ctrl: unknown[], msg?: unknown, has_msg = false): void {
   const w = (conn.out ??= writer(0));
-  put_packet(w, ctrl, msg, has_msg);
+  put_packet(w, ctrl, msg, has_msg, (conn.flags & DFLAG.DIST_HDR_ATOM_CACHE) !== 0n);
   // A burst of large messages is queued as chunks: no buffer of the whole burst grown by doubling.
   if (w.pos >= CHUNK) {
     conn.full.push(w.buf.subarray(0, w.pos));
@@ -153,14 +168,27 @@ function handle_packet(conn: Conn, buf: Buffer, start: number, end: number, disp
   let msg: unknown;
   let has_msg = false;
   try {
-    if (buf[start] !== 112) throw new EtfError(`packet type ${buf[start]} (only pass-through 112 is negotiated)`);
-    const [c, pos] = decode_at(buf, start + 1, end);
-    ctrl = c;
-    if (pos < end) {
-      const [m, mend] = decode_at(buf, pos, end);
-      if (mend !== end) throw new EtfError('trailing bytes in a packet');
-      msg = m;
-      has_msg = true;
+    if (buf[start] === 131 && buf[start + 1] === 68) {
+      // A distribution header with atom cache references; the terms after it have no version byte.
+      const [refs, hend] = decode_dist_header(buf, start + 2, end, conn.atom_cache);
+      const [c, pos] = decode_dist_term(buf, hend, end, refs);
+      ctrl = c;
+      if (pos < end) {
+        const [m, mend] = decode_dist_term(buf, pos, end, refs);
+        if (mend !== end) throw new EtfError('trailing bytes in a packet');
+        msg = m;
+        has_msg = true;
+      }
+    } else {
+      if (buf[start] !== 112) throw new EtfError(`packet type ${buf[start]} (pass-through 112 or a distribution header expected)`);
+      const [c, pos] = decode_at(buf, start + 1, end);
+      ctrl = c;
+      if (pos < end) {
+        const [m, mend] = decode_at(buf, pos, end);
+        if (mend !== end) throw new EtfError('trailing bytes in a packet');
+        msg = m;
+        has_msg = true;
+      }
     }
   } catch (e) {
     log(`closing the connection to ${conn.node}: ${(e as Error).message}`);

@@ -5,11 +5,14 @@ import { inflateSync } from 'zlib';
 import { List, Float, BitString, ExtPort, Opaque } from './terms';
 import { pid_in, ref_in } from './identity';
 import { EtfError, MAX_DEPTH, MAX_INFLATED, T, VERSION } from './etf_tags';
+import { encode_bare_into, writer } from './etf_encode';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 class Reader {
   pos: number;
+  /** the atoms a distribution header's cache references name, by index (null: no header) */
+  refs: string[] | null = null;
   constructor(
     readonly buf: Buffer,
     start: number,
@@ -111,8 +114,60 @@ function atom_only(r: Reader): string {
     case T.SMALL_ATOM: return atom_text(r, r.u8(), false);
     case T.ATOM_UTF8: return atom_text(r, r.u16(), true);
     case T.SMALL_ATOM_UTF8: return atom_text(r, r.u8(), true);
+    case T.ATOM_CACHE_REF: return cached_atom(r);
     default: throw new EtfError(`expected an atom, got tag ${tag}`);
   }
+}
+
+function cached_atom(r: Reader): string {
+  const i = r.u8();
+  if (r.refs === null) throw new EtfError('atom cache reference outside a distribution header');
+  if (i >= r.refs.length) throw new EtfError(`atom cache reference ${i} past the header's ${r.refs.length}`);
+  return r.refs[i];
+}
+
+/**
+ * A term after a distribution header (no version byte), whose ATOM_CACHE_REFs index refs.
+ * Returns the term and where it ended.
+ */
+export function decode_dist_term(buf: Buffer, start: number, end: number, refs: string[]): [unknown, number] {
+  const r = new Reader(buf, start, end);
+  r.refs = refs;
+  try {
+    return [term(r, 0), r.pos];
+  } catch (e) {
+    if (e instanceof RangeError && /call stack/.test(e.message)) throw new EtfError('term nested too deep for the stack');
+    throw e;
+  }
+}
+
+/**
+ * Reads a distribution header (after 131, 68) at buf[start], updating the connection's atom
+ * cache (2048 entries, 8 segments of 256) with new entries; returns the header's atom
+ * references by index and where the header ended.
+ */
+export function decode_dist_header(buf: Buffer, start: number, end: number, cache: Array<string | undefined>): [string[], number] {
+  const r = new Reader(buf, start, end);
+  const n = r.u8();
+  const refs: string[] = [];
+  if (n === 0) return [refs, r.pos];
+  const flags = r.bytes((n >> 1) + 1);
+  const long_atoms = ((flags[n >> 1] >> ((n & 1) * 4)) & 1) === 1;
+  for (let i = 0; i < n; i++) {
+    const f = (flags[i >> 1] >> ((i & 1) * 4)) & 0xf;
+    const slot = ((f & 7) << 8) | r.u8();
+    if ((f & 8) !== 0) {
+      const len = long_atoms ? r.u16() : r.u8();
+      const text = atom_text(r, len, true);
+      cache[slot] = text;
+      refs.push(text);
+    } else {
+      const known = cache[slot];
+      if (known === undefined) throw new EtfError(`atom cache slot ${slot} used before it was set`);
+      refs.push(known);
+    }
+  }
+  return [refs, r.pos];
 }
 
 function big(r: Reader, n: number): number | bigint {
@@ -223,21 +278,53 @@ function term(r: Reader, depth: number): unknown {
       const start = r.pos - 1;
       const size = r.u32();
       if (size < 4) throw new EtfError('bad fun size');
-      r.pos = start + 1;
-      r.bytes(size); // the size counts itself
-      return new Opaque(Buffer.from(r.buf.subarray(start, start + 1 + size)));
+      const end = start + 1 + size;
+      r.need(size - 4);
+      if (r.refs === null) {
+        r.pos = end;
+        return new Opaque(Buffer.from(r.buf.subarray(start, end)));
+      }
+      return fun_without_cache_refs(r, start, end, depth);
     }
     case T.EXPORT: {
       const start = r.pos - 1;
-      atom_only(r);
-      atom_only(r);
+      const m = atom_only(r);
+      const f = atom_only(r);
       if (r.u8() !== T.SMALL_INTEGER) throw new EtfError('bad export arity');
-      r.u8();
-      return new Opaque(Buffer.from(r.buf.subarray(start, r.pos)));
+      const arity = r.u8();
+      if (r.refs === null) return new Opaque(Buffer.from(r.buf.subarray(start, r.pos)));
+      const w = writer(0);
+      w.u8(T.EXPORT);
+      encode_bare_into(w, m);
+      encode_bare_into(w, f);
+      w.u8(T.SMALL_INTEGER);
+      w.u8(arity);
+      return new Opaque(Buffer.from(w.buf.subarray(0, w.pos)));
     }
-    case T.ATOM_CACHE_REF: throw new EtfError('atom cache reference outside a distribution header');
+    case T.ATOM_CACHE_REF: return atom_value(cached_atom(r));
     default: throw new EtfError(`unknown term tag ${tag}`);
   }
+}
+
+/**
+ * A fun that came after a distribution header: its atoms may be cache references, which
+ * mean nothing outside that packet, so it is kept re-encoded with plain atoms.
+ */
+function fun_without_cache_refs(r: Reader, start: number, end: number, depth: number): Opaque {
+  r.pos = start + 5;
+  const fixed = r.bytes(1 + 16 + 4); // Arity, Uniq, Index
+  const num_free = r.u32();
+  const parts: unknown[] = [atom_only(r)]; // Module
+  for (let i = 0; i < 3 + num_free; i++) parts.push(term(r, depth + 1)); // OldIndex, OldUniq, Pid, FreeVars
+  if (r.pos !== end) throw new EtfError('fun size does not match its contents');
+  const w = writer(0);
+  w.u8(T.NEW_FUN);
+  w.u32(0);
+  w.put(fixed);
+  w.u32(num_free);
+  for (const p of parts) encode_bare_into(w, p);
+  w.buf.writeUInt32BE(w.pos - 1, 1);
+  return new Opaque(Buffer.from(w.buf.subarray(0, w.pos)));
 }
 
 function tuple(r: Reader, n: number, depth: number): unknown[] {

@@ -62,6 +62,11 @@ export function encode_into(w: Writer, t: unknown): void {
   put_term(w, t, 0);
 }
 
+/** Appends the term without the version byte (as after a distribution header). */
+export function encode_bare_into(w: Writer, t: unknown): void {
+  put_term(w, t, 0);
+}
+
 // Encoded atoms, by name: the same few atoms (node names, message tags) go out in every
 // packet, and copying their bytes beats encoding UTF-8 each time. Bounded: atoms from the
 // wire could be many.

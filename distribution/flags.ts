@@ -44,6 +44,7 @@ export const MANDATORY =
 export function our_flags(visible: boolean): bigint {
   return (
     MANDATORY | DFLAG.DIST_MONITOR | DFLAG.DIST_MONITOR_NAME | DFLAG.SMALL_ATOM_TAGS | DFLAG.EXIT_PAYLOAD |
+    DFLAG.DIST_HDR_ATOM_CACHE |
     DFLAG.SPAWN | DFLAG.MANDATORY_25_DIGEST | DFLAG.UNICODE_IO | (visible ? DFLAG.PUBLISHED : 0n)
   );
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-import { decode, encode, EtfError, MAX_DEPTH } from '../../distribution/etf';
+import { decode, encode, EtfError, MAX_DEPTH, decode_dist_header, decode_dist_term } from '../../distribution/etf';
 import { List, Float, BitString, Opaque, ExtRef, ExtPort, list, charlist } from '../../distribution/terms';
 import { RemotePid } from '../../runtime/remote';
 import { Pid, Ref } from '../../runtime/terms';
@@ -125,6 +125,38 @@ describe('distribution/etf', function () {
     for (const [hex, why] of cases) expect(() => decode(Buffer.from(hex, 'hex')), hex).to.throw(EtfError, why);
     const deep = Buffer.concat([Buffer.from([131]), Buffer.alloc(2 * (MAX_DEPTH + 10), 0).fill(Buffer.from([104, 1])), Buffer.from([106])]);
     expect(() => decode(deep)).to.throw(EtfError, /nested/);
+  });
+
+  it('reads a distribution header: new atom cache entries, then references to them in later packets', () => {
+    const cache = new Array<string | undefined>(2048);
+    // 2 refs: index 0 new in segment 0 slot 5 ("hello"), index 1 new in segment 3 slot 1 ("wörld");
+    // flags byte 0 = (8|3)<<4 | (8|0), flags byte 1 = 0 (short atoms)
+    const first = Buffer.concat([Buffer.from([2, 0xb8, 0x00, 5, 5]), Buffer.from('hello'), Buffer.from([1, 6]), Buffer.from('wörld'),
+      Buffer.from([104, 2, 82, 0, 82, 1])]);
+    const [refs, hend] = decode_dist_header(first, 0, first.length, cache);
+    expect(refs).to.deep.equal(['hello', 'wörld']);
+    expect(decode_dist_term(first, hend, first.length, refs)).to.deep.equal([['hello', 'wörld'], first.length]);
+    // a later packet: one cached reference (segment 3, slot 1), not new
+    const later = Buffer.from([1, 0x03, 1, 82, 0]);
+    const [refs2, h2] = decode_dist_header(later, 0, later.length, cache);
+    expect(decode_dist_term(later, h2, later.length, refs2)[0]).to.equal('wörld');
+    // unknown slots and references past the header are errors
+    expect(() => decode_dist_header(Buffer.from([1, 0x02, 9]), 0, 3, cache)).to.throw(EtfError, /before it was set/);
+    expect(() => decode_dist_term(Buffer.from([82, 3]), 0, 2, refs2)).to.throw(EtfError, /past the header/);
+    // mutated headers: a result or an EtfError, nothing else
+    let seed = 7;
+    for (let i = 0; i < 2000; i++) {
+      const b = Buffer.from(first);
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      b[seed % b.length] = (seed >>> 8) & 0xff;
+      const c = new Array<string | undefined>(2048);
+      try {
+        const [r, e] = decode_dist_header(b, 0, b.length, c);
+        decode_dist_term(b, e, b.length, r);
+      } catch (err) {
+        if (!(err instanceof EtfError)) throw err;
+      }
+    }
   });
 
   it('survives 10,000 mutated inputs: a term or an EtfError, never another error or a hang', () => {
