@@ -240,7 +240,10 @@ function* accept_conn(s: Socket): Proc<void> {
         conn_down(old);
         conn = new Conn(peer.name);
       } else {
+        // Our own attempt loses (simultaneous connect): this connection takes its place and
+        // its queue; its connector is no longer the owner, so its end downs nothing.
         conn = old;
+        conn.reader = self();
         if (old_reader !== null) exit(old_reader, 'kill');
       }
     } else conn = new Conn(peer.name);
@@ -261,12 +264,13 @@ function* accept_conn(s: Socket): Proc<void> {
 }
 
 function* connected(conn: Conn, st: NodeState): Proc<void> {
-  on_exit(self(), conn_ended, conn);
+  on_exit(self(), conn_ended, [conn, self()] as [Conn, Pid]);
   yield* run_connection(conn, st.ticktime, (c, ctrl, msg, has) => dispatch_fn?.(c, ctrl, msg, has));
 }
 
-function conn_ended(_reason: unknown, conn: Conn): void {
-  if (conns.get(conn.node) === conn) conn_down(conn);
+/** The owner of a connection's socket ended: the connection is down, unless another process took it over. */
+function conn_ended(_reason: unknown, [conn, owner]: [Conn, Pid]): void {
+  if (conns.get(conn.node) === conn && conn.reader === owner) conn_down(conn);
 }
 
 function conn_down(conn: Conn): void {
@@ -291,7 +295,7 @@ export function ensure_connection(name: string): Conn | null {
 }
 
 function* connect_conn(conn: Conn, st: NodeState): Proc<void> {
-  on_exit(self(), conn_ended, conn);
+  on_exit(self(), conn_ended, [conn, self()] as [Conn, Pid]);
   const [alive, host] = conn.node.split('@');
   let s: Socket | null = null;
   try {
