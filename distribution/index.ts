@@ -6,7 +6,7 @@ import { RemotePid } from '../runtime/remote';
 import * as node from './node';
 import { me } from './identity';
 import { list, List } from './terms';
-import { OP, add_out_monitor } from './signals';
+import { OP, add_out_monitor, forget_out_monitor } from './signals';
 import { send_packet } from './connection';
 import { DFLAG } from './flags';
 import './signals';
@@ -82,7 +82,8 @@ function* erpc_call(to: string, m: string, f: string, args: unknown[], timeout: 
     on(['DOWN', req, 'process', _, _], (d) => down_outcome(res, d[4])),
     after(timeout, () => ['error', 'timeout', list()] as [string, unknown, unknown]),
   );
-  // The spawn reply (ok) is of no further use once the outcome is known.
+  // Timed out: no DOWN for it may arrive later. The spawn reply is of no use once the outcome is known.
+  if (r[0] === 'error' && r[1] === 'timeout') forget_out_monitor(conn, req);
   yield* receive(on(['spawn_reply', req, _, _]), after(0));
   return r as ['return', unknown] | [string, unknown, unknown];
 }

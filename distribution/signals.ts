@@ -130,6 +130,12 @@ export function add_out_monitor(conn: Conn, ref: Ref, watcher: Process, tag: unk
   s.out_monitors.set(ref, { watcher, tag, target, gone });
 }
 
+/** Drops our monitor ref on the peer's process (a spawn request we stopped waiting for). */
+export function forget_out_monitor(conn: Conn, ref: Ref): void {
+  const m = drop_out_monitor(sig(conn), ref);
+  if (m !== undefined && conn.up) send_packet(conn, [OP.DEMONITOR_P, m.watcher.pid, m.target, ref]);
+}
+
 function drop_out_monitor(s: SigState, ref: Ref): OutMonitor | undefined {
   const m = s.out_monitors.get(ref);
   if (m === undefined) return undefined;

@@ -169,6 +169,15 @@ describe('distribution: erlsock as a node with real erl nodes', function () {
       expect(r[3]).to.equal(4);
     });
 
+    it('rpc.call that times out: badrpc timeout, and no late message for it', async () => {
+      const r = await run(function* () {
+        const answer = yield* rpc.call(B_NODE, 'timer', 'sleep', [600], 100);
+        const late = yield* receive(on(_), within(1000, () => 'nothing'));
+        return [answer, late];
+      });
+      expect(r).to.deep.equal([['badrpc', 'timeout'], 'nothing']);
+    });
+
     it('gen_server.call to a process registered on the BEAM node', async () => {
       const r = await run(function* () {
         return yield* gen_server.call(['net_kernel', B_NODE], ['is_auth', ES_NODE]);
