@@ -29,16 +29,16 @@ export function unregister_name(name: ServerName): void {
   else if (whereis(name.local) !== 'undefined') unregister(name.local);
 }
 
-/** The pid a server reference names; exits noproc when none. */
-export function resolve(server: ServerRef): Pid {
-  if (server instanceof Pid) return server;
+/** The pid a server reference names (or [Name, Node], resolved there); exits noproc when none. */
+export function resolve(server: ServerRef): Pid | [string, string] {
+  if (server instanceof Pid || Array.isArray(server)) return server;
   const w = typeof server === 'string' ? whereis(server) : where(server);
   return w === 'undefined' ? exit('noproc') : w;
 }
 
 /** Sends msg to server when it exists (casts never fail). */
 export function send_if_exists(server: ServerRef, msg: unknown): void {
-  if (server instanceof Pid) send(server, msg);
+  if (server instanceof Pid || Array.isArray(server)) send(server, msg);
   else if (typeof server === 'string') {
     if (whereis(server) !== 'undefined') send(server, msg);
   } else {

@@ -49,8 +49,11 @@ export interface ViaModule {
 
 export type ViaName = { via: [ViaModule, unknown] };
 
-/** A server reference: its pid, its registered name, or {via: [Module, Name]}. */
-export type ServerRef = Pid | string | ViaName;
+/**
+ * A server reference: its pid, its registered name, {via: [Module, Name]}, or [Name, Node]
+ * for a process registered on another node.
+ */
+export type ServerRef = Pid | string | ViaName | [string, string];
 
 /** OTP's start name: {local, Name} or {via, Module, Name}. */
 export type ServerName = { local: string } | ViaName;

@@ -27,6 +27,7 @@ export const COMMANDS: readonly Command[] = [
   { name: 'chat', summary: 'line chat on gen_tcp {packet, line}, {active, once}', load: () => import('./chat_cli') },
   { name: 'http', summary: 'HTTP/1.1 keep-alive hello on gen_tcp {packet, http_bin}', load: () => import('./http_cli') },
   { name: 'supervised', summary: 'TCP echo server under a supervision tree', load: () => import('./supervised_cli') },
+  { name: 'node', summary: 'run erlsock as an Erlang node (echo process, demo module)', load: () => import('./node_cli') },
 ];
 
 export function usage(): string {

@@ -7,6 +7,7 @@ import { error } from './exits';
 import { running, deliver } from './scheduler';
 import { lookup } from './registry';
 import { make_ref } from './send';
+import { RemotePid, current_router } from './remote';
 
 /** Starts watcher monitoring target (a live process). */
 export function add_monitor(watcher: Process, target: Process, ref: Ref, tag: unknown): void {
@@ -16,9 +17,16 @@ export function add_monitor(watcher: Process, target: Process, ref: Ref, tag: un
 }
 
 /** monitor('process', Pid | RegisteredName) → a Ref. */
-export function monitor(type: 'process', target: Pid | string): Ref {
+export function monitor(type: 'process', target: Pid | string | [string, string]): Ref {
   const me = running('monitor()');
   if (type !== 'process') error('badarg');
+  const router = current_router();
+  if (router !== null && (target instanceof RemotePid || (Array.isArray(target) && target[1] !== router.node()))) {
+    const ref = make_ref();
+    router.monitor(me, target as RemotePid | [string, string], ref);
+    return ref;
+  }
+  if (Array.isArray(target) && target.length === 2 && typeof target[0] === 'string') target = target[0];
   let p: Process | null;
   let tag: unknown;
   if (target instanceof Pid) {
@@ -49,6 +57,7 @@ export function demonitor(ref: Ref, opts: ReadonlyArray<'flush' | 'info'> = []):
     else error('badarg');
   }
   const m = me.ext?.monitors?.get(ref);
+  const remote = m === undefined && (current_router()?.demonitor(me, ref) ?? false);
   if (m !== undefined) {
     me.ext?.monitors?.delete(ref);
     m.target.ext?.monitored_by?.delete(ref);
@@ -58,5 +67,5 @@ export function demonitor(ref: Ref, opts: ReadonlyArray<'flush' | 'info'> = []):
   if (flush) {
     while (mailbox_remove_first(me, (msg) => Array.isArray(msg) && msg.length === 5 && msg[0] === 'DOWN' && msg[1] === ref));
   }
-  return info ? m !== undefined : true;
+  return info ? m !== undefined || remote : true;
 }

@@ -4,6 +4,7 @@ import { Status } from './process';
 import { error } from './exits';
 import { current_process, running, deliver } from './scheduler';
 import { lookup } from './registry';
+import { RemotePid, current_router } from './remote';
 
 /** The calling process's pid; throws outside any process. */
 export function self(): Pid {
@@ -11,15 +12,16 @@ export function self(): Pid {
 }
 
 /**
- * send(Dest, Msg) → Msg. Dest is a pid (dropped silently if dead) or a registered name
- * (error badarg if none). Works from outside any process too (I/O callbacks).
+ * send(Dest, Msg) → Msg. Dest is a pid (dropped silently if dead), a registered name
+ * (error badarg if none) or [Name, Node]. Works from outside any process too (I/O callbacks).
  */
-export function send<M>(dest: Pid | string, msg: M): M {
+export function send<M>(dest: Pid | string | [string, string], msg: M): M {
   const me = current_process();
   if (me !== null && me.status === Status.Dead) return msg; // a dead process's finally cannot send
   if (dest instanceof Pid) {
     const p = dest.proc;
     if (p !== null) deliver(p, msg);
+    else if (dest instanceof RemotePid) current_router()?.send(dest, msg, me);
     return msg;
   }
   if (typeof dest === 'string') {
@@ -28,7 +30,17 @@ export function send<M>(dest: Pid | string, msg: M): M {
     deliver(p, msg);
     return msg;
   }
+  if (Array.isArray(dest)) return send_named(dest, msg, me);
   return error('badarg');
+}
+
+/** `{Name, Node} ! Msg`: Node is this node (or no distribution runs) → as send(Name); else the router's. */
+function send_named<M>(dest: unknown[], msg: M, me: ReturnType<typeof current_process>): M {
+  const [name, node] = dest;
+  if (dest.length !== 2 || typeof name !== 'string' || typeof node !== 'string') return error('badarg');
+  const router = current_router();
+  if (router !== null ? router.reg_send(name, node, msg, me) : node !== 'nonode@nohost') return msg;
+  return send(name, msg);
 }
 
 /** Erlang's `Dest ! Msg`. */

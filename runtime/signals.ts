@@ -6,6 +6,7 @@ import { Process, Status, unlist, ext, tidy_ext } from './process';
 import { ErlangExit, ProcessKilled, error } from './exits';
 import { current_process, set_current, deliver, running } from './scheduler';
 import { forget } from './registry';
+import { RemotePid, current_router } from './remote';
 
 
 // Exit signals along links are queued and handled in a loop, not by recursion, so a long
@@ -120,6 +121,14 @@ function exit_signal(q: Process, from: Pid, reason: unknown, from_exit2: boolean
   else if (reason !== 'normal') terminate(q, reason);
 }
 
+/** An exit signal from a process on another node (a link's exit when link, else exit/2). */
+export function remote_exit_signal(to: Pid, from: Pid, reason: unknown, link: boolean): void {
+  const q = to.proc;
+  if (q === null) return;
+  exit_signal(q, from, reason, !link);
+  handle_pending();
+}
+
 /** If the caller was killed by what it just did, unwind its code now. */
 function unwind_if_dead(): void {
   const me = current_process();
@@ -135,6 +144,7 @@ export function exit(...args: [unknown] | [Pid, unknown]): true {
   if (!(pid instanceof Pid)) error('badarg');
   const me = current_process();
   const q = pid.proc;
+  if (q === null && pid instanceof RemotePid) current_router()?.exit(me !== null ? me.pid : new Pid(0), pid, reason);
   if (q !== null) {
     // A process that signals itself 'normal' without trapping exits does exit (observed on OTP 25).
     if (q === me && reason === 'normal' && !(q.ext !== null && q.ext.trap_exit)) terminate(q, 'normal');
@@ -150,6 +160,13 @@ export function link(pid: Pid): true {
   const me = running('link()');
   if (!(pid instanceof Pid)) error('badarg');
   const q = pid.proc;
+  if (q === null && pid instanceof RemotePid) {
+    const router = current_router();
+    if (router !== null) {
+      router.link(me, pid);
+      return true;
+    }
+  }
   if (q === null) {
     if (me.ext !== null && me.ext.trap_exit) deliver(me, ['EXIT', pid, 'noproc']);
     else error('noproc');
@@ -166,6 +183,7 @@ export function unlink(pid: Pid): true {
   const me = running('unlink()');
   if (!(pid instanceof Pid)) error('badarg');
   const q = pid.proc;
+  if (q === null && pid instanceof RemotePid) current_router()?.unlink(me, pid);
   if (q !== null) {
     me.ext?.links?.delete(q);
     q.ext?.links?.delete(me);

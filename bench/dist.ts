@@ -1,0 +1,94 @@
+// `npm run bench -- dist [rounds] [msgs]`: distribution round-trip latency and message
+// throughput, erlsock → BEAM against BEAM → BEAM, side by side, to the same BEAM server node
+// (its `dbecho` and `dbsink` processes, bench/erl/dist_bench.erl), for a small term and for
+// a 64 KiB binary. Both clients run the same loops: `{dbecho, Node} ! {self(), P}` and wait
+// for the echo (latency), then N `{dbsink, Node} ! {msg, P}` until the sink's `done`.
+import { ChildProcess, execFileSync, spawn as spawn_child } from 'child_process';
+import { hostname } from 'os';
+import * as path from 'path';
+import { Proc, run, receive, on, _, self, send } from '../runtime';
+import { net_kernel, net_adm, list } from '../distribution';
+import { compile_erlang } from './_erlang';
+
+const OUT = path.resolve(__dirname, '..', '..', 'bench', 'out');
+const HOST = hostname().split('.')[0];
+const COOKIE = `bench${process.pid}`;
+
+function payload(kind: 'small' | 'big'): unknown {
+  return kind === 'small' ? ['hello', 42, list(1, 2, 3)] : Buffer.alloc(65536, 7);
+}
+
+function* erlsock_client(server: string, kind: 'small' | 'big', rounds: number, msgs: number): Proc<[number, number]> {
+  const echo: [string, string] = ['dbecho', server];
+  const sink: [string, string] = ['dbsink', server];
+  const p = payload(kind);
+  const me = self();
+  for (let i = 0; i < 100; i++) {
+    send(echo, [me, p]);
+    yield* receive(on(['echo', _]));
+  }
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < rounds; i++) {
+    send(echo, [me, p]);
+    yield* receive(on(['echo', _]));
+  }
+  const t1 = process.hrtime.bigint();
+  send(sink, ['start', me, msgs]);
+  const t2 = process.hrtime.bigint();
+  for (let i = 0; i < msgs; i++) send(sink, ['msg', p]);
+  yield* receive(on(['done', msgs]));
+  const t3 = process.hrtime.bigint();
+  return [Number(t1 - t0) / 1000 / rounds, msgs / (Number(t3 - t2) / 1e9)];
+}
+
+function beam_client(server: string, kind: string, rounds: number, msgs: number): [number, number] {
+  const out = execFileSync(
+    'erl',
+    ['+S', '1:1', '-sname', `dbc${process.pid}`, '-setcookie', COOKIE, '-noshell', '-pa', OUT, '-run', 'dist_bench', 'main', server, kind, String(rounds), String(msgs), '-s', 'init', 'stop'],
+    { encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const m = /result rtt_us=([\d.]+) msgs_s=(\d+)/.exec(out);
+  if (m === null) throw new Error(`BEAM client printed no result:\n${out}`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+export async function main(args: string[]): Promise<void> {
+  const rounds = Number(args[0] ?? 2000);
+  const msgs = Number(args[1] ?? 20000);
+  compile_erlang('dist_bench');
+  const server_name = `dbs${process.pid}`;
+  const server = `${server_name}@${HOST}`;
+  const child: ChildProcess = spawn_child(
+    'erl',
+    ['+S', '1:1', '-sname', server_name, '-setcookie', COOKIE, '-noshell', '-pa', OUT, '-run', 'dist_bench', 'serve'],
+    { stdio: 'ignore' },
+  );
+  const kill = (): void => void child.kill('SIGKILL');
+  process.on('exit', kill);
+  try {
+    const started = await run(function* () {
+      return yield* net_kernel.start([`dbe${process.pid}`, 'shortnames'], { cookie: COOKIE });
+    });
+    if (started[0] !== 'ok') throw new Error(`cannot start the node: ${String(started[1])}`);
+    let up = false;
+    for (let i = 0; i < 50 && !up; i++) {
+      up = (await run(function* () { return yield* net_adm.ping(server); })) === 'pong';
+      if (!up) await new Promise((r) => setTimeout(r, 100));
+    }
+    if (!up) throw new Error('the BEAM server node did not come up');
+    for (const kind of ['small', 'big'] as const) {
+      const r = kind === 'small' ? rounds : Math.max(50, Math.floor(rounds / 4));
+      const n = kind === 'small' ? msgs : Math.max(100, Math.floor(msgs / 20));
+      const [es_rtt, es_tp] = await run(erlsock_client, server, kind, r, n);
+      const [b_rtt, b_tp] = beam_client(server, kind, r, n);
+      const label = kind === 'small' ? 'small term' : '64 KiB binary';
+      console.log(
+        `dist ${label}: rtt erlsock→BEAM ${es_rtt.toFixed(1)} µs, BEAM→BEAM ${b_rtt.toFixed(1)} µs (latency ratio ${(b_rtt / es_rtt).toFixed(2)}x); ` +
+          `throughput erlsock→BEAM ${Math.round(es_tp)} msg/s, BEAM→BEAM ${Math.round(b_tp)} msg/s (${(es_tp / b_tp).toFixed(2)}x)`,
+      );
+    }
+  } finally {
+    net_kernel.stop();
+    kill();
+  }
+}
