@@ -1,7 +1,7 @@
 // The command line shared by the gen_tcp example servers (`erlsock chat`, `erlsock http`):
-// `--port P` (0, the default, picks a free port) and `--addr A` (IPv4 or IPv6 text,
-// default 127.0.0.1); and running until SIGINT or SIGTERM, then exit status 0.
-import { parse_address } from './cli_args';
+// `--port P` (0, the default, picks a free port), `--addr A` (IPv4 or IPv6 text, default
+// 127.0.0.1) and `--help`. Running until SIGINT or SIGTERM is cli.ts's until_stopped.
+import { parse_address, parse_int } from './cli_args';
 
 export interface ServerArgs {
   port: number;
@@ -11,16 +11,25 @@ export interface ServerArgs {
   extra: Record<string, string>;
 }
 
-/** Parses args; an error text for anything else. `flags` are further `--name value` options. */
-export function parse_server_args(name: string, args: string[], flags: string[] = []): ServerArgs | string {
-  const usage = `usage: erlsock ${name} [--port P] [--addr A]${flags.map((f) => ` [--${f} V]`).join('')}`;
+/** The usage line of `erlsock NAME`. */
+export function server_usage(name: string, flags: string[] = []): string {
+  return `usage: erlsock ${name} [--port P] [--addr A]${flags.map((f) => ` [--${f} V]`).join('')}`;
+}
+
+/**
+ * Parses args: the arguments, 'help' for --help, or an error text for anything else.
+ * `flags` are further `--name value` options.
+ */
+export function parse_server_args(name: string, args: string[], flags: string[] = []): ServerArgs | 'help' | string {
+  const usage = server_usage(name, flags);
   const p: ServerArgs = { port: 0, addr: [127, 0, 0, 1], addrText: '127.0.0.1', extra: {} };
   for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
+    const a = args[i];
     const v = args[i + 1];
+    if (a === '--help' || a === '-h') return 'help';
     if (a === '--port' && v !== undefined) {
-      const port = Number(v);
-      if (!/^\d+$/.test(v) || port > 65535) return `erlsock ${name}: bad port: ${v}\n${usage}`;
+      const port = parse_int(v, 0, 65535);
+      if (port === undefined) return `erlsock ${name}: bad port: ${v}\n${usage}`;
       p.port = port;
       i++;
     } else if (a === '--addr' && v !== undefined) {
@@ -35,30 +44,4 @@ export function parse_server_args(name: string, args: string[], flags: string[] 
     } else return `erlsock ${name}: unexpected argument: ${a}\n${usage}`;
   }
   return p;
-}
-
-/** Resolves 0 at SIGINT or SIGTERM (the servers' processes live on until then). */
-export function until_signal(): Promise<number> {
-  return new Promise<number>((resolve) => {
-    const keepAlive = setInterval(() => undefined, 1 << 30);
-    const stop = (): void => {
-      clearInterval(keepAlive);
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve(0);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
-
-/** Runs a `main` as the program when its module is the entry point. */
-export function run_main(name: string, main: (args: string[]) => Promise<number>): void {
-  main(process.argv.slice(2)).then(
-    (status) => process.exit(status),
-    (e: unknown) => {
-      process.stderr.write(`erlsock ${name}: ${String(e)}\n`);
-      process.exit(1);
-    },
-  );
 }

@@ -110,12 +110,12 @@ describe('actors/sys', () => {
         return { p: String(p), me: String(self()), v };
       });
       expect(lines).to.deep.equal([
-        `*DBG* cell_trace got cast {set,2}\n`,
-        `*DBG* cell_trace new state 2\n`,
+        '*DBG* cell_trace got cast {set,2}\n',
+        '*DBG* cell_trace new state 2\n',
         `*DBG* cell_trace got call get from ${r.me}\n`,
         `*DBG* cell_trace sent 2 to ${r.me}, new state 2\n`,
-        `*DBG* cell_trace got hello\n`,
-        `*DBG* cell_trace new state 2\n`,
+        '*DBG* cell_trace got hello\n',
+        '*DBG* cell_trace new state 2\n',
       ]);
     } finally {
       sys.set_trace_output(prev);

@@ -122,7 +122,7 @@ describe('distribution: erlsock as a node with real erl nodes', function () {
     });
 
     it('an erlsock monitor and link on BEAM processes: DOWN normal, EXIT with the crash reason', async () => {
-      await b.eval(`register(bv, spawn(fun() -> receive stop -> ok end end)), register(bl, spawn(fun() -> receive crash -> exit(kaboom) end end)).`);
+      await b.eval('register(bv, spawn(fun() -> receive stop -> ok end end)), register(bl, spawn(fun() -> receive crash -> exit(kaboom) end end)).');
       const r = run(function* () {
         register('asker', self());
         const ref = monitor('process', ['bv', B_NODE]);
@@ -269,7 +269,7 @@ describe('distribution: erlsock as a node with real erl nodes', function () {
       await new Promise((r) => setTimeout(r, 20));
       // BEAM links, unlinks (UNLINK_ID, acked), then the erlsock process crashes: no EXIT.
       expect(await b.eval(`process_flag(trap_exit, true), {unlinkme, '${ES_NODE}'} ! {self(), whoami}, receive {pid, UP} -> link(UP), unlink(UP), UP ! crash, receive {'EXIT', UP, UR} -> UR after 500 -> no_exit end after 3000 -> nopid end.`)).to.equal('no_exit');
-      await b.eval(`register(bu, spawn(fun() -> receive crash -> exit(oops) end end)), register(bk, spawn(fun() -> receive never -> ok end end)).`);
+      await b.eval('register(bu, spawn(fun() -> receive crash -> exit(oops) end end)), register(bk, spawn(fun() -> receive never -> ok end end)).');
       const r = run(function* () {
         process_flag('trap_exit', true);
         register('asker2', self());
@@ -312,13 +312,13 @@ describe('distribution: erlsock as a node with real erl nodes', function () {
     });
 
     it('a watcher that dies takes its monitor off the BEAM process', async () => {
-      await b.eval(`register(bw, spawn(fun() -> receive stop -> ok end end)).`);
+      await b.eval('register(bw, spawn(fun() -> receive stop -> ok end end)).');
       await run(function* () {
         monitor('process', ['bw', B_NODE]);
         yield* receive(within(50));
       });
       await new Promise((r) => setTimeout(r, 100));
-      expect(await b.eval(`process_info(whereis(bw), monitored_by).`)).to.equal('{monitored_by,[]}');
+      expect(await b.eval('process_info(whereis(bw), monitored_by).')).to.equal('{monitored_by,[]}');
     });
 
     it('closes a connection that sends garbage, logging one line', async () => {

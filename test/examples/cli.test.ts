@@ -53,8 +53,9 @@ describe('erlsock command', function () {
     const help = erlsock(['--help']);
     expect(await help.exited).to.equal(0);
     expect(help.stdout()).to.match(/^usage: erlsock <command>/);
+    const width = Math.max(...COMMANDS.map((c) => c.name.length));
     for (const c of COMMANDS) {
-      expect(help.stdout()).to.include(`  ${c.name}  ${c.summary}\n`);
+      expect(help.stdout()).to.include(`  ${c.name.padEnd(width)}  ${c.summary}\n`);
       const sub = erlsock([c.name, '--help']);
       expect(await sub.exited, c.name).to.equal(0);
       expect(sub.stdout()).to.match(new RegExp(`^usage: erlsock ${c.name} `));

@@ -104,7 +104,7 @@ describe('examples/node_cli (erlsock node)', function () {
         const started = Date.now();
         beam2.stop();
         cli2.child.kill('SIGSTOP');
-        const there = beam.eval(`receive {nodedown, N} -> N after 20000 -> timeout end.`, 25000);
+        const there = beam.eval('receive {nodedown, N} -> N after 20000 -> timeout end.', 25000);
         expect(await down_here).to.equal('noconnection');
         expect(await there).to.equal(`s${process.pid}@${HOST}`);
         expect(Date.now() - started).to.be.within(2000, 15000);
@@ -128,7 +128,7 @@ describe('examples/node_cli (erlsock node)', function () {
       const k_node = `k${process.pid}@${HOST}`;
       expect(await beam.eval(`R = erlang:monitor(process, {echo, '${k_node}'}), ok.`)).to.equal('ok');
       cli3.child.kill('SIGKILL');
-      expect(await beam.eval(`receive {'DOWN', R, process, _, Why} -> Why after 10000 -> timeout end.`, 15000)).to.equal('noconnection');
+      expect(await beam.eval('receive {\'DOWN\', R, process, _, Why} -> Why after 10000 -> timeout end.', 15000)).to.equal('noconnection');
       const cli4 = await start_cli(`t${process.pid}`);
       cli4.child.kill('SIGTERM');
       expect(await cli4.exited).to.equal(0);
