@@ -2,7 +2,7 @@
 // server process itself is in gen_server_loop.ts; the callback types in gen_server_types.ts.
 import { isDeepStrictEqual } from 'util';
 import {
-  receive, on, after, _, send, self, exit, monitor, demonitor, whereis, Pid, Proc,
+  receive, on, after, _, send, self, exit, monitor, demonitor, whereis, Proc,
 } from '../runtime';
 import * as proc_lib from './proc_lib';
 import { ErlangExit } from '../runtime/exits';

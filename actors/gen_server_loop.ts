@@ -98,10 +98,10 @@ class ServerSys<S> implements SystemTarget, SysDebug {
 
   status(st: SysState): unknown[] {
     let shown: unknown = this.state;
-    const f = this.mod.format_status;
+    const f = this.mod.format_status?.bind(this.mod);
     if (f !== undefined) {
       try {
-        const r = f.call(this.mod, { state: this.state, log: [] });
+        const r = f({ state: this.state, log: [] });
         if (r !== null && typeof r === 'object' && 'state' in r) shown = r.state;
       } catch (e) {
         shown = ['EXIT', e instanceof Error ? e.message : e];
@@ -142,10 +142,10 @@ function* loop<A, S>(
     const st = sys.state;
     if (is_continue(timeout)) {
       const c = timeout[1];
-      const h = m.handle_continue;
+      const h = m.handle_continue?.bind(m);
       r = h === undefined
         ? ['EXIT', ['undef', [[m.name ?? 'undefined', 'handle_continue', [c, st]]]], undefined]
-        : yield* dispatch(() => h.call(m, c, st));
+        : yield* dispatch(() => h(c, st));
       if (r[0] === 'EXIT' && r[2] === undefined) return yield* terminate(m, r[1], st);
     } else {
       const msg: unknown =

@@ -95,7 +95,7 @@ function callback_mode(mod: GenStatemModule<unknown, unknown>): [CallbackMode, b
   } catch {
     return null;
   }
-  const list = Array.isArray(v) ? v : [v];
+  const list: unknown[] = Array.isArray(v) ? v : [v];
   let mode: CallbackMode | null = null;
   let enter = false;
   for (const x of list) {
@@ -162,9 +162,9 @@ function safe_mode(m: GenStatemModule<unknown, unknown>): unknown {
 
 function* terminate<D>(sm: Machine<D>, reason: unknown, exc?: unknown): Proc<never> {
   sm.trace(`terminate ${format_term(reason)} in state ${format_term(sm.state)}`);
-  const t = sm.mod.terminate;
+  const t = sm.mod.terminate?.bind(sm.mod);
   if (t !== undefined) {
-    const r = yield* dispatch(() => t.call(sm.mod, reason, sm.state, sm.data));
+    const r = yield* dispatch(() => t(reason, sm.state, sm.data));
     if (r[0] === 'EXIT') throw r[2];
   }
   if (exc !== undefined) throw exc;
@@ -226,9 +226,9 @@ function* call_state<D>(sm: Machine<D>, type: EventType, content: unknown): Proc
   const data = sm.data;
   let r: Dispatched<unknown>;
   if (sm.mode === 'handle_event_function') {
-    const h = mod.handle_event;
+    const h = mod.handle_event?.bind(mod);
     if (h === undefined) throw new Stop(['undef', [[mod.name ?? 'undefined', 'handle_event', [type, content, st, data]]]]);
-    r = yield* dispatch(() => h.call(mod, type, content, st, data));
+    r = yield* dispatch(() => h(type, content, st, data));
   } else {
     const f = typeof st === 'string' ? mod[st] : undefined;
     if (typeof f !== 'function') throw new Stop(['undef', [[mod.name ?? 'undefined', st, [type, content, data]]]]);

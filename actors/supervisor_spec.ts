@@ -1,6 +1,6 @@
 // Validating supervisor flags and child specs as OTP 25's check_flags/check_childspec do,
 // with the same error terms, and the internal child record.
-import type { Pid } from '../runtime';
+import { Pid, Ref } from '../runtime';
 import type {
   AutoShutdown, ChildModule, ChildSpec, ChildType, FullChildSpec, MFA, ModuleRef, RestartType, Shutdown,
   Strategy, SupFlags,
@@ -147,7 +147,7 @@ function term_key(t: unknown): string {
   if (is_map(t)) return `#{${Object.keys(t).sort().map((k) => `${k}=>${term_key(t[k])}`).join(',')}}`;
   if (Buffer.isBuffer(t)) return `<<${t.toString('hex')}>>`;
   if (typeof t === 'string') return JSON.stringify(t);
-  if (t !== null && typeof t === 'object') return String(t); // Pid, Ref print uniquely
+  if (t instanceof Pid || t instanceof Ref) return t.toString(); // print uniquely
   return `${typeof t}:${String(t)}`;
 }
 

@@ -193,7 +193,7 @@ function* kernel_loop(): Proc<void> {
     const m = yield* receive(on(_));
     if (Array.isArray(m) && m[0] === '$gen_call' && Array.isArray(m[1]) && m[1].length === 2) {
       const [from, tag] = m[1] as [Pid, unknown];
-      const req = m[2];
+      const req: unknown = m[2];
       if (Array.isArray(req) && req[0] === 'is_auth') send(from, [tag, 'yes']);
       else send(from, [tag, ['error', 'not_supported']]);
     }

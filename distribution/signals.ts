@@ -255,7 +255,7 @@ function dispatch(conn: Conn, ctrl: unknown, msg: unknown, has_msg: boolean): vo
     }
     case OP.MONITOR_P_EXIT: // [21, FromProc, ToPid, Ref, Reason]
     case OP.PAYLOAD_MONITOR_P_EXIT: { // [28, FromProc, ToPid, Ref] + Reason
-      const reason = ctrl[0] === OP.MONITOR_P_EXIT ? ctrl[4] : msg;
+      const reason: unknown = ctrl[0] === OP.MONITOR_P_EXIT ? ctrl[4] : msg;
       const ref = ctrl[3] as Ref;
       const s = sig(conn);
       const m = drop_out_monitor(s, ref);
@@ -290,7 +290,7 @@ function dispatch(conn: Conn, ctrl: unknown, msg: unknown, has_msg: boolean): vo
     case OP.EXIT: // [3, From, To, Reason]
     case OP.PAYLOAD_EXIT: { // [24, From, To] + Reason
       const [, from, to] = ctrl as [number, RemotePid, Pid];
-      const reason = ctrl[0] === OP.EXIT ? ctrl[3] : msg;
+      const reason: unknown = ctrl[0] === OP.EXIT ? ctrl[3] : msg;
       if (!(to instanceof Pid) || !(from instanceof RemotePid)) return;
       if (remove_link(conn, to, from)) deliver_link_exit(to, from, reason);
       return;
@@ -298,7 +298,7 @@ function dispatch(conn: Conn, ctrl: unknown, msg: unknown, has_msg: boolean): vo
     case OP.EXIT2: // [8, From, To, Reason]
     case OP.PAYLOAD_EXIT2: { // [26, From, To] + Reason
       const [, from, to] = ctrl as [number, Pid, Pid];
-      const reason = ctrl[0] === OP.EXIT2 ? ctrl[3] : msg;
+      const reason: unknown = ctrl[0] === OP.EXIT2 ? ctrl[3] : msg;
       if (to instanceof Pid && !(to instanceof RemotePid)) remote_exit_signal(to, from, reason, false);
       return;
     }

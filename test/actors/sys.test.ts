@@ -13,7 +13,7 @@ const cell: gen_server.GenServerModule<number, number> = {
   name: 'cell',
   init: (n) => ['ok', n],
   handle_call: (req, _f, s) => (req === 'get' ? ['reply', s, s] : ['reply', 'ok', s]),
-  handle_cast: (msg, s) => ['noreply', (msg as [string, number])[1]],
+  handle_cast: (msg, _s) => ['noreply', (msg as [string, number])[1]],
   handle_info: (_m, s) => ['noreply', s],
 };
 

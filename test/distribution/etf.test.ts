@@ -179,7 +179,7 @@ describe('distribution/etf', function () {
         decode(input);
         decoded++;
       } catch (e) {
-        if (!(e instanceof EtfError)) throw new Error(`input ${input.toString('hex')} threw ${String(e)}`);
+        if (!(e instanceof EtfError)) throw new Error(`input ${input.toString('hex')} threw ${String(e)}`, { cause: e });
       }
     }
     expect(decoded).to.be.greaterThan(0);

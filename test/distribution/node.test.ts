@@ -1,6 +1,8 @@
 import { expect } from 'chai';
+import { execFileSync } from 'child_process';
+import { connect } from 'net';
 import { Pid, Proc, run, receive, on, after as within, _, spawn, register, send, self, monitor, link, unlink, process_flag, exit, whereis } from '../../runtime';
-import { net_kernel, net_adm, nodes, node_name, rpc, erpc, export_module, list, List, set_dist_logger, RemotePid, monitor_node } from '../../distribution';
+import { net_kernel, net_adm, nodes, node_name, rpc, erpc, export_module, list, set_dist_logger, RemotePid, monitor_node } from '../../distribution';
 import * as gen_server from '../../actors/gen_server';
 import { ErlNode, short_host } from '../support/erl_node';
 
@@ -322,12 +324,12 @@ describe('distribution: erlsock as a node with real erl nodes', function () {
     });
 
     it('closes a connection that sends garbage, logging one line', async () => {
-      const names = require('child_process').execFileSync('epmd', ['-names'], { encoding: 'utf8' }) as string;
+      const names = execFileSync('epmd', ['-names'], { encoding: 'utf8' });
       const port = Number(new RegExp(`name ${ES} at port (\\d+)`).exec(names)?.[1]);
       expect(port).to.be.greaterThan(0);
       const before = logged.length;
       const closed = await new Promise<boolean>((resolve) => {
-        const c = require('net').connect(port, '127.0.0.1', () => c.write(Buffer.from('\x00\x05GET /')));
+        const c = connect(port, '127.0.0.1', () => c.write(Buffer.from('\x00\x05GET /')));
         c.on('close', () => resolve(true));
         c.on('error', () => resolve(true));
         setTimeout(() => resolve(false), 5000);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ChildProcess, spawn as spawn_child } from 'child_process';
 import * as path from 'path';
-import { Pid, Proc, run, receive, on, after as within, _, self, send, monitor } from '../../runtime';
+import { Proc, run, receive, on, after as within, _, self, send, monitor } from '../../runtime';
 import { net_kernel, net_adm, nodes, rpc } from '../../distribution';
 import { parse_args } from '../../examples/node_cli';
 import { ErlNode, short_host } from '../support/erl_node';

@@ -2,6 +2,7 @@
 // Erlang expressions in one long-lived shell process (bindings persist) and resolves with
 // the result printed by ~w. Every node is killed when the test ends or the runner exits.
 import { ChildProcess, spawn } from 'child_process';
+import { hostname } from 'os';
 
 const live = new Set<ChildProcess>();
 process.on('exit', () => {
@@ -69,5 +70,5 @@ export class ErlNode {
 }
 
 export function short_host(): string {
-  return require('os').hostname().split('.')[0] as string;
+  return hostname().split('.')[0];
 }
