@@ -12,6 +12,7 @@
 //   rpc:call('NAME@HOST', demo, add, [1, 2]).       % 3
 import { Pid, Proc, _, on, receive, register, run, self, send, spawn } from '../runtime';
 import { export_module, net_kernel, node_name, StartOpts } from '../distribution';
+import { run_command, until_stopped } from './cli';
 
 export const USAGE = 'usage: erlsock node --sname NAME | --name NAME [--cookie C] [--hidden | --visible] [--ticktime S]';
 
@@ -21,13 +22,15 @@ interface Parsed {
   opts: StartOpts;
 }
 
-export function parse_args(argv: string[]): Parsed | string {
+/** The arguments, 'help' for --help, or an error text. */
+export function parse_args(argv: string[]): Parsed | 'help' | string {
   let name: string | undefined;
   let mode: 'shortnames' | 'longnames' = 'shortnames';
   const opts: StartOpts = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = argv[i + 1];
+    if (a === '--help' || a === '-h') return 'help';
     if ((a === '--sname' || a === '--name') && v !== undefined) {
       name = v;
       mode = a === '--sname' ? 'shortnames' : 'longnames';
@@ -56,6 +59,10 @@ function* echo(): Proc<void> {
 
 export async function main(args: string[]): Promise<number> {
   const p = parse_args(args);
+  if (p === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   if (typeof p === 'string') {
     process.stderr.write(p + '\n');
     return 2;
@@ -73,19 +80,12 @@ export async function main(args: string[]): Promise<number> {
     add: (a: number, b: number) => a + b,
   });
   // Handlers first, then the line: a supervisor may signal as soon as it reads it.
-  const signalled = new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  // Keeps the event loop alive until a signal (the node's sockets alone may not).
-  const keep = setInterval(() => undefined, 1 << 30);
+  // (until_stopped keeps the event loop alive until a signal: the node's sockets alone may not.)
+  const stopped = until_stopped();
   process.stdout.write(`node ${node_name()} up\n`);
-  await signalled;
-  clearInterval(keep);
+  await stopped;
   net_kernel.stop();
   return 0;
 }
 
-if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => process.exit(code));
-}
+if (require.main === module) run_command('erlsock node', main, process.argv.slice(2));

@@ -7,16 +7,22 @@
 import { Pid, Proc, run, self, spawn, send, receive, on, after, _ } from '../runtime';
 import * as gen_server from '../actors/gen_server';
 import * as server from './supervised_server';
+import { parse_int } from './cli_args';
+import { run_command, until_stopped } from './cli';
 
 export const USAGE = 'usage: erlsock supervised [--port P] [--acceptors N]';
 
-export function parse_args(argv: string[]): { port: number; acceptors: number } | string {
+/** The arguments, 'help' for --help, or an error text. */
+export function parse_args(argv: string[]): { port: number; acceptors: number } | 'help' | string {
   const o = { port: 0, acceptors: 10 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    const v = Number(argv[i + 1]);
-    if (a === '--port' && i + 1 < argv.length && Number.isInteger(v) && v >= 0 && v <= 65535) o.port = v;
-    else if (a === '--acceptors' && i + 1 < argv.length && Number.isInteger(v) && v > 0 && v <= 1000) o.acceptors = v;
+    if (a === '--help' || a === '-h') return 'help';
+    const v = argv[i + 1];
+    const port = v === undefined ? undefined : parse_int(v, 0, 65535);
+    const acceptors = v === undefined ? undefined : parse_int(v, 1, 1000);
+    if (a === '--port' && port !== undefined) o.port = port;
+    else if (a === '--acceptors' && acceptors !== undefined) o.acceptors = acceptors;
     else return `erlsock supervised: bad argument: ${a}\n${USAGE}`;
     i++;
   }
@@ -38,6 +44,10 @@ function* owner(o: { port: number; acceptors: number }, ready: (port: number | s
 
 export async function main(argv: string[]): Promise<number> {
   const o = parse_args(argv);
+  if (o === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   if (typeof o === 'string') {
     process.stderr.write(`${o}\n`);
     return 2;
@@ -50,11 +60,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`erlsock supervised: ${port}\n`);
     return 1;
   }
+  // Handlers first, then the line: a supervisor may signal as soon as it reads it.
+  const stopped = until_stopped();
   process.stdout.write(`listening 127.0.0.1 ${port}\n`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopped;
   const pid = owner_pid as Pid | null;
   if (pid !== null) {
     await run(function* () {
@@ -65,12 +74,4 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (status) => process.exit(status),
-    (e: unknown) => {
-      process.stderr.write(`erlsock supervised: ${String(e)}\n`);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) run_command('erlsock supervised', main, process.argv.slice(2));

@@ -6,7 +6,7 @@ import * as echo from '../../examples/echo';
 import * as gen_tcp from '../../gen/gen_tcp';
 import * as socket from '../../sockets/socket';
 import { run, exit } from '../../runtime';
-import { ok } from '../sockets/helpers';
+import { ok } from '../support/sockets';
 import { cli, listening, stop } from './peers';
 
 describe('examples/echo_gen_tcp', function () {

@@ -4,7 +4,7 @@ import * as doc from '../../examples/gen_tcp_doc';
 import * as gen_tcp from '../../gen/gen_tcp';
 import * as inet from '../../gen/inet';
 import { run, spawn, self, send, receive, on, after, _, Pid } from '../../runtime';
-import { ok } from '../sockets/helpers';
+import { ok } from '../support/sockets';
 
 describe('examples/gen_tcp_doc', () => {
   it('server() receives what client() sends, until the client closes', () => run(function* () {

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import * as gen_tcp from '../../gen/gen_tcp';
 import * as inet from '../../gen/inet';
 import { run, spawn, self, send, receive, on, after, _, Proc, Pid } from '../../runtime';
-import { ok, open_fds, flush, next_msg, raised, raised_p } from '../sockets/helpers';
+import { ok, open_fds, flush, next_msg, raised, raised_p } from '../support/sockets';
 
 type S = gen_tcp.GenSocket;
 

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import * as gen_tcp from '../../gen/gen_tcp';
 import * as inet from '../../gen/inet';
 import { run, spawn, self, send, receive, on, after, _, Proc } from '../../runtime';
-import { ok, open_fds, next_msg, flush } from '../sockets/helpers';
+import { ok, open_fds, next_msg, flush } from '../support/sockets';
 
 type S = gen_tcp.GenSocket;
 const B = (s: string): Buffer => Buffer.from(s);

@@ -6,7 +6,7 @@ import * as gen_tcp from '../../gen/gen_tcp';
 import * as inet from '../../gen/inet';
 import { decode } from '../../gen/packet';
 import { run, receive, on, after, _, spawn, Proc } from '../../runtime';
-import { ok, open_fds } from '../sockets/helpers';
+import { ok, open_fds } from '../support/sockets';
 
 type S = gen_tcp.GenSocket;
 

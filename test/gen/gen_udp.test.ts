@@ -5,7 +5,7 @@ import * as gen_udp from '../../gen/gen_udp';
 import * as inet from '../../gen/inet';
 import { run, spawn, self, send, receive, on, after, _ } from '../../runtime';
 import type { GenSocket } from '../../gen/gen_socket';
-import { ok, open_fds, next_msg, raised } from '../sockets/helpers';
+import { ok, open_fds, next_msg, raised } from '../support/sockets';
 
 type S = GenSocket;
 const B = (s: string): Buffer => Buffer.from(s);

@@ -9,7 +9,7 @@ import * as inet from '../../gen/inet';
 import * as gen_udp from '../../gen/gen_udp';
 import { run, spawn, receive, on, after, _, Proc, await_promise } from '../../runtime';
 import type { GenSocket } from '../../gen/gen_socket';
-import { ok } from '../sockets/helpers';
+import { ok } from '../support/sockets';
 
 const ERL_DIR = path.resolve(__dirname, '..', '..', '..', 'test', 'gen', 'erl');
 

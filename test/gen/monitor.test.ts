@@ -5,7 +5,7 @@ import * as gen_tcp from '../../gen/gen_tcp';
 import * as gen_udp from '../../gen/gen_udp';
 import * as inet from '../../gen/inet';
 import { run, spawn, self, send, receive, on, after, _, exit, Ref, Pid, Proc } from '../../runtime';
-import { ok, open_fds, next_msg } from '../sockets/helpers';
+import { ok, open_fds, next_msg } from '../support/sockets';
 
 type S = gen_tcp.GenSocket;
 

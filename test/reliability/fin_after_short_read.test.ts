@@ -8,7 +8,7 @@
 import { expect } from 'chai';
 import * as socket from '../../sockets/socket';
 import { run } from '../../runtime';
-import { listener, connected, sleep } from './_support';
+import { listener, connected, sleep } from '../support/sockets';
 
 describe('reliability: the FIN that came with the last data', () => {
   it('recv after a short read still sees the EOF', () => run(function* () {

@@ -11,7 +11,7 @@
 import { expect } from 'chai';
 import * as socket from '../../sockets/socket';
 import { run, self, spawn, monitor, send, exit, receive, on, after, _, Pid, Ref, Proc } from '../../runtime';
-import { baseline, eventually } from './_support';
+import { baseline, eventually } from '../support/sockets';
 import {
   Rng, Model, Outcome, is_otp_result, is_otp_raise, is_socket_message, is_select_info, same, show,
 } from './_fuzz_model';

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import * as socket from '../../sockets/socket';
 import { run } from '../../runtime';
-import { listener } from './_support';
+import { listener } from '../support/sockets';
 
 describe('reliability: recv on a listener after an accept', () => {
   it('answers as OTP 25 does', () => run(function* () {

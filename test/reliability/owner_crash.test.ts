@@ -10,7 +10,7 @@ import * as socket from '../../sockets/socket';
 import {
   run, self, spawn, spawn_link, spawn_monitor, send, exit, error, receive, on, after, _, Pid, Ref, Proc,
 } from '../../runtime';
-import { listener, connected, reply, baseline, collect_crashes, Socket, SelectInfo } from './_support';
+import { listener, connected, reply, baseline, collect_crashes, Socket, SelectInfo } from '../support/sockets';
 
 type Mode = 'kill' | 'raise' | 'linked';
 const MODES: Mode[] = ['kill', 'raise', 'linked'];

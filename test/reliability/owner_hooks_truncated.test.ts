@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import * as socket from '../../sockets/socket';
 import { run, self, spawn, send, exit, receive, on, _, Pid } from '../../runtime';
-import { ok, listener, connected, reply, eventually, Socket } from './_support';
+import { ok, listener, connected, reply, eventually, Socket } from '../support/sockets';
 
 describe('reliability: owner death with a waiter hook next to the owner hook', () => {
   it('closes every socket the dead process owned', () => run(function* () {

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import * as socket from '../../sockets/socket';
 import * as echo from '../../examples/echo';
 import { run, exit, receive, on, after as timeout, _, Pid, Proc } from '../../runtime';
-import { ok, listener, connected, baseline, collect_crashes, sleep, eventually, Socket, SelectInfo } from './_support';
+import { ok, listener, connected, baseline, collect_crashes, sleep, eventually, Socket, SelectInfo } from '../support/sockets';
 
 /** Starts the guide's echo server on 127.0.0.1; returns its address and acceptor. */
 function* start_echo(): Proc<[socket.SockAddr, Pid]> {

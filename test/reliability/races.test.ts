@@ -10,7 +10,7 @@ import * as socket from '../../sockets/socket';
 import { run, self, spawn, send, exit, receive, on, after, _, Pid, process_info } from '../../runtime';
 import {
   listener, connected, baseline, flush, reply, sleep, eventually, raised_p, Socket, SelectInfo,
-} from './_support';
+} from '../support/sockets';
 
 /** The caller's message_queue_len, as process_info reports it. */
 function mq_len(): number {

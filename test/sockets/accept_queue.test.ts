@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import * as socket from '../../sockets/socket';
 import { run, spawn, self, send, receive, on, _, after, Proc, Pid } from '../../runtime';
-import { ok, listener, pair, close_all, next_msg, flush, reply, sleep, open_fds } from './helpers';
+import { ok, listener, pair, close_all, next_msg, flush, reply, sleep, open_fds } from '../support/sockets';
 
 type Socket = socket.Socket;
 

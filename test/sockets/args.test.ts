@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import * as socket from '../../sockets/socket';
 import { run, Proc } from '../../runtime';
-import { pair, close_all, raised_p, open_fds } from './helpers';
+import { pair, close_all, raised_p, open_fds } from '../support/sockets';
 
 const D = Buffer.from('x');
 const BADARG = 'badarg';

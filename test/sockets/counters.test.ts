@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import * as socket from '../../sockets/socket';
 import { run, spawn, self, send, Proc } from '../../runtime';
-import { ok, listener, close_all, next_msg, reply, sleep, open_fds } from './helpers';
+import { ok, listener, close_all, next_msg, reply, sleep, open_fds } from '../support/sockets';
 
 type Socket = socket.Socket;
 type Counters = socket.SocketInfo['counters'];

@@ -5,7 +5,7 @@ import { execFileSync } from 'child_process';
 import * as path from 'path';
 import * as socket from '../../sockets/socket';
 import { run, self, receive, on, after } from '../../runtime';
-import { ok, close_all, raised, raised_p, pair, open_fds, in_other, reply } from './helpers';
+import { ok, close_all, raised, raised_p, pair, open_fds, in_other, reply } from '../support/sockets';
 
 describe('sockets/socket: native options, monitors lists, environment, bad input', () => {
   let fds0 = 0;

@@ -7,7 +7,7 @@ import * as sinon from 'sinon';
 import * as socket from '../../sockets/socket';
 import * as prim from '../../sockets/prim_socket';
 import { run, Proc, spawn, Ref } from '../../runtime';
-import { ok, listener, close_all, next_msg, flush, sleep, open_fds } from './helpers';
+import { ok, listener, close_all, next_msg, flush, sleep, open_fds } from '../support/sockets';
 
 type Socket = socket.Socket;
 const UNSPEC = { family: 'unspec', addr: Buffer.alloc(0) };

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as socket from '../../sockets/socket';
 import * as prim from '../../sockets/prim_socket';
 import { run } from '../../runtime';
-import { ok, pair, close_all, open_fds } from './helpers';
+import { ok, pair, close_all, open_fds } from '../support/sockets';
 
 type Sock = socket.Socket;
 /** What the kernel says fd is ("socket:[inode]"), or 'closed'. */

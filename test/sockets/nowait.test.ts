@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import * as socket from '../../sockets/socket';
 import { run, make_ref, Ref, Proc, self, send, receive, on, _, after } from '../../runtime';
-import { ok, listener, pair, close_all, raised_p, next_msg, flush, in_other, reply, sleep, open_fds } from './helpers';
+import { ok, listener, pair, close_all, raised_p, next_msg, flush, in_other, reply, sleep, open_fds } from '../support/sockets';
 
 type SI = socket.SelectInfo<Ref>;
 

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import { expect } from 'chai';
 import * as socket from '../../sockets/socket';
 import { run, self } from '../../runtime';
-import { ok, close_all, raised, pair, open_fds } from './helpers';
+import { ok, close_all, raised, pair, open_fds } from '../support/sockets';
 
 const inv = (l: string, o: string): unknown => ['error', ['invalid', ['socket_option', [l, o]]]];
 const invv = (l: string, o: string, v: unknown): unknown => ['error', ['invalid', ['socket_option', [l, o], v]]];

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import * as socket from '../../sockets/socket';
 import { run, self, spawn, spawn_monitor, exit, receive, on, after, _, Pid, send } from '../../runtime';
-import { ok, listener, pair, close_all, next_msg, in_other, reply, sleep, open_fds, flush } from './helpers';
+import { ok, listener, pair, close_all, next_msg, in_other, reply, sleep, open_fds, flush } from '../support/sockets';
 
 describe('sockets/socket: ownership', () => {
   let fds0 = 0;

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import * as socket from '../../sockets/socket';
 import { recv_or_arm, recvfrom_or_arm, recvmsg_or_arm, arm, disarm, is_armed, ReadyRef } from '../../sockets/readiness';
 import { run, receive, after, spawn } from '../../runtime';
-import { ok, pair, close_all, open_fds, flush } from './helpers';
+import { ok, pair, close_all, open_fds, flush } from '../support/sockets';
 
 const pause = (ms: number) => receive(after(ms, () => 0));
 

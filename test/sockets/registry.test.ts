@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import * as sinon from 'sinon';
 import * as socket from '../../sockets/socket';
 import { run, self, spawn, exit, make_ref, receive, on, after, _ } from '../../runtime';
-import { ok, close_all, raised, pair, next_msg, flush, in_other, reply, sleep, open_fds } from './helpers';
+import { ok, close_all, raised, pair, next_msg, flush, in_other, reply, sleep, open_fds } from '../support/sockets';
 
 describe('sockets/socket: registry, info, i, monitors, supports', () => {
   let fds0 = 0;

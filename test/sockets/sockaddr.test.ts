@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import * as socket from '../../sockets/socket';
 import { run, Proc } from '../../runtime';
-import { ok, close_all, raised, raised_p, open_fds } from './helpers';
+import { ok, close_all, raised, raised_p, open_fds } from '../support/sockets';
 
 type Socket = socket.Socket;
 const X = Buffer.from('x');

@@ -5,7 +5,7 @@ import * as socket from '../../sockets/socket';
 import {
   run, spawn_monitor, receive, on, after, _, error, format_term, set_crash_logger, CrashReport, ExitError, ErlangError,
 } from '../../runtime';
-import { ok, pair, close_all, open_fds } from './helpers';
+import { ok, pair, close_all, open_fds } from '../support/sockets';
 
 describe('sockets/socket_term: printing', () => {
   let fds0 = 0;

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import * as socket from '../../sockets/socket';
 import { run, self } from '../../runtime';
-import { ok, listener, pair, close_all, raised, raised_p, open_fds, sleep } from './helpers';
+import { ok, listener, pair, close_all, raised, raised_p, open_fds, sleep } from '../support/sockets';
 
 describe('sockets/socket: TCP', () => {
   let fds0 = 0;

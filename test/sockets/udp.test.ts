@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import * as socket from '../../sockets/socket';
 import { run } from '../../runtime';
-import { ok, close_all, raised_p, next_msg, flush, open_fds } from './helpers';
+import { ok, close_all, raised_p, next_msg, flush, open_fds, in_other, reply, sleep } from '../support/sockets';
 
 function udp(domain: 'inet' | 'inet6' = 'inet'): [socket.Socket, socket.SockAddr] {
   const s = ok<socket.Socket>(socket.open(domain, 'dgram'));
@@ -146,8 +146,6 @@ describe('sockets/socket: UDP', () => {
     const [s2, sa2] = udp('inet6');
     yield* socket.sendto(s2, Buffer.from('six'), sa1);
     expect(yield* socket.recvfrom(s1, 0, 1000)).to.deep.equal(['ok', [sa2, Buffer.from('six')]]);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { in_other, reply, sleep } = yield* (function* () { return require('./helpers') as typeof import('./helpers'); })();
     in_other('blk', () => socket.recvfrom(s1, 0, 'infinity'));
     yield* sleep(20);
     socket.close(s1);

@@ -5,7 +5,7 @@ import * as socket from '../../sockets/socket';
 import {
   run, spawn_monitor, receive, on, after, _, Proc, UndrivenProc, set_crash_logger, CrashLogger, send, self,
 } from '../../runtime';
-import { ok, listener, pair, close_all, open_fds } from './helpers';
+import { ok, listener, pair, close_all, open_fds } from '../support/sockets';
 
 /** Runs body in its own process (owning the sockets it opens); → its exit reason. */
 function* exit_reason_of(body: () => Proc<unknown>): Proc<unknown> {

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import * as socket from '../../sockets/socket';
 import { run } from '../../runtime';
-import { ok, listener, close_all, open_fds, raised_p } from './helpers';
+import { ok, listener, close_all, open_fds, raised_p } from '../support/sockets';
 
 type Sock = socket.Socket;
 function udp(domain: 'inet' | 'inet6' = 'inet'): [Sock, socket.SockAddr] {

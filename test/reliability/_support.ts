@@ -1,3 +1,0 @@
-// The reliability tests' helpers live in test/support/sockets.ts, shared with the socket
-// tests; this path stays so test files (on other branches too) import them as before.
-export * from '../support/sockets';
