@@ -232,7 +232,10 @@ main(_) ->
     _ = socket:send(CU, Big, 0),
     SRU = socket:send(CU, <<"tail">>, nowait),
     ?T(case SRU of {select, {SI_, R_}} -> {select, {SI_, byte_size(R_)}}; {select, SI_} -> {select, SI_}; _ -> SRU end),
-    spawn(fun() -> socket:close(CU) end),
+    %% The close is done before looking: a select for CU can come until then (the tail may
+    %% have gone out at once, and CU turns writable at any time), never after.
+    spawn(fun() -> Self ! {cu_closed, socket:close(CU)} end),
+    receive {cu_closed, _} -> ok after 5000 -> ok end,
     ?T(receive M11 = {'$socket', _, _, _} -> M11 after 1000 -> none end),
     io:format("--- owner exits while select pending ---~n"),
     {LO, CO, AO} = pair(),
