@@ -1,28 +1,11 @@
 // `erlsock chat --port P [--addr A]`: the line-based chat of examples/chat.ts. Prints
 // `listening ADDR PORT` when ready; exits 0 on SIGINT or SIGTERM.
-import { run } from '../runtime';
 import * as chat from './chat';
-import { parse_server_args, server_usage } from './server_args';
-import { reason_text } from './cli_args';
-import { run_command, until_stopped } from './cli';
+import { serve } from './server_args';
+import { run_command } from './cli';
 
-export async function main(args: string[]): Promise<number> {
-  const p = parse_server_args('chat', args);
-  if (p === 'help') {
-    process.stdout.write(`${server_usage('chat')}\n`);
-    return 0;
-  }
-  if (typeof p === 'string') {
-    process.stderr.write(`${p}\n`);
-    return 2;
-  }
-  const r = await run(() => chat.server(p.port, p.addr));
-  if (r[0] !== 'ok') {
-    process.stderr.write(`erlsock chat: cannot listen on ${p.addrText} port ${p.port}: ${reason_text(r[1])}\n`);
-    return 1;
-  }
-  process.stdout.write(`listening ${p.addrText} ${r[1][0]}\n`);
-  return until_stopped();
+export function main(args: string[]): Promise<number> {
+  return serve('chat', args, chat.server);
 }
 
 if (require.main === module) run_command('erlsock chat', main, process.argv.slice(2));

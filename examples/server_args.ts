@@ -1,7 +1,9 @@
 // The command line shared by the gen_tcp example servers (`erlsock chat`, `erlsock http`):
 // `--port P` (0, the default, picks a free port), `--addr A` (IPv4 or IPv6 text, default
 // 127.0.0.1) and `--help`. Running until SIGINT or SIGTERM is cli.ts's until_stopped.
-import { parse_address, parse_int } from './cli_args';
+import { Pid, Proc, run } from '../runtime';
+import { parse_address, parse_int, reason_text } from './cli_args';
+import { until_stopped } from './cli';
 
 export interface ServerArgs {
   port: number;
@@ -44,4 +46,34 @@ export function parse_server_args(name: string, args: string[], flags: string[] 
     } else return `erlsock ${name}: unexpected argument: ${a}\n${usage}`;
   }
   return p;
+}
+
+/**
+ * The main of `erlsock NAME`: parses args, starts server(port, addr), prints `listening ADDR
+ * PORT` and serves until SIGINT or SIGTERM (status 0); --help is the usage (0), a bad
+ * argument 2, a failed listen 1.
+ */
+export async function serve(
+  name: string,
+  args: string[],
+  server: (port: number, addr: number[]) => Proc<['ok', [number, Pid]] | ['error', unknown]>,
+): Promise<number> {
+  const p = parse_server_args(name, args);
+  if (p === 'help') {
+    process.stdout.write(`${server_usage(name)}\n`);
+    return 0;
+  }
+  if (typeof p === 'string') {
+    process.stderr.write(`${p}\n`);
+    return 2;
+  }
+  const r = await run(() => server(p.port, p.addr));
+  if (r[0] !== 'ok') {
+    process.stderr.write(`erlsock ${name}: cannot listen on ${p.addrText} port ${p.port}: ${reason_text(r[1])}\n`);
+    return 1;
+  }
+  // Handlers first, then the line: a supervisor may signal as soon as it reads it.
+  const stopped = until_stopped();
+  process.stdout.write(`listening ${p.addrText} ${r[1][0]}\n`);
+  return stopped;
 }

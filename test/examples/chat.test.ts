@@ -1,10 +1,9 @@
 // `erlsock chat` as a child process, driven by Node net clients over loopback.
 import { expect } from 'chai';
 import * as net from 'net';
-import { listening, stop, Child } from './peers';
-import { start_example } from './_server_child';
+import { example_cli, listening, stop, Child } from './peers';
 
-const start_chat = (): Child => start_example('chat');
+const start_chat = (): Child => example_cli('chat');
 
 interface Client {
   sock: net.Socket;

@@ -2,8 +2,7 @@
 import { expect } from 'chai';
 import * as net from 'net';
 import { execFile } from 'child_process';
-import { listening, stop, Child } from './peers';
-import { start_example } from './_server_child';
+import { example_cli, listening, stop, Child } from './peers';
 
 function curl(args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
@@ -37,7 +36,7 @@ describe('examples/http (erlsock http)', function () {
   let server: Child;
   let port: number;
   before(async () => {
-    server = start_example('http');
+    server = example_cli('http');
     port = await listening(server);
     expect(server.stdout()).to.match(/^listening 127\.0\.0\.1 \d+\n$/);
   });

@@ -90,6 +90,11 @@ export function cli(args: string[]): Child {
   return start(process.execPath, [ECHO_CLI, ...args]);
 }
 
+/** An example's command module (`examples/NAME_cli.ts`) run on its own. */
+export function example_cli(name: string, args: string[] = ['--port', '0']): Child {
+  return start(process.execPath, [path.join(ROOT, 'dist', 'examples', `${name}_cli.js`), ...args]);
+}
+
 /** The erlsock command. */
 export function erlsock(args: string[]): Child {
   return start(process.execPath, [ERLSOCK_CLI, ...args]);

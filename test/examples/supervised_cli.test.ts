@@ -1,25 +1,10 @@
 // erlsock supervised: the supervised server from the command line, as a child process over
 // loopback; the guide's Erlang client echoes against it.
 import { expect } from 'chai';
-import { spawn } from 'child_process';
-import * as path from 'path';
-import { ROOT, Child, erl_client, listening, stop } from './peers';
+import { Child, erl_client, example_cli, listening, stop } from './peers';
 import { parse_args } from '../../examples/supervised_cli';
 
-const CLI = path.join(ROOT, 'dist', 'examples', 'supervised_cli.js');
-
-function supervised(args: string[]): Child {
-  const proc = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | string>((resolve, reject) => {
-    proc.on('error', reject);
-    proc.on('exit', (code, sig) => resolve(code ?? sig ?? -1));
-  });
-  return { proc, stdout: () => out, stderr: () => err, exited };
-}
+const supervised = (args: string[]): Child => example_cli('supervised', args);
 
 describe('erlsock supervised CLI', function () {
   this.timeout(30000);
