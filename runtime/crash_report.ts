@@ -1,6 +1,6 @@
 // Crash reports for processes whose own code ended abnormally, printed like Erlang's
 // `=ERROR REPORT====` on stderr unless a logger hook replaces the printer.
-import { format_term } from './format';
+import { format_term, REPORT_FORMAT } from './format';
 import type { Pid } from './terms';
 
 export interface CrashReport {
@@ -27,7 +27,7 @@ function timestamp(d: Date): string {
 }
 
 export function crash_report_text(pid: Pid, reason: unknown, when: Date = new Date()): string {
-  return `=ERROR REPORT==== ${timestamp(when)} ===\nError in process ${pid.toString()} with exit value:\n${format_term(reason)}\n`;
+  return `=ERROR REPORT==== ${timestamp(when)} ===\nError in process ${pid.toString()} with exit value:\n${format_term(reason, REPORT_FORMAT)}\n`;
 }
 
 const stderr_logger: CrashLogger = (r) => {

@@ -2,33 +2,52 @@
 // resumed. For calls that usually complete at once (a nowait recv, a send that goes out
 // whole) and are Procs only because they might wait: they return done(result) on the fast
 // path and their waiting generator otherwise.
-import { PROC_MARK } from './scheduler';
+import { PROC_MARK, register_undriven, driven } from './scheduler';
 import type { Proc } from './receive';
 
 // Its own iterator result as well ({done, value}), as ReceiveOp is: yield* reads both from
 // the one object.
 class Done<T> {
   readonly done = true;
-  constructor(readonly value: T) {}
+  /** register_undriven's number until first driven, then 0. */
+  private seq: number;
+  constructor(readonly value: T, what: string | null) {
+    this.seq = register_undriven(what, value);
+  }
+
+  private drive(): void {
+    if (this.seq !== 0) {
+      driven(this.seq);
+      this.seq = 0;
+    }
+  }
 
   [Symbol.iterator](): this {
     return this;
   }
 
   next(): this {
+    this.drive();
     return this;
   }
 
   return(v?: unknown): IteratorResult<unknown, unknown> {
+    this.drive();
     return { done: true, value: v };
   }
 
   throw(e: unknown): never {
+    this.drive();
     throw e;
   }
 }
 (Done.prototype as unknown as Record<symbol, boolean>)[PROC_MARK] = true;
 
-export function done<T>(value: T): Proc<T> {
-  return new Done(value) as unknown as Proc<T>;
+/**
+ * A finished Proc holding value. It too must be driven (see register_undriven): a call
+ * whose work happened to complete at once is misused as loudly as one that had to wait.
+ * what names the call in that error.
+ */
+export function done<T>(value: T, what: string | null = null): Proc<T> {
+  return new Done(value, what) as unknown as Proc<T>;
 }

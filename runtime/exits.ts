@@ -2,6 +2,7 @@
 // exit(R) → R; error(R) → [R, Stack]; a thrown Error e → [e, Stack]; any other thrown
 // value v → [['nocatch', v], []] (Erlang's uncaught throw, with no JS stack to show).
 import * as path from 'path';
+import { format_term } from './format';
 
 /**
  * Thrown by exit(reason). try/catch sees it, as Erlang's catch sees exit exceptions.
@@ -39,12 +40,9 @@ export class ProcessKilled extends Error {
   }
 }
 
+/** A reason in an exception's message: bounded, so a reason holding a socket or a big Buffer costs little. */
 function short(v: unknown): string {
-  try {
-    return typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
-  }
+  return typeof v === 'string' ? v : format_term(v, { depth: 10, chars: 500 });
 }
 
 /** A stack frame as Erlang shows it: [module, function, arity, [['file', F], ['line', L]]]. */

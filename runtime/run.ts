@@ -2,22 +2,14 @@
 // waiting for a Promise without blocking the others.
 import { Status, WAKE_RESOLVED, WAKE_REJECTED, is_dead } from './process';
 import { ProcessKilled } from './exits';
-import { format_term } from './format';
+import { ExitError } from './run_error';
+import { watch_run } from './never_wakes';
 import { running, wake } from './scheduler';
 import { spawn } from './spawn';
 import { on_exit } from './hooks';
 import type { Proc } from './receive';
 
-/** The rejection of run() when the process exits abnormally; reason is the exit reason. */
-export class ExitError extends Error {
-  constructor(
-    readonly pid_text: string,
-    readonly reason: unknown,
-  ) {
-    super(`process ${pid_text} exited: ${format_term(reason)}`);
-    this.name = 'ExitError';
-  }
-}
+export { ExitError };
 
 /** The value a body returns: a generator body's return value, or a plain function's. */
 export type Returned<R> = R extends Generator<unknown, infer X, unknown> ? X : R;
@@ -30,7 +22,9 @@ export function run<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): 
   return new Promise<Returned<R>>((resolve, reject) => {
     const pid = spawn(fn, ...args);
     const p = pid.proc;
+    const unwatch = p === null ? null : watch_run(p, reject);
     on_exit(pid, (reason) => {
+      unwatch?.();
       if (reason === 'normal') resolve(p?.ext?.result as Returned<R>);
       else reject(new ExitError(pid.toString(), reason));
     });

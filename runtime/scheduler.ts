@@ -2,9 +2,10 @@
 // the loop that resumes generators. Fairness: every step and every receive costs one
 // reduction; when a loop turn's budget is spent the scheduler continues in setImmediate,
 // so timers and I/O run between slices however busy the processes are.
-import { Process, Status, mailbox_append, is_dead, ext } from './process';
+import { Process, Status, WAKE_NONE, mailbox_append, is_dead, ext } from './process';
 import { reason_of, is_quiet_reason } from './exits';
 import { report_crash } from './crash_report';
+import { format_term } from './format';
 import { terminate, run_finally } from './signals';
 
 // Captured at load so that tests faking timers (sinon) cannot stop the scheduler; setTimeout
@@ -164,14 +165,117 @@ export function is_generator(v: unknown): v is Generator<unknown, unknown, unkno
   return proto !== null && (Object.getPrototypeOf(proto) === GeneratorPrototype || proto[PROC_MARK] === true);
 }
 
+// ---- Procs that must be driven ----
+//
+// A call that did part of its work when called and left the rest to the Proc it returns (a
+// socket send that wrote what fits, then returned the generator that writes the rest) loses
+// that rest if the caller forgets `yield*`. Such a Proc is registered here while the caller's
+// step runs; driving it (its first next(), throw() or return()) clears it. yield* drives a
+// Proc as soon as the call returns, so a Proc still registered when the process next
+// suspends or ends, or when another one is registered, was never driven: the process raises.
+// One slot is enough: registration and the check happen within one step of one process.
+
+/** The process whose step registered a Proc not driven yet, or null: none is. */
+let undriven_owner: Process | null = null;
+/** The registration's number: a Proc's driving clears only its own registration. */
+let undriven_seq = 0;
+/** What made it (a call's name), or null: the error message names it. */
+let undriven_what: string | null = null;
+/** For a finished Proc: its value, shown in the message. */
+let undriven_value: unknown = undefined;
+
+/** Raised in a process that dropped a Proc without driving it. */
+export class UndrivenProc extends Error {
+  constructor(readonly what: string | null, readonly value: unknown, has_value: boolean) {
+    super(
+      `erlsock: ${what === null ? 'a call' : `${what}()`} returned a Proc that was never driven with yield*` +
+        (has_value ? ` (it had finished, with ${short_value(value)})` : ' (what it had left to do is lost)') +
+        `: call it as \`yield* ${what === null ? 'f' : what}(...)\` before the process waits or ends`,
+    );
+    this.name = 'UndrivenProc';
+  }
+}
+
+function short_value(v: unknown): string {
+  return format_term(v, { depth: 10, chars: 200 });
+}
+
+/** register_undriven's value for a Proc that has not finished. */
+export const NO_VALUE: unique symbol = Symbol('erlsock.no_value');
+
+/**
+ * Registers a Proc just returned to the current process and not driven yet → the number
+ * the Proc passes to driven() when it is first driven; 0 outside a process (nothing to
+ * track). what names the call; value is a finished Proc's result (NO_VALUE otherwise). The
+ * Proc itself is not kept: a finished Proc that yield* drives at once stays a short-lived
+ * object V8 need not allocate. A Proc still registered was dropped: raises here, in the
+ * caller.
+ */
+export function register_undriven(what: string | null, value: unknown): number {
+  const p = current;
+  if (p === null) return 0;
+  if (undriven_owner === p) throw undriven_error();
+  undriven_owner = p;
+  undriven_what = what;
+  undriven_value = value;
+  return ++undriven_seq;
+}
+
+/** The Proc registered as number seq is being driven: it was not dropped. */
+export function driven(seq: number): void {
+  if (seq === undriven_seq) {
+    undriven_owner = null;
+    undriven_value = undefined;
+  }
+}
+
+/**
+ * The error for the registered Proc, which is cleared. with_stack: raised where the caller's
+ * code is on the stack (a second registration); otherwise the stack would show only the
+ * scheduler and whatever I/O callback drove it, so it has none.
+ */
+function undriven_error(with_stack = true): UndrivenProc {
+  const limit = Error.stackTraceLimit;
+  if (!with_stack) Error.stackTraceLimit = 0;
+  const e = new UndrivenProc(undriven_what, undriven_value, undriven_value !== NO_VALUE);
+  Error.stackTraceLimit = limit;
+  undriven_owner = null;
+  undriven_what = null;
+  undriven_value = undefined;
+  undriven_seq++;
+  return e;
+}
+
+/**
+ * p's step left a Proc undriven: raise in p. A suspended body gets the error thrown in
+ * where it waits (its wait undone), so try/catch sees it and the stack shows where; a body
+ * that has ended ends with the error instead.
+ */
+function raise_undriven(p: Process, gen: Generator<unknown, unknown, unknown> | null, r: IteratorResult<unknown, unknown>): IteratorResult<unknown, unknown> {
+  const owner = undriven_owner;
+  const e = undriven_error(false);
+  if (owner !== p) return r; // registered by a finally block or guard run for another process
+  if (r.done === true || gen === null) throw e;
+  p.wait = null;
+  p.wake = WAKE_NONE;
+  p.wait_seq++; // a pending promise or timer of the undone wait no longer wakes it
+  if (p.wait_timer !== null) {
+    clearTimeout(p.wait_timer);
+    p.wait_timer = null;
+  }
+  p.status = Status.Running;
+  current = p;
+  return gen.throw(e);
+}
+
 /** Resumes p until it yields, waits, returns or throws. */
 function step(p: Process): void {
   if (p.status !== Status.Runnable) return; // killed while queued
   p.status = Status.Running;
   current = p;
   let r: IteratorResult<unknown, unknown>;
+  let gen = p.gen;
   try {
-    let gen = p.gen;
     if (gen === null) {
       const fn = p.init as (...a: unknown[]) => unknown;
       const args = p.args as unknown[];
@@ -182,7 +286,9 @@ function step(p: Process): void {
         r = gen.next();
       } else r = { done: true, value: v };
     } else r = gen.next();
+    while (undriven_owner !== null && !is_dead(p)) r = raise_undriven(p, gen, r);
   } catch (e) {
+    if (undriven_owner !== null) undriven_error(false);
     current = null;
     if (!is_dead(p)) {
       const reason = reason_of(e);
@@ -192,6 +298,7 @@ function step(p: Process): void {
     return;
   }
   current = null;
+  if (undriven_owner !== null) undriven_error(false); // it died meanwhile: nothing to raise in
   if (is_dead(p)) {
     // Killed during its step and caught the unwinding: only its finally blocks may run now.
     if (r.done !== true) run_finally(p);

@@ -41,6 +41,7 @@ import { self, make_ref } from '../runtime/send';
 import { receive, on, after } from '../runtime/receive';
 import type { Proc } from '../runtime/receive';
 import { done } from '../runtime/done';
+import { must_drive } from '../runtime/undriven';
 import { mailbox_remove } from '../runtime/hooks';
 import type {
   Domain, Type, Protocol, SockAddr, SelectInfo, SelectTag, OpenOpts, MsgRecv, MsgSend, SocketInfo, CType,
@@ -269,7 +270,7 @@ export function accept(l: Socket, timeout: Timeout = 'infinity'): Proc<['ok', So
   if (t === 'nowait' || t instanceof Ref) return done(accept_now(sock, handle_of(t)));
   const r = accept_now(sock, null);
   if (r[0] !== 'select') return done(r);
-  return accept_wait(sock, t, r);
+  return must_drive(accept_wait(sock, t, r), 'socket:accept');
 }
 
 /** A blocking accept after its first attempt returned a select: wait, try again. */
@@ -309,7 +310,7 @@ export function connect(s: Socket, sa?: unknown, timeout: Timeout = 'infinity'):
   if (t === 'nowait' || t instanceof Ref) return done(connect_now(sock, dest, handle_of(t)));
   const r = connect_now(sock, dest, null);
   if (r === 'ok' || r[0] !== 'select') return done(r);
-  return connect_wait(sock, t, r[1] as SelectInfo<Ref>);
+  return must_drive(connect_wait(sock, t, r[1] as SelectInfo<Ref>), 'socket:connect');
 }
 
 /** A blocking connect in progress: wait for its select, then read how it ended. */
@@ -382,10 +383,11 @@ export function send(s: Socket, data: unknown, a?: unknown, b?: unknown): Proc<S
  */
 function start_write(sock: Sock, buf: Buffer, bits: number, timeout: Timeout, tag: SelectTag,
   dest: SockAddr | undefined): Proc<SendResult> {
-  if (timeout === 'nowait' || timeout instanceof Ref) return done(write_now(sock, buf, bits, handle_of(timeout), tag, dest));
+  const what = tag === SEND_TAG ? 'socket:send' : 'socket:sendto';
+  if (timeout === 'nowait' || timeout instanceof Ref) return done(write_now(sock, buf, bits, handle_of(timeout), tag, dest), what);
   const first = write_now(sock, buf, bits, null, tag, dest);
-  if (first === 'ok' || first[0] === 'error') return done(first);
-  return write_loop(sock, buf, bits, timeout, tag, dest, undefined, first);
+  if (first === 'ok' || first[0] === 'error') return done(first, what);
+  return must_drive(write_loop(sock, buf, bits, timeout, tag, dest, undefined, first), what);
 }
 
 const SEND_TAG: SelectTag = ['send', 0];
@@ -514,7 +516,7 @@ export function recv(s: Socket, len: unknown = 0, a?: unknown, b?: unknown): Pro
   if (typeof bits !== 'number') return done(bits);
   // The nowait form never waits: no generator is made for it.
   if (t === 'nowait' || t instanceof Ref) return done(read_now(sock, n, bits, handle_of(t), 'recv') as RecvResult<Buffer>);
-  return read_loop(sock, n, bits, t, 'recv') as Proc<RecvResult<Buffer>>;
+  return must_drive(read_loop(sock, n, bits, t, 'recv') as Proc<RecvResult<Buffer>>, 'socket:recv');
 }
 
 /** recvfrom(S[, Length][, Flags][, Timeout]) → ['ok', [Source, Data]] | ...; TCP's source is unspec. */
@@ -529,7 +531,7 @@ export function recvfrom(s: Socket, len: unknown = 0, a?: unknown, b?: unknown):
   const bits = has_flags ? flag_bits(a, RECV_FLAGS) : 0;
   if (typeof bits !== 'number') return done(bits);
   if (t === 'nowait' || t instanceof Ref) return done(read_now(sock, n, bits, handle_of(t), 'recvfrom') as RecvResult<[SockAddr, Buffer]>);
-  return read_loop(sock, n, bits, t, 'recvfrom') as Proc<RecvResult<[SockAddr, Buffer]>>;
+  return must_drive(read_loop(sock, n, bits, t, 'recvfrom') as Proc<RecvResult<[SockAddr, Buffer]>>, 'socket:recvfrom');
 }
 
 /**

@@ -3,6 +3,7 @@
 // socket, and the object can sit in Sets and Maps. It prints as `#Socket<N>` (like OTP's
 // `socket:to_list/1`), N counting sockets opened by this Node environment.
 import { inspect } from 'util';
+import { FORMAT_TERM } from '../runtime/format';
 
 let next_id = 1;
 
@@ -27,6 +28,11 @@ export class Socket<S extends object = object> {
   }
 
   [inspect.custom](): string {
+    return this.toString();
+  }
+
+  /** format_term (crash reports, exit messages) prints the term, never its state. */
+  [FORMAT_TERM](): string {
     return this.toString();
   }
 }

@@ -42,7 +42,7 @@ describe('runtime/exits', () => {
     const x = e1 as ErlangExit;
     expect(x).to.be.instanceOf(Error);
     expect(x.name).to.equal('ErlangExit');
-    expect(x.message).to.equal('exit: ["shutdown","peer_closed"]');
+    expect(x.message).to.equal('exit: {shutdown,peer_closed}');
     expect(stack_term(x)).to.deep.equal([]);
     expect(String(x.stack)).to.not.include(' at ');
     // error(R) still has its stack.
