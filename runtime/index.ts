@@ -22,3 +22,8 @@ export { set_crash_logger } from './crash_report';
 export type { CrashReport, CrashLogger } from './crash_report';
 export { format_term, FORMAT_TERM } from './format';
 export type { FormatOpts } from './format';
+export { trace, trace_info, add_trace_sink } from './trace';
+export type { PidSpec, TraceOpts, Tracer, TracerFn, TraceMessage, TraceSink } from './trace';
+export * as dbg from './dbg';
+export type { QueueLimit } from './mailbox_limit';
+export { set_limit_reporter } from './mailbox_limit';

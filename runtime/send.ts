@@ -4,6 +4,7 @@ import { Status } from './process';
 import { error } from './exits';
 import { current_process, running, deliver } from './scheduler';
 import { lookup } from './registry';
+import { tracing, trace_send } from './trace';
 
 /** The calling process's pid; throws outside any process. */
 export function self(): Pid {
@@ -19,12 +20,14 @@ export function send<M>(dest: Pid | string, msg: M): M {
   if (me !== null && me.status === Status.Dead) return msg; // a dead process's finally cannot send
   if (dest instanceof Pid) {
     const p = dest.proc;
+    if (tracing) trace_send(me, msg, dest, p !== null);
     if (p !== null) deliver(p, msg);
     return msg;
   }
   if (typeof dest === 'string') {
     const p = lookup(dest);
     if (p === null) error('badarg');
+    if (tracing) trace_send(me, msg, dest, true);
     deliver(p, msg);
     return msg;
   }

@@ -12,6 +12,7 @@ import { socket_message, down_message } from './messages';
 import { Pid, Ref } from '../runtime/terms';
 import { send, self } from '../runtime/send';
 import { on_exit, run_pending } from '../runtime/hooks';
+import { tracing, sock_event } from './trace_events';
 
 export type State = SockState<Pid, Ref>;
 export type Sock = Socket<State>;
@@ -56,7 +57,10 @@ function on_ready(tokens: Uint32Array, events: Uint32Array, count: number): void
 /** Sends the select message to q's current waiter unless it already has it. */
 export function signal(sock: Sock, q: Q): void {
   const w = q.signal();
-  if (w !== null) send(w.pid, socket_message(sock, 'select', w.handle));
+  if (w !== null) {
+    if (tracing) sock_event(w.pid, ['socket_select', sock, w.handle]);
+    send(w.pid, socket_message(sock, 'select', w.handle));
+  }
 }
 
 /** Whether the direction q waits on is believed ready (a promoted waiter is told at once). */
@@ -117,6 +121,7 @@ export function make_socket(
   if (use_registry) registry.add(sock);
   registry.count_open(domain, type, protocol, 1);
   st.owner_hook = on_exit(owner, owner_died, sock);
+  if (tracing) sock_event(owner, ['socket_open', sock, domain, type, protocol]);
   return sock;
 }
 
@@ -127,6 +132,7 @@ export function make_socket(
 export function transfer(sock: Sock, to: Pid): void {
   const st = sock.state;
   const from = st.owner;
+  if (tracing) sock_event(from, ['socket_owner', sock, from ?? 'undefined', to]);
   st.owner_hook?.cancel();
   st.owner = to;
   for (const q of st.queues()) {
@@ -152,18 +158,23 @@ export function close_socket(sock: Sock): void {
   const st = sock.state;
   if (st.closed) return;
   st.closed = true;
+  if (tracing) sock_event(st.owner, ['socket_close', sock]);
   st.owner_hook?.cancel();
   st.owner_hook = null;
   st.owner = null;
   for (const q of st.queues()) {
     for (const w of q.drain()) {
-      if (!w.signalled) send(w.pid, socket_message(sock, 'abort', [w.handle, 'closed']));
+      if (!w.signalled) {
+        if (tracing) sock_event(w.pid, ['socket_abort', sock, w.handle, 'closed']);
+        send(w.pid, socket_message(sock, 'abort', [w.handle, 'closed']));
+      }
     }
   }
   if (st.monitors !== null) {
     for (const [ref, m] of st.monitors) {
       m.hook.cancel();
       monitored.delete(ref);
+      if (tracing) sock_event(m.pid, ['socket_down', sock, ref]);
       send(m.pid, down_message(ref, sock));
     }
     st.monitors = null;

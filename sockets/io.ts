@@ -9,6 +9,7 @@ import * as prim from './prim_socket';
 import { Socket } from './socket_term';
 import { raise_invalid } from './errors';
 import { Sock, Q, make_socket, finish, watch_waiter } from './core';
+import { tracing, sock_event } from './trace_events';
 import {
   Error, Select, SelectWith, CLOSED, posix, EAGAIN, EINPROGRESS, EISCONN, MSG_PEEK, select_info, sys_with_addr,
 } from './args';
@@ -191,6 +192,7 @@ export function accept_now(sock: Sock, handle: Ref | null): ['ok', Socket] | Sel
       return posix(a);
     }
     c.acc_success++;
+    if (tracing) sock_event(pid, ['socket_accept', sock, a]);
     st.connected = true; // OTP 25 marks the listener so (wstates [connected]).
     finish(sock, q, pid);
     return ['ok', a];
@@ -214,6 +216,7 @@ export function connect_now(sock: Sock, sa: SockAddr, handle: Ref | null): 'ok' 
   const r = sys_with_addr(() => prim.connect(st.fd, sa));
   if (r === 0) {
     st.connected = true;
+    if (tracing) sock_event(self(), ['socket_connect', sock]);
     return 'ok';
   }
   if (r === EINPROGRESS) {
@@ -241,6 +244,7 @@ export function connect_finish(sock: Sock): 'ok' | Error {
   if (r < 0) return posix(r);
   st.connected = true;
   st.writable = true;
+  if (tracing) sock_event(pid, ['socket_connect', sock]);
   return 'ok';
 }
 
