@@ -7,7 +7,10 @@
   const NS = 'http://www.w3.org/2000/svg';
   const MAX_PROCS = 400;
   const MAX_SOCKS = 400;
-  const COL_W = 360;
+  const COL_W = 440;
+  const PX = 120; // the process circle's x in its slot (its label is to the left)
+  const SX = 185; // the sockets' x in the slot
+  const SW = 230;
   const COL_H = 720;
   const ROW = 26;
 
@@ -65,22 +68,22 @@
       const h = Math.max(1, socks.length) * ROW + 18;
       const at = place(h);
       const g = el('g', { class: 'proc' + (p.registered_name ? ' named' : ''), 'data-kind': 'process', 'data-id': pid,
-        transform: `translate(${at.x},${at.y + 12})` }, nodes);
+        transform: `translate(${at.x + PX},${at.y + 12})` }, nodes);
       el('circle', { r: 10, cx: 0, cy: 0 }, g);
-      text(g, 14, -1, pid);
-      text(g, 14, 11, p.registered_name || p.current_function.replace(/^undefined:/, ''), { class: 'sub' });
+      text(g, -14, -1, pid, { 'text-anchor': 'end' });
+      text(g, -14, 11, (p.registered_name || p.current_function.replace(/^undefined:/, '')).slice(0, 18), { class: 'sub', 'text-anchor': 'end' });
       if (p.message_queue_len > 0) {
         el('circle', { class: 'badge', r: 6, cx: -9, cy: -9 }, g);
         text(g, -12, -6, p.message_queue_len > 99 ? '!' : String(p.message_queue_len), { fill: '#fff', style: 'fill:#fff;font-size:9px' });
       }
       g.addEventListener('click', () => onPick(pid));
-      pos.set(pid, { x: at.x, y: at.y + 12 });
+      pos.set(pid, { x: at.x + PX, y: at.y + 12 });
       socks.forEach((s, i) => {
-        const sx = at.x + 140;
+        const sx = at.x + SX;
         const sy = at.y + i * ROW + 2;
         const sg = el('g', { class: 'sock' + (/LG/.test(s.state) ? ' listen' : ''), 'data-kind': 'socket', 'data-id': s.id,
           transform: `translate(${sx},${sy})` }, nodes);
-        el('rect', { x: 0, y: 0, width: 200, height: 20, rx: 3 }, sg);
+        el('rect', { x: 0, y: 0, width: SW, height: 20, rx: 3 }, sg);
         text(sg, 4, 14, `${s.id} ${/LG/.test(s.state) ? 'listen ' + s.local_address : s.remote_address || s.local_address}`);
         pos.set(s.id, { x: sx, y: sy + 10 });
       });
@@ -90,10 +93,10 @@
     orphans.forEach((s) => {
       shownSocks++;
       const at = place(ROW);
-      const sg = el('g', { class: 'sock', 'data-kind': 'socket', 'data-id': s.id, transform: `translate(${at.x + 140},${at.y})` }, nodes);
-      el('rect', { x: 0, y: 0, width: 200, height: 20, rx: 3 }, sg);
+      const sg = el('g', { class: 'sock', 'data-kind': 'socket', 'data-id': s.id, transform: `translate(${at.x + SX},${at.y})` }, nodes);
+      el('rect', { x: 0, y: 0, width: SW, height: 20, rx: 3 }, sg);
       text(sg, 4, 14, `${s.id} (owner ${s.owner || 'none'})`);
-      pos.set(s.id, { x: at.x + 140, y: at.y + 10 });
+      pos.set(s.id, { x: at.x + SX, y: at.y + 10 });
     });
     // edges
     for (const s of snap.sockets) {
@@ -103,8 +106,9 @@
       if (op) el('line', { class: 'owner', 'data-kind': 'owner', 'data-from': s.id, 'data-to': s.owner, x1: sp.x, y1: sp.y, x2: op.x + 10, y2: op.y }, edges);
       s.waiters.forEach((w, i) => {
         const wp = pos.get(w.pid);
-        if (wp) el('line', { class: 'waiter', 'data-kind': 'waiter', 'data-from': s.id, 'data-to': w.pid, 'data-op': w.op,
-          x1: sp.x + 200, y1: sp.y + i * 3, x2: wp.x, y2: wp.y + 4 }, edges);
+        // from the socket's bottom edge down and back to the waiting process (below the owner edge)
+        if (wp) el('path', { class: 'waiter', 'data-kind': 'waiter', 'data-from': s.id, 'data-to': w.pid, 'data-op': w.op,
+          d: `M${sp.x + 24 + i * 8},${sp.y + 10} Q${(sp.x + wp.x) / 2},${Math.max(sp.y, wp.y) + 22} ${wp.x + 4},${wp.y + 9}` }, edges);
       });
     }
     const curve = (a, b, bend) => {
