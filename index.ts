@@ -5,3 +5,4 @@ export * as socket from './sockets/socket';
 export * as net from './sockets/net';
 export * as gen_server from './actors/gen_server';
 export * as dirty_pool from './actors/dirty_pool';
+export * as observer from './observer';
