@@ -190,7 +190,8 @@ export function start(opts: ObserverOpts = {}): Promise<Observer> {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
       res.write(`retry: 1000\nevent: change\ndata: ${JSON.stringify({ seq })}\n\n`);
       clients.add(res);
-      if (stop_sink === null) stop_sink = add_trace_sink(['procs', 'sockets'], sink);
+      // socket_select comes with nearly every socket operation: too frequent to be worth its cost here
+      if (stop_sink === null) stop_sink = add_trace_sink(['procs', 'sockets'], sink, ['socket_select']);
       req.on('close', () => {
         clients.delete(res);
         if (clients.size === 0 && stop_sink !== null) {

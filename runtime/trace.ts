@@ -55,6 +55,8 @@ export type TraceSink = (msg: TraceMessage, flag: string, time_ms: number) => vo
 interface Sink {
   flags: number;
   fn: TraceSink;
+  /** Event tags this sink does not want (checked before the event is built). */
+  skip: ReadonlySet<string> | null;
 }
 
 /** True while anything listens: the one test on the runtime's hot paths. */
@@ -180,9 +182,12 @@ export function trace_clear(): void {
   update();
 }
 
-/** Adds a sink for the named flags → a function that removes it. */
-export function add_trace_sink(flags: string[], fn: TraceSink): () => void {
-  const s: Sink = { flags: flag_bits(flags), fn };
+/**
+ * Adds a sink for the named flags → a function that removes it. skip: event tags it does not
+ * want (the observer skips the per-operation 'socket_select'), dropped before any work.
+ */
+export function add_trace_sink(flags: string[], fn: TraceSink, skip: string[] = []): () => void {
+  const s: Sink = { flags: flag_bits(flags), fn, skip: skip.length === 0 ? null : new Set(skip) };
   sinks.push(s);
   update();
   return () => {
@@ -220,9 +225,10 @@ function emit(p: Process, bit: number, body: unknown[]): void {
   emitting = true;
   try {
     if (sinks.length > 0) {
-      const plain = ['trace', p.pid, ...body];
+      let plain: unknown[] | null = null;
       for (const s of sinks.slice()) {
-        if ((s.flags & bit) === 0) continue;
+        if ((s.flags & bit) === 0 || (s.skip !== null && s.skip.has(body[0] as string))) continue;
+        plain ??= ['trace', p.pid, ...body];
         try {
           s.fn(plain, name_of(bit), now);
         } catch (err) {
@@ -257,8 +263,8 @@ function drop_tracer(t: Pid): void {
 }
 
 /** Whether p would produce events of kind bit (someone traces it, or a sink listens). */
-function wanted(p: Process, bit: number): boolean {
-  for (const s of sinks) if ((s.flags & bit) !== 0) return true;
+function wanted(p: Process, bit: number, tag?: string): boolean {
+  for (const s of sinks) if ((s.flags & bit) !== 0 && (tag === undefined || s.skip === null || !s.skip.has(tag))) return true;
   const e = traced.get(p);
   return e !== undefined && (e.flags & bit) !== 0;
 }
@@ -305,7 +311,7 @@ export function trace_register(p: Process, name: string, tag: 'register' | 'unre
 export function trace_event(pid: Pid | null, bit: number, body: unknown[]): void {
   const p = pid?.proc ?? null;
   if (p !== null) {
-    if (wanted(p, bit)) emit(p, bit, body);
+    if (wanted(p, bit, body[0] as string)) emit(p, bit, body);
   } else if (pid !== null && sinks.length > 0) sink_only(pid, bit, body);
 }
 
@@ -314,7 +320,7 @@ function sink_only(pid: Pid, bit: number, body: unknown[]): void {
   const plain = ['trace', pid, ...body];
   const now = Date.now();
   for (const s of sinks.slice()) {
-    if ((s.flags & bit) === 0) continue;
+    if ((s.flags & bit) === 0 || (s.skip !== null && s.skip.has(body[0] as string))) continue;
     try {
       s.fn(plain, name_of(bit), now);
     } catch (err) {

@@ -148,14 +148,12 @@
   function renderTrace() {
     const flag = $('#trace-filter').value;
     const txt = $('#trace-text').value.toLowerCase();
-    const selects = $('#trace-selects').checked;
     const tb = $('#trace-table tbody');
     tb.textContent = '';
     let n = 0;
     for (let i = state.trace.length - 1; i >= 0 && n < 500; i--) {
       const e = state.trace[i];
       if (flag !== 'all' && e.flag !== flag) continue;
-      if (!selects && (e.tag === 'socket_select' || e.tag === 'socket_abort')) continue;
       if (txt && !e.text.toLowerCase().includes(txt)) continue;
       const tr = document.createElement('tr');
       tr.dataset.flag = e.flag;
@@ -198,7 +196,7 @@
   $('#prev').addEventListener('click', () => { state.page = Math.max(0, state.page - 1); renderProcs(state.snap); });
   $('#next').addEventListener('click', () => { state.page++; renderProcs(state.snap); });
   $('#proc-filter').addEventListener('input', (e) => { state.filter = e.target.value; state.page = 0; renderProcs(state.snap); });
-  for (const id of ['#trace-filter', '#trace-text', '#trace-selects']) $(id).addEventListener('input', renderTrace);
+  for (const id of ['#trace-filter', '#trace-text']) $(id).addEventListener('input', renderTrace);
   $('#detail-close').addEventListener('click', () => { $('#detail').hidden = true; });
   // mailbox lengths and reductions change without events: refetch once a second while visible
   setInterval(() => { if (!document.hidden && Date.now() - state.last >= 1000) refresh(); }, 1000);

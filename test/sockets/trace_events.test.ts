@@ -65,4 +65,16 @@ describe('sockets/trace_events', () => {
       ['socket_open', 'sockets'], ['exit', 'procs'], ['socket_close', 'sockets'],
     ]);
   }));
+
+  it('a sink can skip tags: socket_select never reaches it, the rest does', () => run(function* () {
+    const tags: unknown[] = [];
+    const stop = add_trace_sink(['sockets'], (m) => tags.push(m[2]), ['socket_select']);
+    const [l, sa] = listener();
+    const c = ok<socket.Socket>(socket.open('inet', 'stream'));
+    expect(yield* socket.connect(c, sa)).to.equal('ok');
+    const a = ok<socket.Socket>(yield* socket.accept(l, 2000));
+    close_all(c, a, l);
+    stop();
+    expect(tags).to.deep.equal(['socket_open', 'socket_open', 'socket_connect', 'socket_open', 'socket_accept', 'socket_close', 'socket_close', 'socket_close']);
+  }));
 });
