@@ -69,8 +69,30 @@ const traced = new Map<Process, Entry>();
 let for_new: Entry | null = null;
 const sinks: Sink[] = [];
 
-function update(): void {
+/** The flags any sink wants, and (an upper bound of) the flags any process is traced for. */
+let sink_bits = 0;
+let traced_bits = 0;
+
+/** After anything changed. Cheap: walks the traced processes only when full is set. */
+function update(full = false): void {
   tracing = traced.size > 0 || for_new !== null || sinks.length > 0 || limits;
+  sink_bits = 0;
+  for (const s of sinks) sink_bits |= s.flags;
+  if (full) {
+    traced_bits = for_new === null ? 0 : for_new.flags;
+    for (const e of traced.values()) traced_bits |= e.flags;
+  }
+}
+
+/**
+ * Whether an event of flag bit and this tag can reach anyone: a test a layer makes before
+ * building a frequent event (the socket layer's socket_select).
+ */
+export function event_wanted(bit: number, tag: string): boolean {
+  if ((traced_bits & bit) !== 0) return true;
+  if ((sink_bits & bit) === 0) return false;
+  for (const s of sinks) if ((s.flags & bit) !== 0 && (s.skip === null || !s.skip.has(tag))) return true;
+  return false;
 }
 
 /** Called by the mailbox limit module: deliveries need the slow path while a limit is set. */
@@ -107,6 +129,7 @@ function flag_bits(flags: unknown): number {
 function set_flags(p: Process, how: boolean, bits: number, tracer: Tracer): void {
   const e = traced.get(p);
   if (how) {
+    traced_bits |= bits;
     if (e === undefined) traced.set(p, { flags: bits, tracer });
     else {
       e.flags |= bits;
@@ -158,7 +181,7 @@ export function trace(spec: PidSpec, how: boolean, flags: string[], opts: TraceO
       }
     }
   } else error('badarg');
-  update();
+  update(true);
   return n;
 }
 
@@ -179,7 +202,7 @@ export function trace_info(pid: Pid, item: 'flags' | 'tracer'): ['flags', string
 export function trace_clear(): void {
   traced.clear();
   for_new = null;
-  update();
+  update(true);
 }
 
 /**
@@ -259,7 +282,7 @@ function emit(p: Process, bit: number, body: unknown[]): void {
 function drop_tracer(t: Pid): void {
   for (const [p, e] of traced) if (e.tracer === t) traced.delete(p);
   if (for_new !== null && for_new.tracer === t) for_new = null;
-  update();
+  update(true);
 }
 
 /** Whether p would produce events of kind bit (someone traces it, or a sink listens). */
@@ -272,17 +295,18 @@ function wanted(p: Process, bit: number, tag?: string): boolean {
 // ---- the hooks the runtime calls while `tracing` is true ----
 
 export function trace_send(from: Process | null, msg: unknown, to: unknown, exists: boolean): void {
-  if (from === null || !wanted(from, SEND)) return;
+  if (from === null || ((sink_bits | traced_bits) & SEND) === 0 || !wanted(from, SEND)) return;
   emit(from, SEND, [exists ? 'send' : 'send_to_non_existing_process', msg, to]);
 }
 
 export function trace_receive(p: Process, msg: unknown): void {
-  if (wanted(p, RECEIVE)) emit(p, RECEIVE, ['receive', msg]);
+  if (((sink_bits | traced_bits) & RECEIVE) !== 0 && wanted(p, RECEIVE)) emit(p, RECEIVE, ['receive', msg]);
 }
 
 /** A new process: 'new' tracing applies to it, then the parent's spawn event. */
 export function trace_spawn(parent: Process | null, child: Process): void {
   if (for_new !== null && !traced.has(child)) traced.set(child, { flags: for_new.flags, tracer: for_new.tracer });
+  if (((sink_bits | traced_bits) & PROCS) === 0) return;
   const args = child.args ?? [];
   const mfa = ['undefined', child.init.name || 'anonymous', args];
   if (parent !== null && wanted(parent, PROCS)) emit(parent, PROCS, ['spawn', child.pid, mfa]);
@@ -290,7 +314,7 @@ export function trace_spawn(parent: Process | null, child: Process): void {
 }
 
 export function trace_exit(p: Process, reason: unknown): void {
-  if (wanted(p, PROCS)) emit(p, PROCS, ['exit', reason]);
+  if (((sink_bits | traced_bits) & PROCS) !== 0 && wanted(p, PROCS)) emit(p, PROCS, ['exit', reason]);
   if (traced.delete(p)) update();
 }
 
@@ -309,6 +333,7 @@ export function trace_register(p: Process, name: string, tag: 'register' | 'unre
  * ['trace', Pid, ...body]. Call only when `tracing` is true. A dead pid emits nothing.
  */
 export function trace_event(pid: Pid | null, bit: number, body: unknown[]): void {
+  if (((sink_bits | traced_bits) & bit) === 0) return;
   const p = pid?.proc ?? null;
   if (p !== null) {
     if (wanted(p, bit, body[0] as string)) emit(p, bit, body);

@@ -12,7 +12,7 @@ import { socket_message, down_message } from './messages';
 import { Pid, Ref } from '../runtime/terms';
 import { send, self } from '../runtime/send';
 import { on_exit, run_pending } from '../runtime/hooks';
-import { tracing, sock_event } from './trace_events';
+import { tracing, sock_event, wants } from './trace_events';
 
 export type State = SockState<Pid, Ref>;
 export type Sock = Socket<State>;
@@ -58,7 +58,7 @@ function on_ready(tokens: Uint32Array, events: Uint32Array, count: number): void
 export function signal(sock: Sock, q: Q): void {
   const w = q.signal();
   if (w !== null) {
-    if (tracing) sock_event(w.pid, ['socket_select', sock, w.handle]);
+    if (tracing && wants('socket_select')) sock_event(w.pid, ['socket_select', sock, w.handle]);
     send(w.pid, socket_message(sock, 'select', w.handle));
   }
 }

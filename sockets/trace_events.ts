@@ -10,12 +10,17 @@
 //   ['trace', Owner, 'socket_close', Sock]
 // A close caused by the owner's death comes after that owner is dead: only trace sinks
 // (the observer) see it. Callers test `tracing` first, so these cost nothing when off.
-import { define_trace_flag, trace_event } from '../runtime/trace';
+import { define_trace_flag, trace_event, event_wanted } from '../runtime/trace';
 import type { Pid } from '../runtime/terms';
 
 export { tracing } from '../runtime/trace';
 
 export const SOCKETS = define_trace_flag('sockets');
+
+/** Whether a tag's event can reach anyone: tested before building a frequent one. */
+export function wants(tag: string): boolean {
+  return event_wanted(SOCKETS, tag);
+}
 
 export function sock_event(pid: Pid | null, body: unknown[]): void {
   trace_event(pid, SOCKETS, body);

@@ -11,15 +11,21 @@
   function num(id) { const m = /<0\.(\d+)\.0>/.exec(id); return m ? Number(m[1]) : 0; }
   function bytes(n) { return n >= 1 << 20 ? (n / (1 << 20)).toFixed(1) + ' MB' : n >= 1024 ? (n / 1024).toFixed(1) + ' kB' : n + ' B'; }
 
+  // At most one snapshot in flight; the next waits twice as long as the last one took (at
+  // least 250 ms), so a big system (10,000 processes: a few MB) is not refetched back to back.
   async function refresh() {
     if (state.fetching) { state.again = true; return; }
     state.fetching = true;
+    const t0 = Date.now();
     try {
       const r = await fetch('/api/snapshot');
       if (r.ok) { state.snap = await r.json(); state.last = Date.now(); render(); }
     } catch (e) { $('#status').textContent = 'snapshot failed: ' + e; }
-    state.fetching = false;
-    if (state.again) { state.again = false; setTimeout(refresh, 100); }
+    const took = Date.now() - t0;
+    setTimeout(() => {
+      state.fetching = false;
+      if (state.again) { state.again = false; refresh(); }
+    }, Math.max(250, 2 * took));
   }
 
   function render() {

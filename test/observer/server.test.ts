@@ -103,6 +103,18 @@ describe('observer/server', function () {
     c2.destroy();
   });
 
+  it('/api/snapshot?limit=N cuts each list, owners of the listed sockets first, and says so', async () => {
+    const c1 = await client(port);
+    const c2 = await client(port);
+    const s = JSON.parse((await get(obs.port, '/api/snapshot?limit=2', { host: `127.0.0.1:${obs.port}` })).body) as Snapshot;
+    expect(s.sockets).to.have.length(2);
+    expect(s.processes).to.have.length(2);
+    expect(s.truncated).to.deep.equal({ processes: processes().length, sockets: s.system.sockets });
+    for (const x of s.sockets) expect(s.processes.map((p) => p.pid)).to.include(x.owner);
+    c1.destroy();
+    c2.destroy();
+  });
+
   it('/api/events streams a change and the socket trace when a client connects', async () => {
     const chunks: string[] = [];
     const req = http.get({ host: '127.0.0.1', port: obs.port, path: '/api/events', headers: { host: `127.0.0.1:${obs.port}` } });
