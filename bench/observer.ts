@@ -112,6 +112,32 @@ async function scale_run(browser: Browser, n: number): Promise<void> {
   await o.stop();
 }
 
+/**
+ * The page's own work at `conns` connections, measured in this process with CPU time: one
+ * /api/snapshot (built and serialised), of which the page asks one a second or per change.
+ */
+async function snapshot_cost(conns: number): Promise<void> {
+  const echo = await import('../examples/echo');
+  echo.options.quiet = true;
+  const [, [port, , acceptor]] = await run(function* () { return yield* echo.server(0, [127, 0, 0, 1]); });
+  const net = await import('net');
+  const clients = await Promise.all(Array.from({ length: conns }, () => new Promise<import('net').Socket>((resolve) => {
+    const c = net.connect(port, '127.0.0.1', () => { c.write('x'); c.once('data', () => resolve(c)); });
+  })));
+  const sampler = new observer.SystemSampler();
+  for (let i = 0; i < 20; i++) JSON.stringify(observer.snapshot(0, sampler));
+  const reps = 200;
+  const c0 = process.cpuUsage();
+  let bytes = 0;
+  for (let i = 0; i < reps; i++) bytes = JSON.stringify(observer.snapshot(0, sampler)).length;
+  const c = process.cpuUsage(c0);
+  sampler.stop();
+  console.log(`observer snapshot conns=${conns} processes=${observer.snapshot(0, new observer.SystemSampler()).system.processes} cpu_us_per_snapshot=${((c.user + c.system) / reps).toFixed(0)} bytes=${bytes}`);
+  for (const cl of clients) cl.destroy();
+  const { exit } = await import('../runtime');
+  exit(acceptor, 'kill');
+}
+
 export async function main(args: string[]): Promise<void> {
   const opt = (k: string, d: number): number => {
     const i = args.indexOf(k);
@@ -139,6 +165,7 @@ export async function main(args: string[]): Promise<void> {
         console.log(`observer echo mode=${mode.padEnd(5)} conns=${conns} median_cpu_us_per_echo=${m.toFixed(2)} vs_plain=${(((m / base) - 1) * 100).toFixed(1)}%`);
       }
     }
+    await snapshot_cost(conns);
     if (!args.includes('--no-scale')) await scale_run(browser, n);
   } finally {
     await browser.close();
