@@ -121,8 +121,9 @@ export function start(opts: ObserverOpts = {}): Promise<Observer> {
   }, 15000);
   pinger.unref();
 
+  // A host asked for explicitly (say a LAN address) is also accepted under its own name.
   const allowed_host = (h: string | undefined): boolean =>
-    h === `127.0.0.1:${port}` || h === `localhost:${port}` || h === `[::1]:${port}`;
+    h === `127.0.0.1:${port}` || h === `localhost:${port}` || h === `[::1]:${port}` || (host !== '127.0.0.1' && h === `${host.includes(':') ? `[${host}]` : host}:${port}`);
 
   const send = (res: http.ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void => {
     res.writeHead(status, {
@@ -173,7 +174,7 @@ export function start(opts: ObserverOpts = {}): Promise<Observer> {
       const lim = u.searchParams.get('limit');
       const n = lim === null ? 20000 : Number(lim);
       if (!Number.isInteger(n) || n < 1 || n > 1000000) return send(res, 400, 'limit must be an integer from 1 to 1000000\n');
-      return json(res, 200, snapshot(seq, sampler, n));
+      return json(res, 200, { ...snapshot(seq, sampler, n), allow_kill: opts.allow_kill === true });
     }
     if (p.startsWith('/api/process/')) {
       let text: string;

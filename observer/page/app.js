@@ -149,6 +149,16 @@
       `mailbox head (${d.messages_head.length} of ${d.message_queue_len}):`, ...d.messages_head.map((m) => '  ' + m),
     ].join('\n');
     body.appendChild(pre);
+    if (state.snap && state.snap.allow_kill) {
+      const b = document.createElement('button');
+      b.id = 'kill';
+      b.textContent = 'kill ' + pid;
+      b.addEventListener('click', async () => {
+        const r = await fetch('/api/kill/' + encodeURIComponent(pid), { method: 'POST', headers: { 'x-erlsock-observer': 'kill' } });
+        b.textContent = r.ok ? 'killed' : 'kill failed: ' + r.status;
+      });
+      body.appendChild(b);
+    }
   }
 
   function renderTrace() {

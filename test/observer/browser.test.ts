@@ -149,6 +149,19 @@ describe('observer/page in chromium', function () {
     expect(new Set(procs)).to.deep.equal(new Set(['procs']));
   });
 
+  it('a click on a process opens its view (links, monitors, mailbox head); read-only: no kill button', async () => {
+    await page.click('#tabs button[data-tab="graph"]');
+    const snap = await fetch_json(`${url}api/snapshot`);
+    const acceptor = snap.sockets.find((s) => /LG/.test(s.state))!.owner!;
+    await page.click(`[data-kind="process"][data-id="${acceptor}"] circle`);
+    await page.waitForSelector(`#detail[data-pid="${acceptor}"] pre >> text=mailbox head`);
+    const text = await page.locator('#detail pre').innerText();
+    expect(text).to.contain('current_function: undefined:acceptor_init/2');
+    expect(text).to.match(/monitored_by: \[<0\.\d+\.0>\]/);
+    expect(await page.locator('#kill').count()).to.equal(0);
+    await page.click('#detail-close');
+  });
+
   it('the process table sorts by a column, both ways', async () => {
     await page.click('#tabs button[data-tab="processes"]');
     const col = async (): Promise<number[]> =>
