@@ -1,7 +1,7 @@
 // The ownership graph as plain SVG with a deterministic layout: processes in columns, each
 // with the sockets it owns to its right. Every process and socket is an element with
 // data-kind="process" | "socket" and data-id its printed form; every edge has data-kind
-// (owner, waiter, link, monitor, supervision), data-from and data-to.
+// (owner, waiter, link, monitor, socket_monitor, supervision), data-from and data-to.
 'use strict';
 (function () {
   const NS = 'http://www.w3.org/2000/svg';
@@ -104,6 +104,10 @@
       if (!sp) continue;
       const op = s.owner && pos.get(s.owner);
       if (op) el('line', { class: 'owner', 'data-kind': 'owner', 'data-from': s.id, 'data-to': s.owner, x1: sp.x, y1: sp.y, x2: op.x + 10, y2: op.y }, edges);
+      for (const m of s.monitored_by) {
+        const mp = pos.get(m);
+        if (mp) el('path', { class: 'monitor', 'data-kind': 'socket_monitor', 'data-from': m, 'data-to': s.id, d: `M${mp.x},${mp.y} L${sp.x},${sp.y}` }, edges);
+      }
       s.waiters.forEach((w, i) => {
         const wp = pos.get(w.pid);
         // from the socket's bottom edge down and back to the waiting process (below the owner edge)

@@ -103,6 +103,8 @@ describe('observer/page in chromium', function () {
     const acceptor = listener.owner!;
     await page.waitForSelector(`[data-kind="owner"][data-from="${listener.id}"][data-to="${acceptor}"]`, ATTACHED);
     expect(await page.locator(`[data-kind="process"][data-id="${acceptor}"]`).count()).to.equal(1);
+    // the acceptor waits in accept on its listener
+    expect(await page.locator(`[data-kind="waiter"][data-from="${listener.id}"][data-to="${acceptor}"][data-op="accept"]`).count()).to.equal(1);
     expect(await page.locator(`[data-kind="socket"][data-id="${listener.id}"]`).count()).to.equal(1);
     const handlers = new Set<string>();
     for (const c of clients) {
