@@ -13,3 +13,4 @@ export * as proc_lib from './actors/proc_lib';
 export * as sys from './actors/sys';
 export * as gen_statem from './actors/gen_statem';
 export * as distribution from './distribution';
+export * as observer from './observer';

@@ -15,10 +15,13 @@ function* ring_node(next: Pid): Proc<void> {
 }
 
 /** One ring run: the microseconds the N*M messages took. */
-export function ring_once(n: number, m: number): Promise<number> {
+export function ring_once(n: number, m: number, after_first_spawn?: () => void): Promise<number> {
   return run(function* () {
     let next = self();
-    for (let i = 1; i < n; i++) next = spawn(ring_node, next);
+    for (let i = 1; i < n; i++) {
+      next = spawn(ring_node, next);
+      if (i === 1) after_first_spawn?.();
+    }
     const t0 = process.hrtime.bigint();
     send(next, m);
     for (;;) {

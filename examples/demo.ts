@@ -7,7 +7,12 @@
 //    socket is owned by its own handler process (ownership really moves in erlsock).
 // 4. The clients close; each handler sees `closed`, exits, and its socket closes with it.
 // 5. The listening socket closes; the acceptor gets its abort message and exits.
-import { Pid, Proc, _, after, on, receive, run, self, send, spawn } from '../runtime';
+//
+// `npm start -- --observer 0` also serves the observer page (observer/) and, once the three
+// clients are connected, holds there until Ctrl-C so the ownership graph can be looked at.
+import { Pid, Proc, _, after, await_promise, on, receive, run, self, send, spawn } from '../runtime';
+import { parse_observer_port, start_observer } from './observer_flag';
+import { until_stopped } from './cli';
 import * as socket from '../sockets/socket';
 import type { Socket } from '../sockets/socket_term';
 import * as echo from './echo';
@@ -35,7 +40,7 @@ function* pause(ms: number): Proc<void> {
   yield* receive(after(ms));
 }
 
-function* demo(): Proc<void> {
+function* demo(hold: Promise<unknown> | null = null): Proc<void> {
   console.log('erlsock demo: the echo server and client of the OTP Socket Usage guide, on 127.0.0.1\n');
   console.log(`demo process: ${String(self())}`);
   const [, [port, , acceptor]] = yield* echo.server(0, LOOPBACK);
@@ -54,6 +59,10 @@ function* demo(): Proc<void> {
     yield* receive(on([c, 'connected', _], ([, , r]) => console.log(`${String(c)} echoed: ${JSON.stringify(String((r as [string, Buffer])[1]))}`)));
   }
   print_table('three connections: each accepted socket is owned by its handler process');
+  if (hold !== null) {
+    console.log('\nholding here for the observer page: Ctrl-C goes on');
+    yield* await_promise(hold);
+  }
 
   for (const c of clients) send(c, [me, 'close']);
   for (const c of clients) yield* receive(on([c, 'closed'], () => undefined));
@@ -66,8 +75,24 @@ function* demo(): Proc<void> {
   console.log('\ndemo done');
 }
 
+async function main(args: string[]): Promise<void> {
+  let hold: Promise<unknown> | null = null;
+  if (args[0] === '--observer') {
+    const port = parse_observer_port(args[1]);
+    if (typeof port === 'string') throw new Error(port);
+    const obs = await start_observer('demo', port);
+    if (obs === null) process.exit(1);
+    hold = until_stopped();
+    await run(demo, hold);
+    await obs.stop();
+    return;
+  }
+  if (args.length > 0) throw new Error('usage: npm start [-- --observer PORT]');
+  await run(demo);
+}
+
 if (require.main === module) {
-  run(demo).then(
+  main(process.argv.slice(2)).then(
     () => process.exit(0),
     (e: unknown) => {
       console.error('demo failed:', e);

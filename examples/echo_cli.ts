@@ -15,13 +15,14 @@ import { run_command, until_stopped } from './cli';
 import { parse_address, parse_int, reason_text } from './cli_args';
 import * as echo from './echo';
 import * as echo_gen_tcp from './echo_gen_tcp';
+import { OBSERVER_HELP, parse_observer_port, start_observer } from './observer_flag';
 
 /** The CLI's listen backlog: Node net's default, where the guide's listen/1 gives 5. */
 export const DEFAULT_BACKLOG = 511;
 
 export const USAGE =
   'usage: erlsock echo server [--addr A] [--port P] [--backlog N] [--quiet] [--nodelay]\n' +
-  '                           [--gen_tcp [--active once|true|false]]\n' +
+  '                           [--gen_tcp [--active once|true|false]] [--observer P]\n' +
   '       erlsock echo client --addr A --port P MSG';
 
 const HELP =
@@ -34,6 +35,7 @@ const HELP =
   '        --nodelay    TCP_NODELAY on every connection\n' +
   '        --gen_tcp    the echo written on gen_tcp (examples/echo_gen_tcp.ts), one owner\n' +
   '                     process per connection; --active once (default), true or false\n' +
+  OBSERVER_HELP +
   'client  sends MSG to A port P; exits 0 when the echo matches, 1 otherwise.\n' +
   'erlsock-echo is the same command as erlsock echo.\n';
 
@@ -49,6 +51,8 @@ export interface Parsed {
   nodelay: boolean;
   /** --gen_tcp: the echo written on gen_tcp (examples/echo_gen_tcp.ts), with this active mode. */
   gen_tcp?: echo_gen_tcp.Active;
+  /** --observer P: the observer page's port. */
+  observer?: number;
   msg?: string;
 }
 
@@ -77,6 +81,11 @@ export function parse_args(argv: string[]): Parsed | 'help' | string {
     else if (a === '--active' && command === 'server' && ['once', 'true', 'false'].includes(rest[i + 1] ?? '')) {
       const v = rest[++i];
       p.gen_tcp = v === 'once' ? 'once' : v === 'true';
+    }
+    else if (a === '--observer' && hasValue && command === 'server') {
+      const port = parse_observer_port(rest[++i]);
+      if (typeof port === 'string') return `${PROG}: ${port}`;
+      p.observer = port;
     }
     else if (a === '--addr' && hasValue) {
       const addr = parse_address(rest[++i]);
@@ -173,13 +182,17 @@ async function server(p: Parsed): Promise<number> {
   acceptor = pid;
   const stopped = until_stopped();
   process.stdout.write(`listening ${p.addrText} ${port}\n`);
+  const obs = p.observer === undefined ? undefined : await start_observer(PROG, p.observer);
+  if (obs === null) return 1;
   // The acceptor and the handlers are processes that live on without us: a signal ends the
   // program (status 0), or the acceptor's end does (status 1, the server no longer accepts).
   const died = run(acceptor_down, pid).then((reason) => {
     process.stderr.write(`${PROG}: the acceptor exited, no longer accepting: ${format_term(without_stack(reason))}\n`);
     return 1;
   });
-  return Promise.race([stopped, died]);
+  const status = await Promise.race([stopped, died]);
+  await obs?.stop();
+  return status;
 }
 
 async function client(p: Parsed): Promise<number> {

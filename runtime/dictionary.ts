@@ -4,6 +4,7 @@
 import { Pid } from './terms';
 import { error } from './exits';
 import { self } from './send';
+import { set_dictionary_reader } from './info';
 
 // A dictionary is a flat array [K1, V1, K2, V2, ...]: most hold a few keys (proc_lib's two),
 // and a flat array is smaller than a Map and as fast to scan at that size.
@@ -71,3 +72,10 @@ export function dictionary_of(pid: Pid): Array<[unknown, unknown]> | 'undefined'
   for (let i = 0; i < d.length; i += 2) out.push([d[i], d[i + 1]]);
   return out;
 }
+
+// process_info(P, dictionary) and the observer read a process's dictionary through info.ts,
+// which does not import this module (a process that never uses it costs nothing).
+set_dictionary_reader((p) => {
+  const d = dictionary_of(p.pid);
+  return d === 'undefined' ? [] : d;
+});

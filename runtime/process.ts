@@ -79,6 +79,9 @@ export class Process {
   mark_ref: Ref | null = null;
   mark_node: MsgNode | null = null;
 
+  /** Steps run (erlsock's reductions: process_info(P, reductions)). */
+  reds = 0;
+
   exit_hooks: ExitHook | null = null;
   ext: ProcessExt | null = null;
 
@@ -152,6 +155,11 @@ export function unlist(p: Process): void {
   if (p.next !== null) p.next.prev = p.prev;
   p.prev = p.next = null;
   count--;
+}
+
+/** The newest live process; walk on with p.next (inspection only). */
+export function newest_process(): Process | null {
+  return first;
 }
 
 /** Live pids, oldest first. */

@@ -2,6 +2,7 @@
 import { Pid } from './terms';
 import { Process, ext } from './process';
 import { error } from './exits';
+import { tracing, trace_register } from './trace';
 
 const names = new Map<string, Process>();
 
@@ -26,6 +27,7 @@ export function register(name: string, pid: Pid): true {
   if (p === null || (p.ext !== null && p.ext.name !== null) || names.has(name)) error('badarg');
   names.set(name, p);
   ext(p).name = name;
+  if (tracing) trace_register(p, name, 'register');
   return true;
 }
 
@@ -35,6 +37,7 @@ export function unregister(name: string): true {
   if (p === undefined) error('badarg');
   names.delete(name);
   ext(p).name = null;
+  if (tracing) trace_register(p, name, 'unregister');
   return true;
 }
 

@@ -7,6 +7,8 @@ import { reason_of, is_quiet_reason } from './exits';
 import { report_crash } from './crash_report';
 import { format_term } from './format';
 import { terminate, run_finally } from './signals';
+import { tracing } from './trace';
+import { on_deliver } from './trace_hooks';
 
 // Captured at load so that tests faking timers (sinon) cannot stop the scheduler; setTimeout
 // and clearTimeout are looked up at each call so that fake timers drive receive ... after.
@@ -272,6 +274,7 @@ function raise_undriven(p: Process, gen: Generator<unknown, unknown, unknown> | 
 function step(p: Process): void {
   if (p.status !== Status.Runnable) return; // killed while queued
   p.status = Status.Running;
+  p.reds++;
   current = p;
   let r: IteratorResult<unknown, unknown>;
   let gen = p.gen;
@@ -337,6 +340,12 @@ export function wake(p: Process, code: number, msg: unknown): void {
  * that receive will not test it again.
  */
 export function deliver(p: Process, msg: unknown): void {
+  if (tracing) on_deliver(p, msg);
+  deliver_untraced(p, msg);
+}
+
+/** deliver without the trace and mailbox-limit checks (the tracer's own messages). */
+export function deliver_untraced(p: Process, msg: unknown): void {
   if (p.status === Status.Waiting) {
     const clauses = p.wait;
     if (clauses !== null) {
@@ -355,6 +364,11 @@ export function deliver(p: Process, msg: unknown): void {
   mailbox_append(p, msg);
 }
 
+
+/** How many processes wait in the run queue (the observer's run-queue length). */
+export function run_queue_length(): number {
+  return rq_len;
+}
 
 /** The current process; throws a clear error outside any process. */
 export function running(what: string): Process {

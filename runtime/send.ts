@@ -5,6 +5,7 @@ import { error } from './exits';
 import { current_process, running, deliver } from './scheduler';
 import { lookup } from './registry';
 import { RemotePid, current_router } from './remote';
+import { tracing, trace_send } from './trace';
 
 /** The calling process's pid; throws outside any process. */
 export function self(): Pid {
@@ -20,6 +21,7 @@ export function send<M>(dest: Pid | string | [string, string], msg: M): M {
   if (me !== null && me.status === Status.Dead) return msg; // a dead process's finally cannot send
   if (dest instanceof Pid) {
     const p = dest.proc;
+    if (tracing) trace_send(me, msg, dest, p !== null);
     if (p !== null) deliver(p, msg);
     else if (dest instanceof RemotePid) current_router()?.send(dest, msg, me);
     return msg;
@@ -27,6 +29,7 @@ export function send<M>(dest: Pid | string | [string, string], msg: M): M {
   if (typeof dest === 'string') {
     const p = lookup(dest);
     if (p === null) error('badarg');
+    if (tracing) trace_send(me, msg, dest, true);
     deliver(p, msg);
     return msg;
   }

@@ -7,6 +7,9 @@ import { ErlangExit, ProcessKilled, error } from './exits';
 import { current_process, set_current, deliver, running } from './scheduler';
 import { forget } from './registry';
 import { RemotePid, current_router } from './remote';
+import { tracing, trace_link } from './trace';
+import { on_terminate } from './trace_hooks';
+import { set_queue_limit, QueueLimit } from './mailbox_limit';
 
 
 // Exit signals along links are queued and handled in a loop, not by recursion, so a long
@@ -21,6 +24,7 @@ let signalling = false;
 export function terminate(p: Process, reason: unknown): void {
   if (p.status === Status.Dead) return;
   const on_stack = p.status === Status.Running;
+  if (tracing) on_terminate(p, reason);
   p.status = Status.Dead;
   unlist(p);
   p.pid.proc = null;
@@ -173,6 +177,7 @@ export function link(pid: Pid): true {
     return true;
   }
   if (q === me) return true;
+  if (tracing && !(me.ext?.links?.has(q) ?? false)) trace_link(me, q, 'link');
   (ext(me).links ??= new Set()).add(q);
   (ext(q).links ??= new Set()).add(me);
   return true;
@@ -185,6 +190,7 @@ export function unlink(pid: Pid): true {
   const q = pid.proc;
   if (q === null && pid instanceof RemotePid) current_router()?.unlink(me, pid);
   if (q !== null) {
+    if (tracing && (me.ext?.links?.has(q) ?? false)) trace_link(me, q, 'unlink');
     me.ext?.links?.delete(q);
     q.ext?.links?.delete(me);
     tidy_ext(me);
@@ -193,9 +199,15 @@ export function unlink(pid: Pid): true {
   return true;
 }
 
-/** process_flag('trap_exit', Bool) → the old value. */
-export function process_flag(flag: 'trap_exit', value: boolean): boolean {
+/**
+ * process_flag('trap_exit', Bool) → the old value; process_flag('message_queue_limit',
+ * Limit | 'infinity') → the old limit (see mailbox_limit.ts).
+ */
+export function process_flag(flag: 'trap_exit', value: boolean): boolean;
+export function process_flag(flag: 'message_queue_limit', value: QueueLimit | 'infinity'): QueueLimit | 'infinity';
+export function process_flag(flag: 'trap_exit' | 'message_queue_limit', value: unknown): unknown {
   const me = running('process_flag()');
+  if (flag === 'message_queue_limit') return set_queue_limit(me, value);
   if (flag !== 'trap_exit' || typeof value !== 'boolean') error('badarg');
   const x = ext(me);
   const old = x.trap_exit;

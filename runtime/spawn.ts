@@ -7,6 +7,7 @@ import { current_process, enqueue, running } from './scheduler';
 import { add_monitor } from './monitors';
 import { link } from './signals';
 import { make_ref } from './send';
+import { tracing, trace_spawn } from './trace';
 
 export interface SpawnOpts {
   link?: boolean;
@@ -17,6 +18,7 @@ function start<A extends unknown[]>(fn: (...args: A) => unknown, args: A): Proce
   if (typeof fn !== 'function') error('badarg');
   const p = new_process(fn as (...a: never[]) => unknown, args);
   if (p === null) error('system_limit');
+  if (tracing) trace_spawn(current_process(), p);
   enqueue(p);
   return p;
 }

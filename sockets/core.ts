@@ -13,6 +13,7 @@ import { ReadyRef } from './ready_ref';
 import { Pid, Ref } from '../runtime/terms';
 import { send, self } from '../runtime/send';
 import { on_exit, run_pending } from '../runtime/hooks';
+import { tracing, sock_event, wants } from './trace_events';
 
 export type State = SockState<Pid, Ref>;
 export type Sock = Socket<State>;
@@ -62,6 +63,7 @@ export function signal(sock: Sock, q: Q): void {
   const w = q.signal();
   if (w === null) return;
   const h = w.handle;
+  if (tracing && wants('socket_select')) sock_event(w.pid, ['socket_select', sock, h]);
   // A callback handle (sockets/readiness.ts): it leaves the queue, then runs.
   if (h instanceof ReadyRef) {
     finish(sock, q, w.pid);
@@ -140,6 +142,7 @@ export function make_socket(
   if (use_registry) registry.add(sock);
   registry.count_open(domain, type, protocol, 1);
   st.owner_hook = on_exit(owner, owner_died, sock);
+  if (tracing) sock_event(owner, ['socket_open', sock, domain, type, protocol]);
   return sock;
 }
 
@@ -150,6 +153,7 @@ export function make_socket(
 export function transfer(sock: Sock, to: Pid): void {
   const st = sock.state;
   const from = st.owner;
+  if (tracing) sock_event(from, ['socket_owner', sock, from ?? 'undefined', to]);
   st.owner_hook?.cancel();
   st.owner = to;
   for (const q of st.queues()) {
@@ -175,18 +179,23 @@ export function close_socket(sock: Sock): void {
   const st = sock.state;
   if (st.closed) return;
   st.closed = true;
+  if (tracing) sock_event(st.owner, ['socket_close', sock]);
   st.owner_hook?.cancel();
   st.owner_hook = null;
   st.owner = null;
   for (const q of st.queues()) {
     for (const w of q.drain()) {
-      if (!w.signalled && !(w.handle instanceof ReadyRef)) send(w.pid, socket_message(sock, 'abort', [w.handle, 'closed']));
+      if (!w.signalled && !(w.handle instanceof ReadyRef)) {
+        if (tracing) sock_event(w.pid, ['socket_abort', sock, w.handle, 'closed']);
+        send(w.pid, socket_message(sock, 'abort', [w.handle, 'closed']));
+      }
     }
   }
   if (st.monitors !== null) {
     for (const [ref, m] of st.monitors) {
       m.hook.cancel();
       monitored.delete(ref);
+      if (tracing) sock_event(m.pid, ['socket_down', sock, ref]);
       send(m.pid, down_message(ref, sock));
     }
     st.monitors = null;

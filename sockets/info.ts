@@ -88,7 +88,8 @@ function address(sa: unknown): string {
   return `${host}:${a.port ?? 0}`;
 }
 
-function cell(sock: Sock, key: InfoKey): string {
+/** One i() column of sock as text (the observer reuses it). */
+export function cell(sock: Sock, key: InfoKey): string {
   const st = sock.state;
   switch (key) {
     case 'domain': return st.domain;

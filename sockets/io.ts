@@ -10,6 +10,7 @@ import * as prim from './prim_socket';
 import { Socket } from './socket_term';
 import { raise_invalid } from './errors';
 import { Sock, Q, make_socket, finish, watch_waiter, signal } from './core';
+import { tracing, sock_event } from './trace_events';
 import {
   Error, Select, SelectWith, CLOSED, posix, EAGAIN, EINPROGRESS, EISCONN, MSG_PEEK, select_info, sys_with_addr,
 } from './args';
@@ -199,6 +200,7 @@ export function accept_now(sock: Sock, handle: Ref | null): ['ok', Socket] | Sel
       return posix(a);
     }
     c.acc_success++;
+    if (tracing) sock_event(pid, ['socket_accept', sock, a]);
     st.connected = true; // OTP 25 marks the listener so (wstates [connected]).
     finish(sock, q, pid);
     return ['ok', a];
@@ -220,6 +222,7 @@ export function connect_now(sock: Sock, sa: SockAddrInput, handle: Ref | null): 
   const r = sys_with_addr(() => prim.connect(st.fd, sa));
   if (r === 0) {
     st.connected = true;
+    if (tracing) sock_event(self(), ['socket_connect', sock]);
     return 'ok';
   }
   if (r === EINPROGRESS) {
@@ -247,6 +250,7 @@ export function connect_finish(sock: Sock): 'ok' | Error {
   if (r < 0) return posix(r);
   st.connected = true;
   st.writable = true;
+  if (tracing) sock_event(pid, ['socket_connect', sock]);
   return 'ok';
 }
 

@@ -54,7 +54,10 @@ describe('runtime/info', () => {
       monitored_by: [me],
       registered_name: 'info_test_name',
       trap_exit: true,
+      dictionary: [],
+      reductions: info.reductions,
     });
+    expect(info.reductions).to.be.a('number').and.to.be.within(1, 3);
     expect(mine.status).to.equal('running');
     expect(mine.links).to.deep.equal([l]);
     expect(mine.monitors).to.deep.equal([['process', p]]);
