@@ -34,6 +34,11 @@ export default tseslint.config(
       '@typescript-eslint/no-redundant-type-constituents': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
       'prefer-const': ['error', { destructuring: 'all' }],
+      // Pids and refs print as Erlang does (<0.80.0>, #Ref<...>) through their own toString.
+      '@typescript-eslint/restrict-template-expressions': ['error', {
+        allowNumber: true,
+        allow: [{ from: 'file', name: ['Pid', 'Ref'], path: 'runtime/terms.ts' }],
+      }],
     },
   },
   {

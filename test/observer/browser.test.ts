@@ -15,6 +15,9 @@ import { spawn, ChildProcess } from 'child_process';
 import { chromium, Browser, Page } from 'playwright-core';
 import type { Snapshot } from '../../observer';
 
+/** The part of a DOM element these checks read (the tests compile without the DOM's types). */
+interface DomElement { getAttribute(name: string): string | null; textContent: string | null }
+
 const CHROMIUM = '/usr/bin/chromium';
 /** Edges are lines, often of no height: wait for them in the DOM, not for an area. */
 const ATTACHED = { state: 'attached' } as const;
@@ -142,11 +145,11 @@ describe('observer/page in chromium', function () {
   it('the trace filter shows only socket events', async () => {
     await page.click('#tabs button[data-tab="trace"]');
     await page.selectOption('#trace-filter', 'sockets');
-    const flags = await page.locator('#trace-table tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-flag')));
+    const flags = await page.locator('#trace-table tbody tr').evaluateAll((rows) => rows.map((r) => (r as unknown as DomElement).getAttribute('data-flag')));
     expect(flags.length).to.be.above(0);
     expect(new Set(flags)).to.deep.equal(new Set(['sockets']));
     await page.selectOption('#trace-filter', 'procs');
-    const procs = await page.locator('#trace-table tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-flag')));
+    const procs = await page.locator('#trace-table tbody tr').evaluateAll((rows) => rows.map((r) => (r as unknown as DomElement).getAttribute('data-flag')));
     expect(procs.length).to.be.above(0);
     expect(new Set(procs)).to.deep.equal(new Set(['procs']));
   });
@@ -167,7 +170,7 @@ describe('observer/page in chromium', function () {
   it('the process table sorts by a column, both ways', async () => {
     await page.click('#tabs button[data-tab="processes"]');
     const col = async (): Promise<number[]> =>
-      page.locator('#proc-table tbody td[data-col="reductions"]').evaluateAll((tds) => tds.map((t) => Number(t.textContent)));
+      page.locator('#proc-table tbody td[data-col="reductions"]').evaluateAll((tds) => tds.map((t) => Number((t as unknown as DomElement).textContent)));
     await page.click('#proc-table th[data-sort="reductions"]');
     const desc = await col();
     expect(desc.length).to.be.above(2);

@@ -64,7 +64,7 @@ describe('runtime/memory', () => {
     expect(lines[0]).to.match(/^Pid\s+Initial Call\s+Heap\s+Reds\s+Msgs$/);
     expect(lines[1]).to.match(/^Registered\s+Current Function\s+Stack/);
     const at = lines.findIndex((l) => l.startsWith(String(p)));
-    expect(lines[at]).to.match(new RegExp(`^<0\\.\\d+\\.0>\\s+undefined:idle_worker/0\\s+\\d+\\s+\\d+\\s+1$`));
+    expect(lines[at]).to.match(new RegExp('^<0\\.\\d+\\.0>\\s+undefined:idle_worker/0\\s+\\d+\\s+\\d+\\s+1$'));
     const mine = lines.findIndex((l) => l.startsWith(String(me)));
     expect(lines[mine + 1]).to.match(/^i_test_me\s+undefined:/);
     expect(lines[lines.length - 3]).to.match(/^Total\s+\d+\s+\d+\s+\d+$/);

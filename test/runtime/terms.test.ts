@@ -10,7 +10,7 @@ describe('runtime/terms', () => {
     });
     expect(p.toString()).to.match(/^<0\.\d+\.0>$/);
     expect(inspect(p)).to.equal(p.toString());
-    // eslint-disable-next-line @typescript-eslint/restrict-template-expressions -- the point of the test
+
     expect(`${p}`).to.equal(`<0.${p.id}.0>`);
   });
 

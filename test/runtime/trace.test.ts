@@ -43,7 +43,7 @@ describe('runtime/trace', () => {
 
   it('procs: spawn, link, getting_linked, register, unregister, unlink, exit', () => run(function* () {
     const me = self();
-    const p = spawn(function* worker(n: number) {
+    const p = spawn(function* worker(_n: number) {
       yield* receive(on('go'));
       register('trace_test_name', self());
       unregister('trace_test_name');
