@@ -79,7 +79,8 @@ describe('observer/page in chromium', function () {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      timeout: 20000,
+      // A cold start of Chromium on a loaded 2-core machine has taken over 20 s.
+      timeout: 45000,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
         '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
     });
