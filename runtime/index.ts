@@ -1,4 +1,5 @@
 // The process runtime's public API (the package root re-exports it).
+import { fast_exports } from './fast_exports';
 export { Pid, Ref } from './terms';
 export { _, Clause } from './pattern';
 export type { Matched, Wildcard } from './pattern';
@@ -22,3 +23,6 @@ export { set_crash_logger } from './crash_report';
 export type { CrashReport, CrashLogger } from './crash_report';
 export { format_term, FORMAT_TERM } from './format';
 export type { FormatOpts } from './format';
+
+// Re-exported names leave this module's exports in dictionary mode: see fast_exports.
+fast_exports(module.exports);

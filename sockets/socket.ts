@@ -47,6 +47,7 @@ import { mailbox_remove } from '../runtime/hooks';
 import type {
   Domain, Type, Protocol, SockAddr, SockAddrInput, SelectInfo, SelectTag, OpenOpts, MsgRecv, MsgSend, SocketInfo, CType,
 } from './types';
+import { fast_exports } from '../runtime/fast_exports';
 
 export { supports, is_supported } from './supports';
 export { SocketError, ErlangError } from './errors';
@@ -720,3 +721,6 @@ export function is_open(s: Socket): boolean {
 }
 
 
+
+// Re-exported names leave this module's exports in dictionary mode: see fast_exports.
+fast_exports(module.exports);
