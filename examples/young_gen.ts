@@ -1,8 +1,9 @@
-// The erlsock command's young generation, capped at 4 MiB semi-spaces (Node's default cap is
+// The erlsock command's young generation, capped at 8 MiB semi-spaces (Node's default cap is
 // 16 MiB): V8 grows the young generation while many new objects survive their first
 // scavenges, which is what a server accepting thousands of connections does, and keeps it
 // grown. At 10,000 idle connections that growth was 2.8 KiB of the 4.5 KiB each cost in RSS
-// (bench/RESULTS.md); an echo at full speed scavenges a little more often with the cap.
+// (bench/RESULTS.md). A 4 MiB cap saved more over the first 10,000 but cost each further
+// connection more (objects that a larger young generation lets die are promoted first).
 //
 // `--max-semi-space-size` only counts when given to node itself, which a bin's shebang
 // cannot do portably; V8 reads `--semi-space-growth-factor` at each growth, though. So the
@@ -12,7 +13,7 @@ import * as v8 from 'v8';
 import { PerformanceObserver } from 'perf_hooks';
 
 /** The semi-space size, in MiB, at which the erlsock command's young generation stops growing. */
-export const SEMI_SPACE_MIB = 4;
+export const SEMI_SPACE_MIB = 8;
 
 function new_space_bytes(): number {
   const s = v8.getHeapSpaceStatistics().find((x) => x.space_name === 'new_space');
