@@ -48,7 +48,9 @@ function serverArgv(name: ServerName, o: ServerOptions): string[] {
   const common = ['--addr', '127.0.0.1', '--port', '0', ...(o.nodelay ? ['--nodelay'] : [])];
   switch (name) {
     case 'erlsock':
-      return [process.execPath, path.join(ROOT, 'dist', 'examples', 'echo_cli.js'), 'server', '--quiet', ...common];
+      // The CLI's default backlog is 511 (Node's); the Erlang peer runs the guide's listen/1,
+      // backlog 5: the same here, like for like.
+      return [process.execPath, path.join(ROOT, 'dist', 'examples', 'echo_cli.js'), 'server', '--quiet', '--backlog', '5', ...common];
     case 'node_net':
       return [process.execPath, path.join(ROOT, 'dist', 'bench', 'node_net_echo.js'), ...common];
     case 'erlang':

@@ -81,6 +81,11 @@ function printGoals(small: Map<ServerName, Map<number, PingPong>>): void {
   goal('100 connections, erlsock / C epoll round trips/s', thr('c_epoll'), 0.7);
   const n1 = small.get('node_net')?.get(1);
   goal('1 connection, erlsock median / Node net median', e1 && n1 ? e1.median_us / n1.median_us : undefined, 1, false);
+  // Server CPU per echo, steadier than rates on a shared machine: the C server makes the same
+  // syscalls per echo, so what erlsock spends above it is its own.
+  const c100 = small.get('c_epoll')?.get(100);
+  goal('100 connections, erlsock / C epoll server CPU per echo', e100 && c100 ? e100.cpu_us / c100.cpu_us : undefined, 1.35, false);
+  goal('1 connection, erlsock / Node net server CPU per echo', e1 && n1 ? e1.cpu_us / n1.cpu_us : undefined, 1, false);
 }
 
 /**

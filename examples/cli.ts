@@ -8,7 +8,9 @@
 // `usage: erlsock <name> `, and status 0; a bad command line with its usage or a one-line
 // error on stderr and status 2; other failures with one line on stderr and status 1.
 // Adding a command is one line in COMMANDS; its module is loaded only when it runs.
-// test/examples/cli.test.ts checks --help of every command in the table.
+// test/examples/cli.test.ts checks --help of every command in the table. Every command runs
+// with its young generation capped (examples/young_gen.ts): less memory held by a server.
+import { cap_young_generation } from './young_gen';
 
 /** What a command module exports. */
 export interface CommandModule {
@@ -85,6 +87,7 @@ export function until_stopped(): Promise<number> {
  * pipe fails with EPIPE, which is dropped, as every later write to it is.
  */
 export function run_command(prog: string, main: (args: string[]) => Promise<number>, args: string[]): void {
+  cap_young_generation();
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code !== 'EPIPE') throw e;
   });

@@ -1,7 +1,7 @@
 // Hooks for layers built on the runtime (the socket layer). Not user API.
 import type { Pid } from './terms';
 import { ExitHook, Process, Status, mailbox_remove_first } from './process';
-import { defer, drain } from './scheduler';
+import { defer, drain, wake_then_drain } from './scheduler';
 
 export interface ExitHandle {
   cancel(): void;
@@ -70,4 +70,12 @@ export function mailbox_remove(pid: Pid, pred: (msg: unknown) => boolean): boole
 /** Runs the run queue now (within the fairness budget) unless the scheduler is already running. */
 export function run_pending(): void {
   drain();
+}
+
+/**
+ * For an I/O callback: fn(a, b, c) delivers messages, then the processes it woke run now,
+ * in this loop turn (within the fairness budget), with no microtask scheduled for them.
+ */
+export function deliver_then_run<A, B, C>(fn: (a: A, b: B, c: C) => void, a: A, b: B, c: C): void {
+  wake_then_drain(fn, a, b, c);
 }

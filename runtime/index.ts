@@ -1,4 +1,5 @@
 // The process runtime's public API (the package root re-exports it).
+import { fast_exports } from './fast_exports';
 export { Pid, Ref } from './terms';
 export { _, Clause } from './pattern';
 export type { Matched, Wildcard } from './pattern';
@@ -31,3 +32,6 @@ export type { PidSpec, TraceOpts, Tracer, TracerFn, TraceMessage, TraceSink } fr
 export * as dbg from './dbg';
 export type { QueueLimit } from './mailbox_limit';
 export { set_limit_reporter } from './mailbox_limit';
+
+// Re-exported names leave this module's exports in dictionary mode: see fast_exports.
+fast_exports(module.exports);

@@ -181,7 +181,9 @@ class ReceiveOp implements Iter {
     const n = clauses.length - (timeout === null ? 0 : 1);
     let prev: MsgNode | null = null;
     let node = p.mb_head;
-    if (p.mark_ref !== null && all_need(clauses, n, p.mark_ref)) {
+    // The mark helps only a scan that has messages to skip: with an empty mailbox (a process
+    // that handles each message as it comes) the clauses are not walked for the ref.
+    if (p.mark_ref !== null && node !== null && all_need(clauses, n, p.mark_ref)) {
       prev = p.mark_node;
       node = prev === null ? p.mb_head : prev.next;
     }

@@ -8,6 +8,7 @@ import { running, wake } from './scheduler';
 import { spawn } from './spawn';
 import { on_exit } from './hooks';
 import type { Proc } from './receive';
+import { fast_exports } from './fast_exports';
 
 export { ExitError };
 
@@ -52,3 +53,6 @@ export function* await_promise<T>(promise: PromiseLike<T> | T): Proc<T> {
   if (p.wake === WAKE_REJECTED) throw v;
   return v as T;
 }
+
+// Re-exported names leave this module's exports in dictionary mode: see fast_exports.
+fast_exports(module.exports);

@@ -67,18 +67,42 @@ let reductions = BUDGET;
 let draining = false;
 let scheduled = false;
 let refill_scheduled = false;
+/** An I/O callback's wake-ups are being collected (wake_then_drain): it drains when done. */
+let holding = false;
 let deferred: Array<() => void> = [];
 
 /** Puts a runnable process at the end of the run queue, and makes sure the loop will run. */
 export function enqueue(p: Process): void {
   rq_push(p);
-  if (!draining && !scheduled) schedule();
+  if (!draining && !scheduled && !holding) schedule();
 }
 
 /** Runs fn after the current step, before the next one (never inside the caller's step). */
 export function defer(fn: () => void): void {
   deferred.push(fn);
-  if (!draining && !scheduled) schedule();
+  if (!draining && !scheduled && !holding) schedule();
+}
+
+/**
+ * fn(a, b, c) wakes processes (an I/O callback delivering messages); then they run here, in
+ * the same loop turn, within the budget. While fn runs a wake-up schedules nothing: the drain
+ * that follows does the work, where each wake-up would otherwise queue a microtask that
+ * finds the run queue already empty (Node's queueMicrotask also makes an AsyncResource each
+ * time: at one connection, one per echo). Inside a step, or inside another such call, fn just
+ * runs: the drain already under way, or the outer call's, runs what it woke.
+ */
+export function wake_then_drain<A, B, C>(fn: (a: A, b: B, c: C) => void, a: A, b: B, c: C): void {
+  if (holding || draining) {
+    fn(a, b, c);
+    return;
+  }
+  holding = true;
+  try {
+    fn(a, b, c);
+  } finally {
+    holding = false;
+    drain();
+  }
 }
 
 function schedule(): void {

@@ -7,6 +7,7 @@ import { is_int } from './prim/is_int';
 import type { Sock } from './core';
 import { Ref } from '../runtime/terms';
 import type { SelectInfo, SelectTag } from './types';
+import { fast_exports } from '../runtime/fast_exports';
 
 export { is_int };
 
@@ -114,3 +115,6 @@ export function sys_with_addr(call: () => number): number {
   }
 }
 
+
+// Re-exported names leave this module's exports in dictionary mode: see fast_exports.
+fast_exports(module.exports);

@@ -12,7 +12,7 @@ import { socket_message, down_message } from './messages';
 import { ReadyRef } from './ready_ref';
 import { Pid, Ref } from '../runtime/terms';
 import { send, self } from '../runtime/send';
-import { on_exit, run_pending } from '../runtime/hooks';
+import { on_exit, deliver_then_run } from '../runtime/hooks';
 import { tracing, sock_event, wants } from './trace_events';
 
 export type State = SockState<Pid, Ref>;
@@ -35,6 +35,10 @@ const EV_END = prim.EV_RDHUP | prim.EV_ERR;
  * Then the woken processes run in this same loop turn.
  */
 function on_ready(tokens: Uint32Array, events: Uint32Array, count: number): void {
+  deliver_then_run(mark_ready, tokens, events, count);
+}
+
+function mark_ready(tokens: Uint32Array, events: Uint32Array, count: number): void {
   for (let i = 0; i < count; i++) {
     const sock = by_token.get(tokens[i]!);
     if (sock === undefined) continue; // closed earlier in this batch, or before
@@ -55,7 +59,6 @@ function on_ready(tokens: Uint32Array, events: Uint32Array, count: number): void
       if (st.conn_queue !== null) signal(sock, st.conn_queue);
     }
   }
-  run_pending();
 }
 
 /** Sends the select message to q's current waiter unless it already has it. */

@@ -6,6 +6,7 @@
 // `code` is a stable string for programs that dispatch on it, as the ws library does.
 
 import { ErlangError } from '../runtime/exits';
+import { fast_exports } from '../runtime/fast_exports';
 
 export { ErlangError };
 
@@ -64,3 +65,6 @@ export function format_reason(t: unknown): string {
   }
   return String(t);
 }
+
+// Re-exported names leave this module's exports in dictionary mode: see fast_exports.
+fast_exports(module.exports);

@@ -62,16 +62,46 @@ function park(sock: Sock, q: Q, pid: Pid, handle: Ref | null): Ref {
   return h;
 }
 
-// A scratch area for reads: data is copied out at its exact size, so a 64-byte message
-// costs a 64-byte Buffer, not an 8 KiB one.
-let scratch = Buffer.allocUnsafe(65536);
-function scratch_of(n: number): Buffer {
-  if (scratch.length < n) scratch = Buffer.allocUnsafe(n);
-  return scratch;
+// Where reads land. Up to SLAB_READ bytes (the default read size, {otp, rcvbuf}'s 8192), a
+// read goes straight into a shared slab and comes back as a view of exactly the bytes read:
+// no copy, one Buffer made. The next read starts after it while the slab has room for a whole
+// read, so a kept 64-byte message keeps its 32 KiB slab alive, as a Buffer.allocUnsafe(64)
+// keeps Node's 8 KiB pool alive. Larger reads land in a scratch area and are copied out at
+// their exact size: a short read for a large Length costs what came, not what was asked.
+const SLAB = 32768;
+const SLAB_READ = 8192;
+let slab = Buffer.allocUnsafeSlow(SLAB);
+let slab_used = 0;
+let scratch: Buffer | null = null;
+
+/** The Buffer a read of want bytes goes into, and the offset in it (read_at). */
+let read_buf: Buffer = slab;
+let read_at = 0;
+
+function read_into(want: number): void {
+  if (want <= SLAB_READ) {
+    if (SLAB - slab_used < want) {
+      slab = Buffer.allocUnsafeSlow(SLAB);
+      slab_used = 0;
+    }
+    read_buf = slab;
+    read_at = slab_used;
+    return;
+  }
+  if (scratch === null || scratch.length < want) scratch = Buffer.allocUnsafeSlow(Math.max(want, 65536));
+  read_buf = scratch;
+  read_at = 0;
 }
+
+/** The n bytes just read into read_buf at read_at, as a Buffer of their own size. */
 function take(n: number): Buffer {
+  if (read_buf === slab) {
+    const out = Buffer.from(slab.buffer, slab.byteOffset + read_at, n);
+    slab_used = (read_at + n + 7) & ~7; // the next read starts 8-aligned after this one
+    return out;
+  }
   const out = Buffer.allocUnsafe(n);
-  scratch.copy(out, 0, 0, n);
+  read_buf.copy(out, 0, 0, n);
   return out;
 }
 
@@ -105,8 +135,8 @@ export function read_now(sock: Sock, len: number, flags: number, handle: Ref | n
     return read_select(sock, q, pid, handle, kind);
   }
   const want = len === 0 ? st.read_chunk() : len;
-  const buf = scratch_of(want);
-  const n = kind === 'recv' ? prim.recv(st.fd, buf, 0, want, flags) : prim.recvfrom(st.fd, buf, 0, want, flags);
+  read_into(want);
+  const n = kind === 'recv' ? prim.recv(st.fd, read_buf, read_at, want, flags) : prim.recvfrom(st.fd, read_buf, read_at, want, flags);
   if (n > 0 || (n === 0 && !stream)) {
     const got = n > want ? want : n;
     const from = kind === 'recvfrom' ? (stream ? unspec() : (prim.last_addr() as SockAddr)) : null;

@@ -72,6 +72,7 @@ import { encode_sockaddr, decode_sockaddr, SOCKADDR_MAX } from './prim/sockaddr'
 import type { SockAddr, SockAddrIn } from './prim/sockaddr';
 import { OPTIONS, encode_opt, decode_opt, shape_size } from './prim/opt_table';
 import type { OptSpec, OptShape, RawOpt, OptValue } from './prim/opt_table';
+import { fast_exports } from '../runtime/fast_exports';
 
 export { errno_atom, errno_number, EAGAIN, EINPROGRESS };
 export { encode_sockaddr, decode_sockaddr, SOCKADDR_MAX, OPTIONS, encode_opt, decode_opt, shape_size };
@@ -376,3 +377,6 @@ const POLL_T0 = new BigUint64Array(native.scratch, k('SCRATCH_POLL_T0'), 1);
 export const poll_batch_t0 = (): bigint => POLL_T0[0]!;
 /** How many fds this environment has open through the addon. */
 export const open_fds = (): number => native.open_fds();
+
+// Re-exported names leave this module's exports in dictionary mode: see fast_exports.
+fast_exports(module.exports);

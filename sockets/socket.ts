@@ -47,6 +47,7 @@ import { mailbox_remove } from '../runtime/hooks';
 import type {
   Domain, Type, Protocol, SockAddr, SockAddrInput, SelectInfo, SelectTag, OpenOpts, MsgRecv, MsgSend, SocketInfo, CType,
 } from './types';
+import { fast_exports } from '../runtime/fast_exports';
 
 export { supports, is_supported } from './supports';
 export { SocketError, ErlangError } from './errors';
@@ -718,3 +719,6 @@ export function is_socket(t: unknown): t is Socket {
 export function is_open(s: Socket): boolean {
   return !sock_of(s).state.closed;
 }
+
+// Re-exported names leave this module's exports in dictionary mode: see fast_exports.
+fast_exports(module.exports);

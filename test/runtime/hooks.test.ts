@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import {
   run, spawn, spawn_monitor, self, send, receive, on, after, _, exit, register, whereis, is_process_alive, process_info, Pid, Ref,
 } from '../../runtime';
-import { on_exit, mailbox_remove, run_pending } from '../../runtime/hooks';
+import { on_exit, mailbox_remove, run_pending, deliver_then_run } from '../../runtime/hooks';
 
 describe('runtime/hooks', () => {
   it('on_exit runs synchronously at death, after the process is dead to links, monitors and registry', async () => {
@@ -157,5 +157,43 @@ describe('runtime/hooks', () => {
     run_pending();
     expect(is_process_alive(p)).to.equal(false);
     void Ref;
+  });
+
+  it('deliver_then_run runs what the callback woke before returning, nested or throwing; inside a process it only delivers', async () => {
+    const log: unknown[] = [];
+    const p = spawn(function* () {
+      for (;;) {
+        const m = yield* receive(on(_));
+        log.push(m);
+        if (m === 'stop') return;
+      }
+    });
+    await new Promise((res) => setImmediate(res)); // p now waits
+    deliver_then_run((a: string, b: string, c: string) => {
+      send(p, a);
+      send(p, b);
+      expect(log).to.deep.equal([]); // nothing runs while the callback delivers
+      deliver_then_run((x: string) => send(p, x), c, 0, 0); // nested: the outer call drains
+      expect(log).to.deep.equal([]);
+    }, 'one', 'two', 'three');
+    expect(log).to.deep.equal(['one', 'two', 'three']);
+    // A callback that throws still leaves its woken processes run.
+    expect(() => deliver_then_run((m: string) => {
+      send(p, m);
+      throw new Error('boom');
+    }, 'four', 0, 0)).to.throw('boom');
+    expect(log).to.deep.equal(['one', 'two', 'three', 'four']);
+    // From inside a process: delivered now, run by the scheduler after the caller's step.
+    {
+      const r = await run(function* () {
+        deliver_then_run((m: string) => send(p, m), 'five', 0, 0);
+        const seen = [...log];
+        yield* receive(after(5));
+        return [seen, [...log]];
+      });
+      expect(r).to.deep.equal([['one', 'two', 'three', 'four'], ['one', 'two', 'three', 'four', 'five']]);
+    }
+    deliver_then_run((m: string) => send(p, m), 'stop', 0, 0);
+    expect(is_process_alive(p)).to.equal(false);
   });
 });
