@@ -34,4 +34,4 @@ export type { QueueLimit } from './mailbox_limit';
 export { set_limit_reporter } from './mailbox_limit';
 
 // Re-exported names leave this module's exports in dictionary mode: see fast_exports.
-fast_exports(module.exports);
+fast_exports(module.exports as object);

@@ -55,4 +55,4 @@ export function* await_promise<T>(promise: PromiseLike<T> | T): Proc<T> {
 }
 
 // Re-exported names leave this module's exports in dictionary mode: see fast_exports.
-fast_exports(module.exports);
+fast_exports(module.exports as object);

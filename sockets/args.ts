@@ -117,4 +117,4 @@ export function sys_with_addr(call: () => number): number {
 
 
 // Re-exported names leave this module's exports in dictionary mode: see fast_exports.
-fast_exports(module.exports);
+fast_exports(module.exports as object);

@@ -67,4 +67,4 @@ export function format_reason(t: unknown): string {
 }
 
 // Re-exported names leave this module's exports in dictionary mode: see fast_exports.
-fast_exports(module.exports);
+fast_exports(module.exports as object);

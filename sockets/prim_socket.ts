@@ -379,4 +379,4 @@ export const poll_batch_t0 = (): bigint => POLL_T0[0]!;
 export const open_fds = (): number => native.open_fds();
 
 // Re-exported names leave this module's exports in dictionary mode: see fast_exports.
-fast_exports(module.exports);
+fast_exports(module.exports as object);

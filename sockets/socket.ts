@@ -721,4 +721,4 @@ export function is_open(s: Socket): boolean {
 }
 
 // Re-exported names leave this module's exports in dictionary mode: see fast_exports.
-fast_exports(module.exports);
+fast_exports(module.exports as object);
