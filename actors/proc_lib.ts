@@ -36,8 +36,8 @@ function ancestors_for_child(): Pid[] {
 function init_p<A extends unknown[]>(
   ancestors: Pid[], mfa: InitialCall, fn: (...args: A) => unknown, args: A,
 ): unknown {
-  // In OTP's order, so the dictionary lists them as process_info(P, dictionary) does on OTP 25
-  // (test/actors/sys_oracle.escript).
+  // In the order OTP's proc_lib puts them. OTP 25 lists its dictionary in hash-table order,
+  // which differed between runs; test/otp/33_sys.escript prints it sorted, the order used here.
   put('$ancestors', ancestors);
   put('$initial_call', mfa);
   return fn(...args);

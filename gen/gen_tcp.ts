@@ -393,7 +393,7 @@ export function controlling_process(s: GenSocket, pid: Pid): Proc<'ok' | ['error
   const g = check(s);
   if (!(pid instanceof Pid)) return exit('badarg');
   // A socket closed (also by exit_on_close after {tcp_closed, S}): nothing moves
-  // (test/gen/erl/ctrl_proc.escript).
+  // (test/otp/26_ctrl_proc.escript).
   if (g.closed) return done(['error', 'closed']);
   if (g.owner === pid) return done('ok');
   if (g.owner !== self()) return done(['error', 'not_owner']);

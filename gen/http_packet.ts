@@ -1,5 +1,5 @@
 // The HTTP packet types of erlang:decode_packet/3 (http, httph, http_bin, httph_bin), with
-// the terms OTP 25 returns (checked on erl: test/gen/erl/decode_packet.escript):
+// the terms OTP 25 returns (checked on erl: test/otp/27_decode_packet.escript):
 //   ['http_request', Method, Uri, [Major, Minor]]     Method 'GET' (known) or a binary
 //   ['http_response', [Major, Minor], Code, Reason]
 //   ['http_header', N, Field, UnmodifiedField, Value] Field 'Content-Type' (known, N its

@@ -39,7 +39,7 @@ export function check_timeout(t: unknown): Timeout {
  * The Timeout of a call whose last arguments are ([Flags,] [Timeout]), checked in OTP 25's
  * order: with both given, Flags not a list raises badarg; then a bad Timeout raises
  * {invalid, {timeout, T}}. One argument is Flags if it is a list, else the Timeout.
- * (oracle/flags_timeout.escript)
+ * (test/otp/22_flags_timeout.escript)
  */
 export function timeout_arg(a: unknown, b: unknown): Timeout {
   if (b !== undefined) {

@@ -50,7 +50,7 @@ const TOS: Record<string, number> = { lowdelay: 0x10, throughput: 0x08, reliabil
 // OTP names a read-back value by its TOS bits alone (IPTOS_TOS: the 0x1E band), and
 // answers any other value as the integer: on UDP 2 and 3 read 'mincost', 48 'lowdelay',
 // 18 and 184 themselves; TCP clears the two low (ECN) bits first, so 2 reads 0 there
-// (test/sockets/options_tos.escript).
+// (test/otp/25_ip_tos.escript).
 const TOS_NAMES: Record<number, string> = { 0x10: 'lowdelay', 0x08: 'throughput', 0x04: 'reliability', 0x02: 'mincost' };
 const IPTOS_TOS_MASK = 0x1e;
 const MTU_DISCOVER = ['dont', 'want', 'do', 'probe'];

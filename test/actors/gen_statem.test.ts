@@ -1,5 +1,5 @@
 // gen_statem against OTP 25: event order after a state change (checked on erl by
-// gen_statem_oracle.escript: enter call, next_event events, postponed events in their
+// test/otp/31_gen_statem.escript: enter call, next_event events, postponed events in their
 // original order, a zero state_timeout, then the mailbox; the zero event timeout cancelled),
 // both callback modes, timeouts, replies, stop, call's exit reasons, sys.
 import { expect } from 'chai';
@@ -178,7 +178,7 @@ describe('actors/gen_statem', () => {
     expect(r).to.deep.equal({ a: ['open', 0], b: ['locked', 0], fresh: true });
   });
 
-  it('sys:trace prints OTP 25’s lines (gen_statem_trace_oracle.escript): receive, postpone, consume, send', async () => {
+  it('sys:trace prints OTP 25’s lines (test/otp/32_gen_statem_trace.escript): receive, postpone, consume, send', async () => {
     const traced: GenStatemModule<null, number> = {
       callback_mode: () => ['handle_event_function', 'state_enter'],
       init: () => ['ok', 'a', 0],

@@ -1,5 +1,6 @@
-// proc_lib: '$ancestors' and '$initial_call' (as OTP 25 shows them: [{'$initial_call',{M,init,1}},
-// {'$ancestors',[Parent]}] for a gen_server), the start_link/init_ack handshake and its failures.
+// proc_lib: '$ancestors' and '$initial_call' (as OTP 25 shows them, sorted: [{'$ancestors',[Parent]},
+// {'$initial_call',{M,init,1}}] for a gen_server; test/otp/33_sys.escript), the start_link/init_ack
+// handshake and its failures.
 import { expect } from 'chai';
 import { run, self, receive, on, after, _, send, process_flag, get, dictionary_of, exit, Pid, Proc, set_crash_logger, CrashLogger } from '../../runtime';
 import * as proc_lib from '../../actors/proc_lib';

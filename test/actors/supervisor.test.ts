@@ -1,6 +1,6 @@
 // supervisor against OTP 25 (supervisor_SUITE's groups: sup_start, sup_start_map, sup_flags,
 // child_specs, child_adm, restart_*, normal/shutdown/abnormal_termination, sup_stop, order).
-// Doubtful values are checked on erl by test/actors/supervisor_oracle.escript.
+// Doubtful values are checked on erl by test/otp/30_supervisor.escript.
 import { expect } from 'chai';
 import {
   run, self, receive, on, after, _, exit, process_flag, register, unregister, whereis, monitor,

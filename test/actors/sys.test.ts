@@ -1,4 +1,4 @@
-// sys against OTP 25 (values from test/actors/sys_oracle.escript): get_state, replace_state,
+// sys against OTP 25 (values from test/otp/33_sys.escript): get_state, replace_state,
 // get_status's layout, suspend/resume, and
 // sys:trace's *DBG* lines (as probed on erl: "*DBG* <0.79.0> got cast {set,2}",
 // "*DBG* <0.79.0> new state 2", "*DBG* <0.79.0> got call get from <0.9.0>",
@@ -93,7 +93,7 @@ describe('actors/sys', () => {
     expect(r).to.deep.equal({ suspended: 'suspended', early: 'waited', late: 3, strategy: 'one_for_one' });
   });
 
-  it('trace prints OTP’s *DBG* lines (with the registered name when there is one, as sys_oracle.escript shows)', async () => {
+  it('trace prints OTP’s *DBG* lines (with the registered name when there is one, as 33_sys.escript shows)', async () => {
     const lines: string[] = [];
     const prev = sys.set_trace_output((l) => lines.push(l));
     try {

@@ -1,40 +1,18 @@
 import { expect } from 'chai';
-import { ChildProcess, spawn as spawn_child } from 'child_process';
-import * as path from 'path';
 import { Proc, run, receive, on, after as within, _, self, send, monitor } from '../../runtime';
 import { net_kernel, net_adm, nodes, rpc } from '../../distribution';
 import { parse_args } from '../../examples/node_cli';
 import { ErlNode, short_host } from '../support/erl_node';
+import { Child, example_cli, ready } from './peers';
 
-const CLI = path.resolve(__dirname, '../../examples/node_cli.js');
 const COOKIE = `k${process.pid}y${Date.now() % 100000}`;
 const HOST = short_host();
 
-const children = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const c of children) c.kill('SIGKILL');
-});
-
 /** Starts `erlsock node` in its own OS process; resolves once it printed `node NAME up`. */
-function start_cli(name: string, extra: string[] = []): Promise<{ child: ChildProcess; exited: Promise<number | null> }> {
-  const child = spawn_child(process.execPath, [CLI, '--sname', name, '--cookie', COOKIE, '--ticktime', '4', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  const exited = new Promise<number | null>((res) => child.on('exit', (code) => {
-    children.delete(child);
-    res(code);
-  }));
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('erlsock node did not come up')), 10000);
-    let out = '';
-    child.stdout?.setEncoding('utf8');
-    child.stdout?.on('data', (d: string) => {
-      out += d;
-      if (out.includes(`node ${name}@${HOST} up\n`)) {
-        clearTimeout(t);
-        resolve({ child, exited });
-      }
-    });
-  });
+async function start_cli(name: string, extra: string[] = []): Promise<Child> {
+  const c = example_cli('node', ['--sname', name, '--cookie', COOKIE, '--ticktime', '4', ...extra]);
+  await ready(c, `node ${name}@${HOST} up\n`, 10000);
+  return c;
 }
 
 describe('examples/node_cli (erlsock node)', function () {
@@ -51,7 +29,7 @@ describe('examples/node_cli (erlsock node)', function () {
     const n1 = `n${process.pid}`;
     const n1_node = `${n1}@${HOST}`;
     let beam: ErlNode;
-    let cli: { child: ChildProcess; exited: Promise<number | null> };
+    let cli: Child;
 
     before(async () => {
       cli = await start_cli(n1);
@@ -64,7 +42,7 @@ describe('examples/node_cli (erlsock node)', function () {
     });
 
     after(async () => {
-      cli?.child.kill('SIGKILL');
+      cli?.proc.kill('SIGKILL');
       await beam?.kill();
       net_kernel.stop();
     });
@@ -103,13 +81,13 @@ describe('examples/node_cli (erlsock node)', function () {
         await new Promise((r) => setTimeout(r, 100));
         const started = Date.now();
         beam2.stop();
-        cli2.child.kill('SIGSTOP');
+        cli2.proc.kill('SIGSTOP');
         const there = beam.eval('receive {nodedown, N} -> N after 20000 -> timeout end.', 25000);
         expect(await down_here).to.equal('noconnection');
         expect(await there).to.equal(`s${process.pid}@${HOST}`);
         expect(Date.now() - started).to.be.within(2000, 15000);
       } finally {
-        cli2.child.kill('SIGKILL');
+        cli2.proc.kill('SIGKILL');
         await beam2.kill();
       }
     });
@@ -119,7 +97,7 @@ describe('examples/node_cli (erlsock node)', function () {
       try {
         expect(await beam.eval(`net_adm:ping('v${process.pid}@${HOST}'), {lists:member('v${process.pid}@${HOST}', nodes()), lists:member('v${process.pid}@${HOST}', nodes(hidden))}.`)).to.equal('{true,false}');
       } finally {
-        v.child.kill('SIGKILL');
+        v.proc.kill('SIGKILL');
       }
     });
 
@@ -127,10 +105,10 @@ describe('examples/node_cli (erlsock node)', function () {
       const cli3 = await start_cli(`k${process.pid}`);
       const k_node = `k${process.pid}@${HOST}`;
       expect(await beam.eval(`R = erlang:monitor(process, {echo, '${k_node}'}), ok.`)).to.equal('ok');
-      cli3.child.kill('SIGKILL');
+      cli3.proc.kill('SIGKILL');
       expect(await beam.eval('receive {\'DOWN\', R, process, _, Why} -> Why after 10000 -> timeout end.', 15000)).to.equal('noconnection');
       const cli4 = await start_cli(`t${process.pid}`);
-      cli4.child.kill('SIGTERM');
+      cli4.proc.kill('SIGTERM');
       expect(await cli4.exited).to.equal(0);
     });
   });

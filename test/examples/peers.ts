@@ -31,39 +31,53 @@ export interface Child {
   exited: Promise<number | string>;
 }
 
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of live) c.kill('SIGKILL'); // a failed test leaves no child behind
+});
+
 /** Any command as a child process, stdout and stderr collected. */
 export function start(cmd: string, args: string[]): Child {
   const proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(proc);
   let out = '';
   let err = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | string>((resolve, reject) => {
     proc.on('error', reject); // e.g. ENOENT: erl is not installed
-    proc.on('exit', (code, sig) => resolve(code ?? sig ?? -1));
+    proc.on('exit', (code, sig) => {
+      live.delete(proc);
+      resolve(code ?? sig ?? -1);
+    });
   });
   return { proc, stdout: () => out, stderr: () => err, exited };
 }
 
-/** Waits until the child prints `listening <addr> <port>`; returns the port. */
-export function listening(c: Child, ms = 15000): Promise<number> {
+/**
+ * Waits until the child's stdout matches `line` (a RegExp, or a string matched literally);
+ * resolves with the match. Kills the child if it does not come within `ms`.
+ */
+export function ready(c: Child, line: RegExp | string, ms = 15000): Promise<RegExpExecArray> {
+  const re = typeof line === 'string' ? new RegExp(line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : line;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       c.proc.kill('SIGKILL');
-      reject(new Error(`no "listening" line in ${ms} ms: ${c.stdout()} ${c.stderr()}`));
+      reject(new Error(`no ${String(re)} line in ${ms} ms: ${c.stdout()} ${c.stderr()}`));
     }, ms);
     const check = (): void => {
-      const m = /listening \S+ (\d+)/.exec(c.stdout());
+      const m = re.exec(c.stdout());
       if (!m) return;
       clearTimeout(timer);
       c.proc.stdout!.off('data', check);
-      resolve(Number(m[1]));
+      resolve(m);
     };
     c.proc.stdout!.on('data', check);
+    check(); // it may have printed it already
     c.exited.then(
       (status) => {
         clearTimeout(timer);
-        reject(new Error(`exited (${status}) before listening: ${c.stdout()} ${c.stderr()}`));
+        reject(new Error(`exited (${status}) before ${String(re)}: ${c.stdout()} ${c.stderr()}`));
       },
       (e: unknown) => {
         clearTimeout(timer);
@@ -71,6 +85,11 @@ export function listening(c: Child, ms = 15000): Promise<number> {
       },
     );
   });
+}
+
+/** Waits until the child prints `listening <addr> <port>`; returns the port. */
+export async function listening(c: Child, ms = 15000): Promise<number> {
+  return Number((await ready(c, /listening \S+ (\d+)/, ms))[1]);
 }
 
 /** The guide's server on Erlang: `erl -noshell -s echo_guide main -extra server ...`. */

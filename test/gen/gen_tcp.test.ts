@@ -63,7 +63,7 @@ describe('gen/gen_tcp', () => {
       gen_tcp.close(c); gen_tcp.close(a); gen_tcp.close(l);
     }
     const [l, c, a] = yield* pair([['packet', 1]]);
-    // OTP 25 answers ok and truncates the header (test/gen/erl/send_oversize.escript); erlsock
+    // OTP 25 answers ok and truncates the header (test/otp/28_send_oversize.escript); erlsock
     // refuses rather than corrupt the stream (docs/GEN_TCP.md).
     expect(yield* gen_tcp.send(c, Buffer.alloc(256))).to.deep.equal(['error', 'einval']);
     expect(yield* gen_tcp.send(c, Buffer.alloc(255, 1))).to.equal('ok');
@@ -232,7 +232,7 @@ describe('gen/gen_tcp', () => {
     gen_tcp.close(a); gen_tcp.close(l);
   }));
 
-  // test/gen/erl/ctrl_proc.escript shows both cases on OTP 25.
+  // test/otp/26_ctrl_proc.escript shows both cases on OTP 25.
   it('controlling_process moves the socket and the messages already delivered', () => run(function* () {
     const [l, c, a] = yield* pair();
     expect(inet.setopts(a, [['active', true]])).to.equal('ok');

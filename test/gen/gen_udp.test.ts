@@ -1,5 +1,5 @@
 // gen_udp on loopback: active modes, recv, ancillary data, as OTP 25
-// (test/gen/erl/udp_anc.escript shows the same exchange on erl).
+// (test/otp/29_udp_anc.escript shows the same exchange on erl).
 import { expect } from 'chai';
 import * as gen_udp from '../../gen/gen_udp';
 import * as inet from '../../gen/inet';

@@ -1,5 +1,5 @@
 // erlang:decode_packet/3's results for the packet types gen_tcp offers, as OTP 25 gives them
-// (test/gen/erl/decode_packet.escript prints the HTTP ones).
+// (test/otp/27_decode_packet.escript prints the HTTP ones).
 import { expect } from 'chai';
 import { decode } from '../../gen/packet';
 

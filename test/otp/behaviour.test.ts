@@ -1,5 +1,6 @@
 // The OTP 25 facts the tests rely on, re-derived on real Erlang. Each test/otp/NN_*.escript
-// prints `Expression` then `    => Result` for the calls it makes; test/otp/expected/NN_*.txt
+// prints `Expression` then `    => Result` for the calls it makes (some, 18 on, print plain
+// `label value` lines, compared whole); test/otp/expected/NN_*.txt
 // holds the transcript recorded on OTP 25, normalized (one line per call, refs, pids and
 // ephemeral ports replaced, the layout of ~p's line breaks removed). This test runs every
 // script on `escript` and compares. An expected line that starts with `~ ` holds a result

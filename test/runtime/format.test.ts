@@ -16,7 +16,7 @@ describe('runtime/format', () => {
 });
 
 describe('runtime/format: bounded', () => {
-  it('with a depth prints as OTP 25’s ~P (test/runtime/oracle/format_depth.escript)', () => {
+  it('with a depth prints as OTP 25’s ~P (test/otp/18_format_depth.escript)', () => {
     const cases: Array<[unknown, number, string]> = [
       [['a', [1, 2, 3, 4, 5, 6], 'b'], 5, '{a,{1,2,...},b}'],
       [['a', 'b', 'c', 'd', 'e', 'f'], 3, '{a,b,...}'],

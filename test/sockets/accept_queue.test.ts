@@ -1,5 +1,5 @@
 // Two processes in accept(L, nowait): the queued one is sent its select message only when a
-// connection is there for it, as in OTP 25 (oracle/accept_queue.escript). The same holds for
+// connection is there for it, as in OTP 25 (test/otp/19_accept_queue.escript). The same holds for
 // a reader queued behind a read that emptied the socket.
 import { expect } from 'chai';
 import * as socket from '../../sockets/socket';

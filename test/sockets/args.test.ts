@@ -1,5 +1,5 @@
 // The ([Flags,] Timeout) tail of every waiting call, checked as OTP 25 checks it
-// (oracle/flags_timeout.escript): with both, Flags not a list raises badarg; then a bad
+// (test/otp/22_flags_timeout.escript): with both, Flags not a list raises badarg; then a bad
 // Timeout raises {invalid, {timeout, T}}; an unknown flag is an error tuple, checked last.
 import { expect } from 'chai';
 import * as socket from '../../sockets/socket';

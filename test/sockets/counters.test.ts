@@ -1,4 +1,4 @@
-// info(S)'s counters around waits, as OTP 25 counts them (oracle/counters.escript).
+// info(S)'s counters around waits, as OTP 25 counts them (test/otp/20_counters.escript).
 import { expect } from 'chai';
 import * as socket from '../../sockets/socket';
 import { run, spawn, self, send, Proc } from '../../runtime';

@@ -77,7 +77,7 @@ describe('sockets/socket: native options, monitors lists, environment, bad input
       expect(r, what).to.not.deep.equal(['returned', r]);
       expect(Array.isArray(r) && r[0] === 'returned', what).to.equal(false);
     }
-    // connect raises for an address that is not a map, as OTP 25 does (oracle/sockaddr.escript).
+    // connect raises for an address that is not a map, as OTP 25 does (test/otp/23_sockaddr.escript).
     expect(yield* raised_p(() => socket.connect(a, 'nowhere' as never))).to.deep.equal(['invalid', ['sockaddr', 'nowhere']]);
     // A process that crashes on bad input takes only itself down.
     in_other('crash', function* () { return yield* socket.recv(a, -1); });

@@ -1,5 +1,5 @@
 // Every read call when the peer's data and FIN are already queued, and when the FIN comes
-// while the call waits: OTP 25's answers (oracle/fin_queued.escript). The FIN can come in the
+// while the call waits: OTP 25's answers (test/otp/21_fin_queued.escript). The FIN can come in the
 // same readiness edge as the data, so no later edge announces it: erlsock must know of the
 // hang-up from that edge, or a read for more than the data would wait forever.
 import { expect } from 'chai';

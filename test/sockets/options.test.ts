@@ -116,7 +116,7 @@ describe('sockets/socket: options', () => {
     rt(t, 'ip', 'tos', 'throughput', 'throughput');
     rt(t, 'ip', 'tos', 'reliability', 'reliability');
     expect(socket.setopt(t, 'ip', 'tos', 'foo')).to.deep.equal(invv('ip', 'tos', 'foo'));
-    // What OTP 25 reads back (test/sockets/options_tos.escript): named by the TOS bits
+    // What OTP 25 reads back (test/otp/25_ip_tos.escript): named by the TOS bits
     // alone; TCP clears the two low bits, so mincost reads 0 there.
     for (const [v, after] of [['mincost', 0], [2, 0], [18, 'lowdelay'], [48, 'lowdelay'], [184, 184], [255, 252]] as const) {
       rt(t, 'ip', 'tos', v, after);
@@ -153,7 +153,7 @@ describe('sockets/socket: options', () => {
     for (const o of ['user_timeout', 'syncnt', 'info']) expect(socket.getopt(c, 'tcp', o)).to.deep.equal(inv('tcp', o));
     // The keepalive options (erlsock's extension; OTP 26's integer values): a fresh socket
     // holds the sysctl defaults, as getopt_native shows on OTP 25
-    // (test/sockets/options_keepalive.escript); the kernel refuses 0.
+    // (test/otp/24_tcp_keepalive.escript); the kernel refuses 0.
     const sysctl = (n: string): number => Number(fs.readFileSync(`/proc/sys/net/ipv4/tcp_keepalive_${n}`, 'utf8'));
     expect(socket.getopt(t, 'tcp', 'keepidle')).to.deep.equal(['ok', sysctl('time')]);
     expect(socket.getopt(t, 'tcp', 'keepintvl')).to.deep.equal(['ok', sysctl('intvl')]);

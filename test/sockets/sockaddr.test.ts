@@ -1,4 +1,4 @@
-// Sockaddrs OTP 25 refuses, in bind, connect, sendto and sendmsg (oracle/sockaddr.escript):
+// Sockaddrs OTP 25 refuses, in bind, connect, sendto and sendmsg (test/otp/23_sockaddr.escript):
 // a key the family does not have, a missing family or path, a value that does not fit, an
 // argument that is not a map. And the typed maps: a typo is a compile error.
 import { expect } from 'chai';

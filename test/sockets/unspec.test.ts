@@ -84,7 +84,7 @@ describe('sockets/socket: connect to {family: unspec}', () => {
     expect(yield* socket.connect(u, keys as never)).to.deep.equal(['error', ['invalid', ['sockaddr', ['keys', ['port', 'flowinfo']], keys]]]);
     const nofam = { addr: [127, 0, 0, 1] };
     expect(yield* socket.connect(u, nofam as never)).to.deep.equal(['error', ['invalid', ['sockaddr', 'family', nofam]]]);
-    // Not a map at all: OTP 25 raises (oracle/sockaddr.escript).
+    // Not a map at all: OTP 25 raises (test/otp/23_sockaddr.escript).
     expect(yield* raised_p(() => socket.connect(u, 'foo' as never))).to.deep.equal(['invalid', ['sockaddr', 'foo']]);
     expect(yield* raised_p(() => socket.connect(u, [127, 0, 0, 1] as never))).to.deep.equal(['invalid', ['sockaddr', [127, 0, 0, 1]]]);
     socket.close(u);

@@ -1,6 +1,6 @@
 #!/usr/bin/env escript
 %% OTP 25's sys:trace lines for a gen_statem, as test/actors/gen_statem.test.ts expects them
-%% (run: escript gen_statem_trace_oracle.escript).
+%% (run: escript 32_gen_statem_trace.escript).
 -mode(compile).
 -export([callback_mode/0, init/1, handle_event/4]).
 callback_mode() -> [handle_event_function, state_enter].

@@ -1,6 +1,6 @@
 #!/usr/bin/env escript
 %% The tcp keepalive options on OTP 25 (test/sockets/options.test.ts relies on it).
-%% Run: escript test/sockets/options_keepalive.escript
+%% Run: escript test/otp/24_tcp_keepalive.escript
 %% OTP 25 lists keepcnt, keepidle and keepintvl in supports(options, tcp) as false and
 %% answers getopt/setopt with {error,{invalid,{socket_option,{tcp,Opt}}}}; OTP 26 documents
 %% them (Value = integer()). erlsock offers them with that integer shape. The values the
@@ -11,7 +11,7 @@
 %%   supports [{keepcnt,false},{keepintvl,false},{keepidle,false}]
 %%   keepcnt get {error,{invalid,{socket_option,{tcp,keepcnt}}}} set {error,{invalid,{socket_option,{tcp,keepcnt}}}}
 %%   (the same for keepidle and keepintvl)
-%%   native keepidle {ok,7200} keepintvl {ok,75} keepcnt {ok,9}
+%%   native keepidle, keepintvl, keepcnt => [{ok,7200},{ok,75},{ok,9}]
 %%   native set keepidle 30 ok -> {ok,30}; keepcnt 0 {error,einval}
 main(_) ->
     {ok, T} = socket:open(inet, stream, tcp),
@@ -19,9 +19,10 @@ main(_) ->
                                       lists:member(K, [keepcnt, keepidle, keepintvl])]]),
     [io:format("~p get ~p set ~p~n", [O, socket:getopt(T, tcp, O), socket:setopt(T, tcp, O, 5)])
      || O <- [keepcnt, keepidle, keepintvl]],
-    io:format("native keepidle ~p keepintvl ~p keepcnt ~p~n",
-              [socket:getopt_native(T, {tcp, 4}, integer), socket:getopt_native(T, {tcp, 5}, integer),
-               socket:getopt_native(T, {tcp, 6}, integer)]),
+    %% The host's sysctl values: compared by expression only (a `~ ` line in the transcript).
+    io:format("native keepidle, keepintvl, keepcnt~n    => ~p~n",
+              [[socket:getopt_native(T, {tcp, 4}, integer), socket:getopt_native(T, {tcp, 5}, integer),
+                socket:getopt_native(T, {tcp, 6}, integer)]]),
     io:format("native set keepidle 30 ~p -> ~p; keepcnt 0 ~p~n",
               [socket:setopt_native(T, {tcp, 4}, 30), socket:getopt_native(T, {tcp, 4}, integer),
                socket:setopt_native(T, {tcp, 6}, 0)]),

@@ -1,7 +1,7 @@
 #!/usr/bin/env escript
 %% What OTP 25 prints with ~P and a depth: the values test/runtime/format.test.ts expects of
 %% format_term(T, {depth}). Tuples are JS arrays there; maps are plain objects.
-%% Run: escript test/runtime/oracle/format_depth.escript
+%% Run: escript test/otp/18_format_depth.escript
 main(_) ->
   Cases = [
     {{a, {1,2,3,4,5,6}, b}, 5},

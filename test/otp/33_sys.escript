@@ -1,7 +1,8 @@
 #!/usr/bin/env escript
 %% OTP 25's sys and proc_lib values that test/actors/sys.test.ts and proc_lib.test.ts rely on
-%% (run: escript sys_oracle.escript): trace lines, get_status's layout, the dictionary of a
-%% gen_server (initial call first, then ancestors), get_state of a missing server.
+%% (run: escript 33_sys.escript): trace lines, get_status's layout, the dictionary of a
+%% gen_server ('$ancestors' and '$initial_call'), get_state of a missing server. The dictionary
+%% prints sorted: its order is the hash table's, and was seen to differ between runs.
 -mode(compile).
 -export([init/1, handle_call/3, handle_cast/2, handle_info/2]).
 
@@ -12,8 +13,9 @@ handle_info(_, N) -> {noreply, N}.
 
 main(_) ->
     {ok, P} = gen_server:start_link({local, cell_status}, ?MODULE, 5, []),
-    io:format("get_status: ~p~n", [sys:get_status(P)]),
-    io:format("dictionary: ~p~n", [element(2, process_info(P, dictionary))]),
+    {status, P, Mod, [Dict | Items]} = sys:get_status(P),
+    io:format("get_status: ~p~n", [{status, P, Mod, [lists:sort(Dict) | Items]}]),
+    io:format("dictionary: ~p~n", [lists:sort(element(2, process_info(P, dictionary)))]),
     ok = sys:trace(P, true),
     gen_server:cast(P, {set, 2}),
     2 = gen_server:call(P, get),

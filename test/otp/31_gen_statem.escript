@@ -1,6 +1,6 @@
 #!/usr/bin/env escript
 %% OTP 25's gen_statem event order, as test/actors/gen_statem.test.ts relies on it
-%% (run: escript gen_statem_oracle.escript).
+%% (run: escript 31_gen_statem.escript).
 -mode(compile).
 -export([callback_mode/0, init/1, handle_event/4]).
 

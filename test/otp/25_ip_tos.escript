@@ -1,6 +1,6 @@
 #!/usr/bin/env escript
 %% What OTP 25 answers for ip tos on UDP and TCP sockets (test/sockets/options.test.ts relies
-%% on it). Run: escript test/sockets/options_tos.escript
+%% on it). Run: escript test/otp/25_ip_tos.escript
 %% Observed on OTP 25 (Linux); the name comes from the TOS bits (value band 16#1E) alone,
 %% any other value reads back as the integer; TCP clears the two low (ECN) bits:
 %%   value     udp                  tcp

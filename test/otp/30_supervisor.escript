@@ -1,5 +1,5 @@
 #!/usr/bin/env escript
-%% OTP 25 values the supervisor tests rely on (run: escript supervisor_oracle.escript).
+%% OTP 25 values the supervisor tests rely on (run: escript 30_supervisor.escript).
 -mode(compile).
 -export([init/1, start_child/1, ret/1, loop/1]).
 
@@ -13,6 +13,7 @@ pid_of(Sup, Id) -> {Id, P, _, _} = lists:keyfind(Id, 1, supervisor:which_childre
 log() -> receive {terminated, _, _} = M -> [M | log()] after 50 -> [] end.
 
 main(_) ->
+    logger:set_primary_config(level, none),   % no supervisor or crash reports in the transcript
     register(watcher, self()),
     process_flag(trap_exit, true),
     {ok, S} = supervisor:start_link(?MODULE, {#{}, [spec(a)]}),
