@@ -4,12 +4,13 @@
 import { expect } from 'chai';
 import {
   run, self, receive, on, after, _, exit, process_flag, register, unregister, whereis, monitor,
-  is_process_alive, set_crash_logger, CrashLogger, CrashReport, Pid, Proc,
+  is_process_alive, Pid, Proc,
 } from '../../runtime';
 import * as supervisor from '../../actors/supervisor';
 import * as gen_server from '../../actors/gen_server';
 import type { ChildSpecMap, SupervisorModule, SupFlags, ChildSpec } from '../../actors/supervisor';
 import { child, ChildOpts } from './_sup_children';
+import { crash_reports_per_test } from '../support/crash_reports';
 
 function spec(id: string, o: Partial<ChildOpts> = {}, extra: Partial<ChildSpecMap> = {}): ChildSpecMap {
   return { id, start: [child, 'start_link', [{ id, ...o }]], ...extra };
@@ -62,13 +63,7 @@ function watch(): void {
 }
 
 describe('actors/supervisor', () => {
-  let old: CrashLogger;
-  let reports: CrashReport[];
-  beforeEach(() => {
-    reports = [];
-    old = set_crash_logger((r) => reports.push(r));
-  });
-  afterEach(() => set_crash_logger(old));
+  const reports = crash_reports_per_test();
 
   describe('flags and specs', () => {
     it('map defaults as OTP 25: get_childspec gives the full map, shutdown 5000 / infinity', async () => {

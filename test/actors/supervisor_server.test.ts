@@ -5,12 +5,13 @@
 import { expect } from 'chai';
 import {
   run, spawn, self, receive, on, after, _, exit, process_flag, register, unregister, whereis, monitor,
-  set_crash_logger, CrashLogger, CrashReport, Pid, Proc,
+  Pid, Proc,
 } from '../../runtime';
 import * as supervisor from '../../actors/supervisor';
 import * as gen_server from '../../actors/gen_server';
 import type { ChildSpecMap, SupervisorModule, SupFlags, ChildSpec } from '../../actors/supervisor';
 import { child, ChildOpts } from './_sup_children';
+import { crash_reports_per_test } from '../support/crash_reports';
 
 function spec(id: string, o: Partial<ChildOpts> = {}, extra: Partial<ChildSpecMap> = {}): ChildSpecMap {
   return { id, start: [child, 'start_link', [{ id, ...o }]], ...extra };
@@ -70,13 +71,7 @@ function* logged(): Proc<unknown[]> {
 }
 
 describe('actors/supervisor_server', () => {
-  let old: CrashLogger;
-  let reports: CrashReport[];
-  beforeEach(() => {
-    reports = [];
-    old = set_crash_logger((r) => reports.push(r));
-  });
-  afterEach(() => set_crash_logger(old));
+  const reports = crash_reports_per_test();
 
   describe('simple_one_for_one', () => {
     it('start_child appends args; which_children oldest first with id undefined; the child API’s sofo answers', async () => {
