@@ -34,6 +34,21 @@ function second(s: Socket, call: () => Proc<unknown>): Pid {
   });
 }
 
+/**
+ * A connected pair where our recv(A, len, nowait) is current and a second process's
+ * recv(A, 0, nowait) is queued behind it; then 'abcd' is sent and our select message comes.
+ */
+function* reader_queued(len: number): Proc<{ l: Socket; c: Socket; a: Socket; r1: unknown[]; p: Pid }> {
+  const [l, c, a] = yield* pair();
+  const r1 = yield* socket.recv(a, len, 'nowait');
+  expect(r1[0]).to.equal('select');
+  const p = second(a, () => socket.recv(a, 0, 'nowait'));
+  expect((yield* reply('second')) as unknown[]).to.have.property('0', 'select');
+  expect(yield* socket.send(c, Buffer.from('abcd'))).to.equal('ok');
+  expect(yield* next_msg(3000)).to.have.property('2', 'select');
+  return { l, c, a, r1, p };
+}
+
 describe('sockets/socket: a queued waiter is told only when there is something for it', () => {
   let fds0 = 0;
   beforeEach(() => { fds0 = open_fds(); });
@@ -79,13 +94,7 @@ describe('sockets/socket: a queued waiter is told only when there is something f
   }));
 
   it('recv: when the current reader cancels with data there, the queued one is told', () => run(function* () {
-    const [l, c, a] = yield* pair();
-    const r1 = yield* socket.recv(a, 0, 'nowait');
-    expect(r1[0]).to.equal('select');
-    const p = second(a, () => socket.recv(a, 0, 'nowait'));
-    expect((yield* reply('second')) as unknown[]).to.have.property('0', 'select');
-    expect(yield* socket.send(c, Buffer.from('abcd'))).to.equal('ok');
-    expect(yield* next_msg(3000)).to.have.property('2', 'select');
+    const { l, c, a, r1, p } = yield* reader_queued(0);
     expect(socket.cancel(a, r1[1] as socket.SelectInfo)).to.equal('ok');
     expect(yield* reply('second_msg', 3000)).to.have.property('2', 'select');
     expect(yield* reply('second_result', 3000)).to.deep.equal(['ok', Buffer.from('abcd')]);
@@ -96,14 +105,8 @@ describe('sockets/socket: a queued waiter is told only when there is something f
   }));
 
   it('recv: a reader queued behind a read that took everything hears nothing until data comes', () => run(function* () {
-    const [l, c, a] = yield* pair();
     // A read of exactly what is there: the socket may or may not be empty after it.
-    const r1 = yield* socket.recv(a, 4, 'nowait');
-    expect(r1[0]).to.equal('select');
-    const p = second(a, () => socket.recv(a, 0, 'nowait'));
-    expect((yield* reply('second')) as unknown[]).to.have.property('0', 'select');
-    expect(yield* socket.send(c, Buffer.from('abcd'))).to.equal('ok');
-    expect(yield* next_msg(3000)).to.have.property('2', 'select');
+    const { l, c, a, p } = yield* reader_queued(4);
     expect(yield* socket.recv(a, 4, 'nowait')).to.deep.equal(['ok', Buffer.from('abcd')]);
     expect(yield* reply('second_msg', 300), 'no select without data').to.equal('none');
     expect(yield* socket.send(c, Buffer.from('ef'))).to.equal('ok');
