@@ -4,32 +4,19 @@
 // and the opt-in restart delay.
 import { expect } from 'chai';
 import {
-  run, spawn, self, receive, on, after, _, exit, process_flag, register, unregister, whereis, monitor,
+  run, spawn, self, receive, on, after, _, exit, monitor,
   Pid, Proc,
 } from '../../runtime';
 import * as supervisor from '../../actors/supervisor';
 import * as gen_server from '../../actors/gen_server';
-import type { ChildSpecMap, SupervisorModule, SupFlags, ChildSpec } from '../../actors/supervisor';
+import type { ChildSpecMap, SupFlags } from '../../actors/supervisor';
 import { child, ChildOpts } from './_sup_children';
+import { spec, sup_mod, started, until, watch, logged } from './_sup_helpers';
 import { crash_reports_per_test } from '../support/crash_reports';
-
-function spec(id: string, o: Partial<ChildOpts> = {}, extra: Partial<ChildSpecMap> = {}): ChildSpecMap {
-  return { id, start: [child, 'start_link', [{ id, ...o }]], ...extra };
-}
-
-function sup_mod(flags: SupFlags, specs: ChildSpec[]): SupervisorModule<null> {
-  return { name: 'test_sup', init: () => ['ok', [flags, specs]] };
-}
 
 /** A simple_one_for_one spec: start_child(Sup, [Opts]) appends the opts. */
 function dyn_spec(extra: Partial<ChildSpecMap> = {}): ChildSpecMap {
   return { id: 'ignored', start: [child, 'start_link', []], ...extra };
-}
-
-function* started(r: Proc<gen_server.StartResult>): Proc<Pid> {
-  const s = yield* r;
-  if (s === 'ignore' || s[0] !== 'ok') return exit(['start_failed', s]);
-  return s[1];
 }
 
 function* new_child(sup: Pid, o: ChildOpts): Proc<Pid> {
@@ -45,29 +32,6 @@ function* down(pid: Pid, ms = 2000): Proc<unknown> {
 
 function* sleep(ms: number): Proc<void> {
   yield* receive(after(ms));
-}
-
-function* until(pred: () => Proc<boolean>): Proc<void> {
-  for (let i = 0; i < 400; i++) {
-    if (yield* pred()) return;
-    yield* sleep(5);
-  }
-  exit('until_timeout');
-}
-
-function watch(): void {
-  process_flag('trap_exit', true);
-  if (whereis('watcher') !== 'undefined') unregister('watcher');
-  register('watcher', self());
-}
-
-function* logged(): Proc<unknown[]> {
-  const out: unknown[] = [];
-  for (;;) {
-    const m = yield* receive(on(['started', _, _]), on(['terminated', _, _]), after(20, () => null));
-    if (m === null) return out;
-    out.push(m[0] === 'started' ? ['started', m[1]] : m);
-  }
 }
 
 describe('actors/supervisor_server', () => {
