@@ -50,6 +50,13 @@ function not_my_turn(sock: Sock, ref: AnyReadyRef): boolean {
   return true;
 }
 
+/** The read found nothing (EAGAIN): s is not readable until its next edge, which fires ref. */
+function drained(sock: Sock, ref: AnyReadyRef): 'wait' {
+  sock.state.readable = false;
+  park(sock, ref);
+  return 'wait';
+}
+
 /** One packet of n bytes read, in getstat's counters. */
 function count_read(c: SocketCounters, n: number): void {
   c.read_byte += n;
@@ -76,11 +83,7 @@ function read_or_arm(s: Socket, len: number, ref: AnyReadyRef, from: boolean): A
     return from ? ['ok', [stream ? unspec() : (prim.last_addr() as SockAddr), data]] : ['ok', data];
   }
   if (n === 0) return CLOSED;
-  if (n === EAGAIN) {
-    st.readable = false;
-    park(sock, ref);
-    return 'wait';
-  }
+  if (n === EAGAIN) return drained(sock, ref);
   st.counters.read_fails++;
   return posix(n);
 }
@@ -151,11 +154,7 @@ export function recvmsg_or_arm(s: Socket, len: number, ref: AnyReadyRef): ArmRes
   st.counters.read_tries++;
   const r = prim.recvmsg(st.fd, len === 0 ? st.read_chunk() : len, st.rcvctrlbuf, 0);
   if (typeof r === 'number') {
-    if (r === EAGAIN) {
-      st.readable = false;
-      park(sock, ref);
-      return 'wait';
-    }
+    if (r === EAGAIN) return drained(sock, ref);
     st.counters.read_fails++;
     return posix(r);
   }
