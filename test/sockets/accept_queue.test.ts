@@ -34,6 +34,16 @@ function second(s: Socket, call: () => Proc<unknown>): Pid {
   });
 }
 
+/** A listener where our accept(L, nowait) is current and a second process's is queued behind it. */
+function* acceptor_queued(): Proc<{ l: Socket; sa: socket.SockAddr; first: unknown[]; p: Pid }> {
+  const [l, sa] = listener();
+  const first = yield* socket.accept(l, 'nowait');
+  expect(first[0]).to.equal('select');
+  const p = second(l, () => socket.accept(l, 'nowait'));
+  expect((yield* reply('second')) as unknown[]).to.have.property('0', 'select');
+  return { l, sa, first, p };
+}
+
 /**
  * A connected pair where our recv(A, len, nowait) is current and a second process's
  * recv(A, 0, nowait) is queued behind it; then 'abcd' is sent and our select message comes.
@@ -55,11 +65,7 @@ describe('sockets/socket: a queued waiter is told only when there is something f
   afterEach(() => { expect(open_fds(), 'fds leaked').to.equal(fds0); });
 
   it('accept: one connection wakes the current acceptor only; the next one wakes the queued', () => run(function* () {
-    const [l, sa] = listener();
-    const first = yield* socket.accept(l, 'nowait');
-    expect(first[0]).to.equal('select');
-    const p = second(l, () => socket.accept(l, 'nowait'));
-    expect((yield* reply('second')) as unknown[]).to.have.property('0', 'select');
+    const { l, sa, first, p } = yield* acceptor_queued();
     const c1 = yield* client(sa);
     expect(yield* next_msg(3000)).to.deep.equal(['$socket', l, 'select', (first[1] as unknown[])[2]]);
     const a1 = ok<Socket>(yield* socket.accept(l, 'nowait'));
@@ -75,11 +81,7 @@ describe('sockets/socket: a queued waiter is told only when there is something f
   }));
 
   it('accept: with two connections pending, the queued acceptor is told after the first accept', () => run(function* () {
-    const [l, sa] = listener();
-    const first = yield* socket.accept(l, 'nowait');
-    expect(first[0]).to.equal('select');
-    const p = second(l, () => socket.accept(l, 'nowait'));
-    expect((yield* reply('second')) as unknown[]).to.have.property('0', 'select');
+    const { l, sa, first, p } = yield* acceptor_queued();
     const c1 = yield* client(sa);
     const c2 = yield* client(sa);
     yield* sleep(30);
