@@ -25,7 +25,7 @@ function* acceptor_loop(l: S, active: Active): Proc<void> {
     const r = yield* gen_tcp.accept(l);
     if (r[0] !== 'ok') return;
     const a = r[1];
-    const pid = spawn(active === false ? handler_passive : active === true ? handler_active : handler_once, a);
+    const pid = active === false ? spawn(handler_passive, a) : spawn(handler_messages, a, active === 'once');
     yield* gen_tcp.controlling_process(a, pid);
     // Until it owns the socket the handler must not ask for messages: they would go to the acceptor.
     if (active !== false) inet.setopts(a, [['active', active]]);
@@ -34,7 +34,8 @@ function* acceptor_loop(l: S, active: Active): Proc<void> {
 
 const is_data = (m: unknown[]): boolean => m[0] === 'tcp';
 
-function* handler_once(s: S): Proc<void> {
+/** Echoes {tcp, S, Data} messages; with 'once', re-arms the socket after each one. */
+function* handler_messages(s: S, once: boolean): Proc<void> {
   // The clauses are made once per connection, not per message.
   const tcp = on(['tcp', s, _], id);
   const closed = on(['tcp_closed', s], id);
@@ -43,19 +44,7 @@ function* handler_once(s: S): Proc<void> {
     const m = (yield* receive(tcp, closed, err)) as unknown[];
     if (!is_data(m)) return;
     if ((yield* gen_tcp.send(s, m[2])) !== 'ok') return;
-    inet.setopts(s, [['active', 'once']]);
-  }
-}
-
-function* handler_active(s: S): Proc<void> {
-  // The clauses are made once per connection, not per message.
-  const tcp = on(['tcp', s, _], id);
-  const closed = on(['tcp_closed', s], id);
-  const err = on(['tcp_error', s, _], id);
-  for (;;) {
-    const m = (yield* receive(tcp, closed, err)) as unknown[];
-    if (!is_data(m)) return;
-    if ((yield* gen_tcp.send(s, m[2])) !== 'ok') return;
+    if (once) inet.setopts(s, [['active', 'once']]);
   }
 }
 

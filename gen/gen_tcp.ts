@@ -22,6 +22,7 @@ import { decode, wanted_length } from './packet';
 import { track } from './inet';
 import { append } from './pending';
 import { fire_down, moved } from './monitor';
+import { change_owner } from './owner';
 
 export type { GenSocket };
 export type Result<T> = ['ok', T] | ['error', unknown];
@@ -390,14 +391,7 @@ export function shutdown(s: GenSocket, how: 'read' | 'write' | 'read_write'): 'o
  * move to the new owner, in order; active delivery resumes for the new owner.
  */
 export function controlling_process(s: GenSocket, pid: Pid): Proc<'ok' | ['error', unknown]> {
-  const g = check(s);
-  if (!(pid instanceof Pid)) return exit('badarg');
-  // A socket closed (also by exit_on_close after {tcp_closed, S}): nothing moves
-  // (test/otp/26_ctrl_proc.escript).
-  if (g.closed) return done(['error', 'closed']);
-  if (g.owner === pid) return done('ok');
-  if (g.owner !== self()) return done(['error', 'not_owner']);
-  return move(g, pid);
+  return change_owner(check(s), pid, move);
 }
 
 function* move(g: GenSocket, to: Pid): Proc<'ok' | ['error', unknown]> {

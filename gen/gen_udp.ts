@@ -16,6 +16,7 @@ import { apply_gen, apply_sock, to_sockaddr } from './apply';
 import { stop, note_anc, set_udp_pump } from './active';
 import { track } from './inet';
 import { fire_down, moved } from './monitor';
+import { change_owner } from './owner';
 
 export type Result<T> = ['ok', T] | ['error', unknown];
 type IP = number[];
@@ -191,12 +192,7 @@ export function close(s: GenSocket): 'ok' {
 
 /** gen_udp:controlling_process(S, Pid): as gen_tcp's, moving {udp, S, ...} messages. */
 export function controlling_process(s: GenSocket, pid: Pid): Proc<'ok' | ['error', unknown]> {
-  const g = check(s);
-  if (!(pid instanceof Pid)) return exit('badarg');
-  if (g.closed) return done(['error', 'closed']);
-  if (g.owner === pid) return done('ok');
-  if (g.owner !== self()) return done(['error', 'not_owner']);
-  return move(g, pid);
+  return change_owner(check(s), pid, move);
 }
 
 function* move(g: GenSocket, to: Pid): Proc<'ok' | ['error', unknown]> {

@@ -11,7 +11,7 @@ import { ReadyRef } from './ready_ref';
 import { Sock, promoted } from './core';
 import { CLOSED, EAGAIN, posix, sock_of } from './args';
 import type { Error } from './args';
-import type { SockAddr } from './types';
+import type { SockAddr, SocketCounters } from './types';
 
 export { ReadyRef };
 
@@ -38,16 +38,37 @@ function park(sock: Sock, ref: AnyReadyRef): void {
   else q.park(pid, ref);
 }
 
+/**
+ * Whether a read must wait: nothing readable now, or another process's read is current (this
+ * one takes the turn after it). Then ref is parked.
+ */
+function not_my_turn(sock: Sock, ref: AnyReadyRef): boolean {
+  const st = sock.state;
+  const q = st.readq;
+  if (st.readable && (q.current === null || q.current.handle === ref)) return false;
+  park(sock, ref);
+  return true;
+}
+
+/** The read found nothing (EAGAIN): s is not readable until its next edge, which fires ref. */
+function drained(sock: Sock, ref: AnyReadyRef): 'wait' {
+  sock.state.readable = false;
+  park(sock, ref);
+  return 'wait';
+}
+
+/** One packet of n bytes read, in getstat's counters. */
+function count_read(c: SocketCounters, n: number): void {
+  c.read_byte += n;
+  c.read_pkg++;
+  if (n > c.read_pkg_max) c.read_pkg_max = n;
+}
+
 function read_or_arm(s: Socket, len: number, ref: AnyReadyRef, from: boolean): ArmResult<Buffer | [SockAddr, Buffer]> {
   const sock = sock_of(s);
   const st = sock.state;
   if (st.closed) return CLOSED;
-  const q = st.readq;
-  // Another process's read is current: take the turn after it.
-  if (!st.readable || (q.current !== null && q.current.handle !== ref)) {
-    park(sock, ref);
-    return 'wait';
-  }
+  if (not_my_turn(sock, ref)) return 'wait';
   const stream = st.type === 'stream';
   const want = len === 0 ? st.read_chunk() : len;
   if (scratch.length < want) scratch = Buffer.allocUnsafe(want);
@@ -58,18 +79,11 @@ function read_or_arm(s: Socket, len: number, ref: AnyReadyRef, from: boolean): A
     const data = Buffer.allocUnsafe(got);
     scratch.copy(data, 0, 0, got);
     if (stream && got < want && !st.hup) st.readable = false;
-    const c = st.counters;
-    c.read_byte += got;
-    c.read_pkg++;
-    if (got > c.read_pkg_max) c.read_pkg_max = got;
+    count_read(st.counters, got);
     return from ? ['ok', [stream ? unspec() : (prim.last_addr() as SockAddr), data]] : ['ok', data];
   }
   if (n === 0) return CLOSED;
-  if (n === EAGAIN) {
-    st.readable = false;
-    park(sock, ref);
-    return 'wait';
-  }
+  if (n === EAGAIN) return drained(sock, ref);
   st.counters.read_fails++;
   return posix(n);
 }
@@ -136,26 +150,15 @@ export function recvmsg_or_arm(s: Socket, len: number, ref: AnyReadyRef): ArmRes
   const sock = sock_of(s);
   const st = sock.state;
   if (st.closed) return CLOSED;
-  const q = st.readq;
-  if (!st.readable || (q.current !== null && q.current.handle !== ref)) {
-    park(sock, ref);
-    return 'wait';
-  }
+  if (not_my_turn(sock, ref)) return 'wait';
   st.counters.read_tries++;
   const r = prim.recvmsg(st.fd, len === 0 ? st.read_chunk() : len, st.rcvctrlbuf, 0);
   if (typeof r === 'number') {
-    if (r === EAGAIN) {
-      st.readable = false;
-      park(sock, ref);
-      return 'wait';
-    }
+    if (r === EAGAIN) return drained(sock, ref);
     st.counters.read_fails++;
     return posix(r);
   }
-  const c = st.counters;
-  c.read_byte += r.data.length;
-  c.read_pkg++;
-  if (r.data.length > c.read_pkg_max) c.read_pkg_max = r.data.length;
+  count_read(st.counters, r.data.length);
   return ['ok', { addr: r.addr as SockAddr, data: r.data, ctrl: r.ctrl.map(cmsg_value).filter((x): x is [string, number] => x !== null) }];
 }
 

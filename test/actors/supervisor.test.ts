@@ -3,27 +3,15 @@
 // Doubtful values are checked on erl by test/otp/30_supervisor.escript.
 import { expect } from 'chai';
 import {
-  run, self, receive, on, after, _, exit, process_flag, register, unregister, whereis, monitor,
-  is_process_alive, set_crash_logger, CrashLogger, CrashReport, Pid, Proc,
+  run, self, receive, on, after, _, exit, process_flag, whereis, monitor,
+  is_process_alive, Pid, Proc,
 } from '../../runtime';
 import * as supervisor from '../../actors/supervisor';
 import * as gen_server from '../../actors/gen_server';
-import type { ChildSpecMap, SupervisorModule, SupFlags, ChildSpec } from '../../actors/supervisor';
-import { child, ChildOpts } from './_sup_children';
-
-function spec(id: string, o: Partial<ChildOpts> = {}, extra: Partial<ChildSpecMap> = {}): ChildSpecMap {
-  return { id, start: [child, 'start_link', [{ id, ...o }]], ...extra };
-}
-
-function sup_mod(flags: SupFlags, specs: ChildSpec[]): SupervisorModule<null> {
-  return { name: 'test_sup', init: () => ['ok', [flags, specs]] };
-}
-
-function* started(r: Proc<gen_server.StartResult>): Proc<Pid> {
-  const s = yield* r;
-  if (s === 'ignore' || s[0] !== 'ok') return exit(['start_failed', s]);
-  return s[1];
-}
+import type { SupervisorModule, SupFlags, ChildSpec } from '../../actors/supervisor';
+import { child } from './_sup_children';
+import { spec, sup_mod, started, until, watch, logged } from './_sup_helpers';
+import { crash_reports_per_test } from '../support/crash_reports';
 
 function* pid_of(sup: Pid | string, id: unknown): Proc<unknown> {
   const w = yield* supervisor.which_children(sup);
@@ -31,44 +19,13 @@ function* pid_of(sup: Pid | string, id: unknown): Proc<unknown> {
   return e === undefined ? 'none' : e[1];
 }
 
-/** Polls until pred holds (2 s at most). */
-function* until(pred: () => Proc<boolean>): Proc<void> {
-  for (let i = 0; i < 400; i++) {
-    if (yield* pred()) return;
-    yield* receive(after(5));
-  }
-  exit('until_timeout');
-}
-
 function* down(pid: Pid): Proc<unknown> {
   const ref = monitor('process', pid);
   return yield* receive(on(['DOWN', ref, _, _, _], (m) => m[4]), after(3000, () => 'no_down'));
 }
 
-/** The messages of the watcher log so far, in order. */
-function* logged(): Proc<unknown[]> {
-  const out: unknown[] = [];
-  for (;;) {
-    const m = yield* receive(on(['started', _, _]), on(['terminated', _, _]), after(20, () => null));
-    if (m === null) return out;
-    out.push(m[0] === 'started' ? ['started', m[1]] : m);
-  }
-}
-
-function watch(): void {
-  process_flag('trap_exit', true);
-  if (whereis('watcher') !== 'undefined') unregister('watcher');
-  register('watcher', self());
-}
-
 describe('actors/supervisor', () => {
-  let old: CrashLogger;
-  let reports: CrashReport[];
-  beforeEach(() => {
-    reports = [];
-    old = set_crash_logger((r) => reports.push(r));
-  });
-  afterEach(() => set_crash_logger(old));
+  const reports = crash_reports_per_test();
 
   describe('flags and specs', () => {
     it('map defaults as OTP 25: get_childspec gives the full map, shutdown 5000 / infinity', async () => {

@@ -4,31 +4,19 @@
 // and the opt-in restart delay.
 import { expect } from 'chai';
 import {
-  run, spawn, self, receive, on, after, _, exit, process_flag, register, unregister, whereis, monitor,
-  set_crash_logger, CrashLogger, CrashReport, Pid, Proc,
+  run, spawn, self, receive, on, after, _, exit, monitor,
+  Pid, Proc,
 } from '../../runtime';
 import * as supervisor from '../../actors/supervisor';
 import * as gen_server from '../../actors/gen_server';
-import type { ChildSpecMap, SupervisorModule, SupFlags, ChildSpec } from '../../actors/supervisor';
+import type { ChildSpecMap, SupFlags } from '../../actors/supervisor';
 import { child, ChildOpts } from './_sup_children';
-
-function spec(id: string, o: Partial<ChildOpts> = {}, extra: Partial<ChildSpecMap> = {}): ChildSpecMap {
-  return { id, start: [child, 'start_link', [{ id, ...o }]], ...extra };
-}
-
-function sup_mod(flags: SupFlags, specs: ChildSpec[]): SupervisorModule<null> {
-  return { name: 'test_sup', init: () => ['ok', [flags, specs]] };
-}
+import { spec, sup_mod, started, until, watch, logged } from './_sup_helpers';
+import { crash_reports_per_test } from '../support/crash_reports';
 
 /** A simple_one_for_one spec: start_child(Sup, [Opts]) appends the opts. */
 function dyn_spec(extra: Partial<ChildSpecMap> = {}): ChildSpecMap {
   return { id: 'ignored', start: [child, 'start_link', []], ...extra };
-}
-
-function* started(r: Proc<gen_server.StartResult>): Proc<Pid> {
-  const s = yield* r;
-  if (s === 'ignore' || s[0] !== 'ok') return exit(['start_failed', s]);
-  return s[1];
 }
 
 function* new_child(sup: Pid, o: ChildOpts): Proc<Pid> {
@@ -46,37 +34,8 @@ function* sleep(ms: number): Proc<void> {
   yield* receive(after(ms));
 }
 
-function* until(pred: () => Proc<boolean>): Proc<void> {
-  for (let i = 0; i < 400; i++) {
-    if (yield* pred()) return;
-    yield* sleep(5);
-  }
-  exit('until_timeout');
-}
-
-function watch(): void {
-  process_flag('trap_exit', true);
-  if (whereis('watcher') !== 'undefined') unregister('watcher');
-  register('watcher', self());
-}
-
-function* logged(): Proc<unknown[]> {
-  const out: unknown[] = [];
-  for (;;) {
-    const m = yield* receive(on(['started', _, _]), on(['terminated', _, _]), after(20, () => null));
-    if (m === null) return out;
-    out.push(m[0] === 'started' ? ['started', m[1]] : m);
-  }
-}
-
 describe('actors/supervisor_server', () => {
-  let old: CrashLogger;
-  let reports: CrashReport[];
-  beforeEach(() => {
-    reports = [];
-    old = set_crash_logger((r) => reports.push(r));
-  });
-  afterEach(() => set_crash_logger(old));
+  const reports = crash_reports_per_test();
 
   describe('simple_one_for_one', () => {
     it('start_child appends args; which_children oldest first with id undefined; the child API’s sofo answers', async () => {

@@ -2,10 +2,11 @@
 // ends: a dropped one (finished or waiting) raises in that process, naming the call.
 import { expect } from 'chai';
 import {
-  run, spawn_monitor, exit, receive, on, after, _, self, send, Proc, ExitError, UndrivenProc, set_crash_logger, CrashLogger, CrashReport,
+  run, spawn_monitor, exit, receive, on, after, _, self, send, Proc, ExitError, UndrivenProc,
 } from '../../runtime';
 import { done } from '../../runtime/done';
 import { must_drive } from '../../runtime/undriven';
+import { crash_reports_per_test } from '../support/crash_reports';
 
 /** A layer's call that did part of its work and returns the generator that does the rest. */
 function* rest(log: string[]): Proc<string> {
@@ -26,13 +27,7 @@ function reason_error(e: unknown): UndrivenProc {
 }
 
 describe('runtime/undriven', () => {
-  let old: CrashLogger;
-  let reports: CrashReport[];
-  beforeEach(() => {
-    reports = [];
-    old = set_crash_logger((r) => reports.push(r));
-  });
-  afterEach(() => set_crash_logger(old));
+  const reports = crash_reports_per_test();
 
   it('driven with yield*, a must_drive Proc and a finished Proc run as usual, also from clause and process bodies', async () => {
     const log: string[] = [];

@@ -34,17 +34,38 @@ function second(s: Socket, call: () => Proc<unknown>): Pid {
   });
 }
 
+/** A listener where our accept(L, nowait) is current and a second process's is queued behind it. */
+function* acceptor_queued(): Proc<{ l: Socket; sa: socket.SockAddr; first: unknown[]; p: Pid }> {
+  const [l, sa] = listener();
+  const first = yield* socket.accept(l, 'nowait');
+  expect(first[0]).to.equal('select');
+  const p = second(l, () => socket.accept(l, 'nowait'));
+  expect((yield* reply('second')) as unknown[]).to.have.property('0', 'select');
+  return { l, sa, first, p };
+}
+
+/**
+ * A connected pair where our recv(A, len, nowait) is current and a second process's
+ * recv(A, 0, nowait) is queued behind it; then 'abcd' is sent and our select message comes.
+ */
+function* reader_queued(len: number): Proc<{ l: Socket; c: Socket; a: Socket; r1: unknown[]; p: Pid }> {
+  const [l, c, a] = yield* pair();
+  const r1 = yield* socket.recv(a, len, 'nowait');
+  expect(r1[0]).to.equal('select');
+  const p = second(a, () => socket.recv(a, 0, 'nowait'));
+  expect((yield* reply('second')) as unknown[]).to.have.property('0', 'select');
+  expect(yield* socket.send(c, Buffer.from('abcd'))).to.equal('ok');
+  expect(yield* next_msg(3000)).to.have.property('2', 'select');
+  return { l, c, a, r1, p };
+}
+
 describe('sockets/socket: a queued waiter is told only when there is something for it', () => {
   let fds0 = 0;
   beforeEach(() => { fds0 = open_fds(); });
   afterEach(() => { expect(open_fds(), 'fds leaked').to.equal(fds0); });
 
   it('accept: one connection wakes the current acceptor only; the next one wakes the queued', () => run(function* () {
-    const [l, sa] = listener();
-    const first = yield* socket.accept(l, 'nowait');
-    expect(first[0]).to.equal('select');
-    const p = second(l, () => socket.accept(l, 'nowait'));
-    expect((yield* reply('second')) as unknown[]).to.have.property('0', 'select');
+    const { l, sa, first, p } = yield* acceptor_queued();
     const c1 = yield* client(sa);
     expect(yield* next_msg(3000)).to.deep.equal(['$socket', l, 'select', (first[1] as unknown[])[2]]);
     const a1 = ok<Socket>(yield* socket.accept(l, 'nowait'));
@@ -60,11 +81,7 @@ describe('sockets/socket: a queued waiter is told only when there is something f
   }));
 
   it('accept: with two connections pending, the queued acceptor is told after the first accept', () => run(function* () {
-    const [l, sa] = listener();
-    const first = yield* socket.accept(l, 'nowait');
-    expect(first[0]).to.equal('select');
-    const p = second(l, () => socket.accept(l, 'nowait'));
-    expect((yield* reply('second')) as unknown[]).to.have.property('0', 'select');
+    const { l, sa, first, p } = yield* acceptor_queued();
     const c1 = yield* client(sa);
     const c2 = yield* client(sa);
     yield* sleep(30);
@@ -79,13 +96,7 @@ describe('sockets/socket: a queued waiter is told only when there is something f
   }));
 
   it('recv: when the current reader cancels with data there, the queued one is told', () => run(function* () {
-    const [l, c, a] = yield* pair();
-    const r1 = yield* socket.recv(a, 0, 'nowait');
-    expect(r1[0]).to.equal('select');
-    const p = second(a, () => socket.recv(a, 0, 'nowait'));
-    expect((yield* reply('second')) as unknown[]).to.have.property('0', 'select');
-    expect(yield* socket.send(c, Buffer.from('abcd'))).to.equal('ok');
-    expect(yield* next_msg(3000)).to.have.property('2', 'select');
+    const { l, c, a, r1, p } = yield* reader_queued(0);
     expect(socket.cancel(a, r1[1] as socket.SelectInfo)).to.equal('ok');
     expect(yield* reply('second_msg', 3000)).to.have.property('2', 'select');
     expect(yield* reply('second_result', 3000)).to.deep.equal(['ok', Buffer.from('abcd')]);
@@ -96,14 +107,8 @@ describe('sockets/socket: a queued waiter is told only when there is something f
   }));
 
   it('recv: a reader queued behind a read that took everything hears nothing until data comes', () => run(function* () {
-    const [l, c, a] = yield* pair();
     // A read of exactly what is there: the socket may or may not be empty after it.
-    const r1 = yield* socket.recv(a, 4, 'nowait');
-    expect(r1[0]).to.equal('select');
-    const p = second(a, () => socket.recv(a, 0, 'nowait'));
-    expect((yield* reply('second')) as unknown[]).to.have.property('0', 'select');
-    expect(yield* socket.send(c, Buffer.from('abcd'))).to.equal('ok');
-    expect(yield* next_msg(3000)).to.have.property('2', 'select');
+    const { l, c, a, p } = yield* reader_queued(4);
     expect(yield* socket.recv(a, 4, 'nowait')).to.deep.equal(['ok', Buffer.from('abcd')]);
     expect(yield* reply('second_msg', 300), 'no select without data').to.equal('none');
     expect(yield* socket.send(c, Buffer.from('ef'))).to.equal('ok');

@@ -54,6 +54,17 @@ function* quick<T>(call: () => Proc<T>, ms = 1000): Proc<T> {
 
 const msg = (iov: Buffer[]): socket.MsgRecv => ({ iov, ctrl: [], flags: [] });
 
+/** recvmsg(S, T) on one socket made by open, recvmsg(S, 5, 0, T) on another: AB, then closed. */
+function* recvmsg_both_forms(open: () => Proc<Socket>, t: number | 'infinity' | 'nowait'): Proc<void> {
+  const a = yield* open();
+  expect(yield* quick(() => socket.recvmsg(a, t))).to.deep.equal(['ok', msg([AB])]);
+  expect(yield* quick(() => socket.recvmsg(a, t))).to.deep.equal(['error', 'closed']);
+  const b = yield* open();
+  expect(yield* quick(() => socket.recvmsg(b, 5, 0, t))).to.deep.equal(['ok', msg([AB])]);
+  expect(yield* quick(() => socket.recvmsg(b, 5, 0, t))).to.deep.equal(['error', 'closed']);
+  close_all(a, b);
+}
+
 function si_of(r: unknown): socket.SelectInfo<Ref> {
   const t = r as unknown[];
   expect(t[0]).to.equal('select');
@@ -142,14 +153,8 @@ describe('sockets/socket: the peer\'s FIN with or after its last data', () => {
 
     for (const t of [2000, 'infinity', 'nowait'] as const) {
       it(`recvmsg(S, ${t}) and recvmsg(S, 5, 0, ${t}) give the data, then {error, closed}`, () => run(function* () {
-        const a = yield* queued();
-        expect(yield* quick(() => socket.recvmsg(a, t))).to.deep.equal(['ok', msg([AB])]);
-        expect(yield* quick(() => socket.recvmsg(a, t))).to.deep.equal(['error', 'closed']);
-        const b = yield* queued();
-        expect(yield* quick(() => socket.recvmsg(b, 5, 0, t))).to.deep.equal(['ok', msg([AB])]);
-        expect(yield* quick(() => socket.recvmsg(b, 5, 0, t))).to.deep.equal(['error', 'closed']);
+        yield* recvmsg_both_forms(queued, t);
         expect(yield* flush()).to.deep.equal([]);
-        close_all(a, b);
       }));
     }
   });
@@ -217,13 +222,7 @@ describe('sockets/socket: the peer\'s FIN with or after its last data', () => {
         close_all(a);
       }));
       it(`recvmsg(S, ${t}) and recvmsg(S, 5, 0, ${t}) give the data, then {error, closed}`, () => run(function* () {
-        const a = yield* later();
-        expect(yield* quick(() => socket.recvmsg(a, t))).to.deep.equal(['ok', msg([AB])]);
-        expect(yield* quick(() => socket.recvmsg(a, t))).to.deep.equal(['error', 'closed']);
-        const b = yield* later();
-        expect(yield* quick(() => socket.recvmsg(b, 5, 0, t))).to.deep.equal(['ok', msg([AB])]);
-        expect(yield* quick(() => socket.recvmsg(b, 5, 0, t))).to.deep.equal(['error', 'closed']);
-        close_all(a, b);
+        yield* recvmsg_both_forms(later, t);
       }));
     }
 

@@ -1,0 +1,73 @@
+// What gen_server and gen_statem share, as OTP's gen module holds it for both: starting a
+// named or anonymous behaviour process and waiting for its ack, the call protocol, and stop.
+import { isDeepStrictEqual } from 'util';
+import { receive, on, after, _, send, self, exit, monitor, demonitor, Pid, Proc } from '../runtime';
+import * as proc_lib from './proc_lib';
+import { resolve, where } from './gen_name';
+import type { ServerName, ServerRef, StartResult } from './gen_server_types';
+
+/** A behaviour's process body (gen_server_loop's or gen_statem_loop's init_it). */
+export type InitIt<M, A> = (starter: Pid, parent: Pid | null, name: ServerName | null, mod: M, args: A) => Proc<void>;
+
+/**
+ * gen:start: ['error', ['already_started', Pid]] when the name is taken, else spawns init_it
+ * through proc_lib (so the process has '$ancestors' and '$initial_call' {Mod, init, 1}) and
+ * waits for its ack.
+ */
+export function* start<M extends { readonly name?: unknown }, A>(
+  init_it: InitIt<M, A>, link: boolean, name: ServerName | null, mod: M, args: A,
+): Proc<StartResult> {
+  if (name !== null) {
+    const w = where(name);
+    if (w !== 'undefined') return ['error', ['already_started', w]];
+  }
+  const starter = self();
+  const mfa = proc_lib.behaviour_initial_call(mod);
+  // init_it itself is the body (no wrapper generator between the scheduler and the loop).
+  const parent = link ? starter : null;
+  const pid = link
+    ? proc_lib.spawn_link_mfa(mfa, init_it, starter, parent, name, mod, args)
+    : proc_lib.spawn_mfa(mfa, init_it, starter, parent, name, mod, args);
+  // As OTP 25's proc_lib:sync_wait: the ack, or (linked and trapping exits) the EXIT.
+  return yield* receive(
+    on(['ack', pid, _], (m) => m[2] as StartResult),
+    on(['EXIT', pid, _], (m): StartResult => ['error', m[2]]),
+  );
+}
+
+const TIMEOUT = Symbol('gen.timeout');
+
+/**
+ * gen:do_call: monitor, send, wait for the reply or the DOWN. Exits with the bare reason
+ * (noproc, calling_self, timeout, the server's exit reason); each behaviour wraps it with its
+ * own [Reason, [Module, 'call', Args]].
+ */
+export function* call(server: ServerRef, request: unknown, timeout: number | 'infinity'): Proc<unknown> {
+  const pid = resolve(server);
+  if (pid === self()) exit('calling_self');
+  const mref = monitor('process', pid);
+  send(pid, ['$gen_call', [self(), mref], request]);
+  const r = yield* receive(
+    on([mref, _], ([, reply]) => ({ reply })),
+    on(['DOWN', mref, _, _, _], (d) => exit(d[4])),
+    after(timeout, () => TIMEOUT),
+  );
+  demonitor(mref, ['flush']);
+  return typeof r === 'symbol' ? exit('timeout') : r.reply;
+}
+
+/**
+ * proc_lib:stop: the process runs terminate(reason) and exits; 'ok' when it died with that
+ * reason, else the caller exits with the reason it died with (noproc if none).
+ */
+export function* stop(server: ServerRef, reason: unknown, timeout: number | 'infinity'): Proc<'ok'> {
+  const pid = resolve(server);
+  const mref = monitor('process', pid);
+  send(pid, ['system', [self(), mref], ['terminate', reason]]);
+  const r = yield* receive(on(['DOWN', mref, _, _, _], (d) => d[4]), after(timeout, () => TIMEOUT));
+  if (r === TIMEOUT) {
+    demonitor(mref, ['flush']);
+    exit('timeout');
+  }
+  return isDeepStrictEqual(r, reason) ? 'ok' : exit(r);
+}
