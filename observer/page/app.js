@@ -145,7 +145,7 @@
       `monitors: [${d.monitors.join(', ')}]`, `monitored_by: [${d.monitored_by.join(', ')}]`,
       `ancestors: [${d.ancestors.join(', ')}]`,
       `dictionary: ${d.dictionary.map(([k, v]) => k + ' => ' + v).join('; ') || '[]'}`,
-      d.state !== null ? `state: ${d.state}` : '',
+      d.state !== null ? `state${d.behaviour ? ' (' + d.behaviour + ', as of its last callback)' : ''}: ${d.state}` : '',
       `mailbox head (${d.messages_head.length} of ${d.message_queue_len}):`, ...d.messages_head.map((m) => '  ' + m),
     ].join('\n');
     body.appendChild(pre);
