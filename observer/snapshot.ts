@@ -3,7 +3,7 @@
 // processes and sockets: one pass over each, the mailbox walked only for its memory
 // estimate (sampled past 1,000 messages), no message contents.
 import { performance, monitorEventLoopDelay, IntervalHistogram, EventLoopUtilization } from 'perf_hooks';
-import { Pid, processes, process_info, memory, format_term } from '../runtime';
+import { Pid, processes, process_info, memory, format_term, whereis } from '../runtime';
 import { run_queue_length } from '../runtime/scheduler';
 import { open_sockets, summary } from '../sockets/inspect';
 import { behaviour_state } from '../actors/sys';
@@ -68,9 +68,17 @@ function mfa_text(v: unknown): string {
   return Array.isArray(v) && v.length === 3 ? `${String(v[0])}:${String(v[1])}/${String(v[2])}` : format_term(v);
 }
 
+// proc_lib stores pids; a registered name (as OTP's proc_lib stores a registered parent's)
+// is shown as the pid it names now, so the tree joins up either way.
+function ancestor_text(x: unknown): string {
+  if (x instanceof Pid) return x.toString();
+  const p = typeof x === 'string' ? whereis(x) : 'undefined';
+  return p instanceof Pid ? p.toString() : String(x);
+}
+
 function ancestors_of(dict: Array<[unknown, unknown]>): string[] {
   for (const [k, v] of dict) {
-    if (k === '$ancestors' && Array.isArray(v)) return v.map((x) => (x instanceof Pid ? x.toString() : String(x)));
+    if (k === '$ancestors' && Array.isArray(v)) return v.map(ancestor_text);
   }
   return [];
 }

@@ -2,7 +2,7 @@
 // process view's mailbox head, dictionary and state (through a state reader set here; the
 // default one, the behaviours', is tested over HTTP in server.test.ts).
 import { expect } from 'chai';
-import { run, spawn, send, receive, on, put, self, Pid } from '../../runtime';
+import { run, spawn, send, receive, on, put, self, register, Pid } from '../../runtime';
 import { snapshot, process_detail, set_state_reader, SystemSampler, StateReader } from '../../observer';
 
 describe('observer/snapshot', () => {
@@ -16,9 +16,12 @@ describe('observer/snapshot', () => {
 
   it("ancestors come from '$ancestors'; the process view shows mailbox head, dictionary and state", () => run(function* () {
     const parent = spawn(function* sup() { yield* receive(on('stop')); });
+    const top = spawn(function* top_sup() { yield* receive(on('stop')); });
+    register('obs_test_top', top);
     const me = self();
     const child = spawn(function* worker() {
-      put('$ancestors', [parent, 'top_sup']);
+      // a registered name, as OTP's proc_lib stores a registered parent, reads as its pid
+      put('$ancestors', [parent, 'obs_test_top', 'gone_sup']);
       send(me, 'ready');
       yield* receive(on('stop'));
     });
@@ -30,15 +33,16 @@ describe('observer/snapshot', () => {
     sampler.stop();
     expect(s.seq).to.equal(7);
     const row = s.processes.find((p) => p.pid === child.toString())!;
-    expect(row.ancestors).to.deep.equal([parent.toString(), 'top_sup']);
+    expect(row.ancestors).to.deep.equal([parent.toString(), top.toString(), 'gone_sup']);
     expect(row.message_queue_len).to.equal(1);
     expect(row.current_function).to.equal('undefined:worker/0');
     const d = process_detail(child)!;
     expect(d.messages_head).to.deep.equal(['{hello,<<"x">>}']);
-    expect(d.dictionary).to.deep.equal([["'$ancestors'", `{${parent},top_sup}`]]);
+    expect(d.dictionary).to.deep.equal([["'$ancestors'", `{${parent},obs_test_top,gone_sup}`]]);
     expect(d.state).to.equal('#{count => 3}');
     expect(process_detail(parent)!.state).to.equal(null);
     send(parent, 'stop');
+    send(top, 'stop');
     send(child, 'stop');
   }));
 });
