@@ -119,6 +119,7 @@
       const p = byPid.get(pid);
       li.textContent = `${pid} ${p.registered_name || p.initial_call}`;
       li.dataset.pid = pid;
+      li.addEventListener('click', (e) => { e.stopPropagation(); openProcess(pid); });
       parentEl.appendChild(li);
       const kids = children.get(pid);
       if (kids) { const ul = document.createElement('ul'); li.appendChild(ul); for (const k of kids) walk(k, ul); }
