@@ -5,6 +5,7 @@ import { receive, on, after, _, send, self, exit, get, format_term, Pid, Proc } 
 import { ProcessKilled } from '../runtime/exits';
 import { dispatch, Dispatched } from './callback';
 import { display_name, register_name, unregister_name, where } from './gen_name';
+import { publish_state } from './behaviour_state';
 import { handle_system_msg, is_system, status_header, trace_line, SysDebug, SystemTarget, SysState } from './sys';
 import type { From, GenServerModule, ServerName, StartResult, Timeout } from './gen_server_types';
 
@@ -136,6 +137,7 @@ function* loop<A, S>(
 ): Proc<void> {
   const m = mod as GenServerModule<unknown, S>;
   const sys = new ServerSys<S>(parent, display_name(name, self()), m, state);
+  publish_state(self(), sys);
   for (;;) {
     let from: From | null = null;
     let r: Dispatched<unknown>;

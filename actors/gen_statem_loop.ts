@@ -8,6 +8,7 @@ import {
 } from '../runtime';
 import { dispatch, Dispatched } from './callback';
 import { display_name, register_name, unregister_name, where } from './gen_name';
+import { publish_state } from './behaviour_state';
 import { handle_system_msg, is_system, status_header, trace_line, SysDebug, SystemTarget, SysState } from './sys';
 import type { From, ServerName, StartResult } from './gen_server_types';
 import type { CallbackMode, EventType, GenStatemModule, StateFunction } from './gen_statem_types';
@@ -138,6 +139,7 @@ export function* init_it<A, D>(
   [sm.mode, sm.enter] = cm as [CallbackMode, boolean];
   sm.state = (v as unknown[])[1];
   sm.data = (v as unknown[])[2] as D;
+  publish_state(self(), sm);
   ack(starter, ['ok', self()]);
   try {
     // init's actions as a transition into the first state: its enter call runs (OldState = State).

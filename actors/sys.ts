@@ -4,6 +4,9 @@
 import { receive, on, after, _, send, self, exit, monitor, demonitor, whereis, format_term, dictionary_of, Pid, Proc, Ref } from '../runtime';
 import { ErlangExit } from '../runtime/exits';
 
+export { behaviour_state } from './behaviour_state';
+export type { BehaviourState } from './behaviour_state';
+
 export type SysFrom = [Pid, Ref];
 export type SysState = 'running' | 'suspended';
 

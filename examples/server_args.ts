@@ -1,21 +1,25 @@
 // The command line shared by the gen_tcp example servers (`erlsock chat`, `erlsock http`):
 // `--port P` (0, the default, picks a free port), `--addr A` (IPv4 or IPv6 text, default
-// 127.0.0.1) and `--help`. Running until SIGINT or SIGTERM is cli.ts's until_stopped.
+// 127.0.0.1), `--observer P` (the observer page, examples/observer_flag.ts) and `--help`.
+// Running until SIGINT or SIGTERM is cli.ts's until_stopped.
 import { Pid, Proc, run } from '../runtime';
 import { parse_address, parse_int, reason_text } from './cli_args';
 import { until_stopped } from './cli';
+import { parse_observer_port, start_observer } from './observer_flag';
 
 export interface ServerArgs {
   port: number;
   addr: number[];
   addrText: string;
+  /** --observer P: the observer page's port. */
+  observer?: number;
   /** Flags the command accepts besides --port/--addr, with their values. */
   extra: Record<string, string>;
 }
 
 /** The usage line of `erlsock NAME`. */
 export function server_usage(name: string, flags: string[] = []): string {
-  return `usage: erlsock ${name} [--port P] [--addr A]${flags.map((f) => ` [--${f} V]`).join('')}`;
+  return `usage: erlsock ${name} [--port P] [--addr A] [--observer P]${flags.map((f) => ` [--${f} V]`).join('')}`;
 }
 
 /**
@@ -40,6 +44,11 @@ export function parse_server_args(name: string, args: string[], flags: string[] 
       p.addr = addr;
       p.addrText = v;
       i++;
+    } else if (a === '--observer' && v !== undefined) {
+      const port = parse_observer_port(v);
+      if (typeof port === 'string') return `erlsock ${name}: ${port}\n${usage}`;
+      p.observer = port;
+      i++;
     } else if (a.startsWith('--') && flags.includes(a.slice(2)) && v !== undefined) {
       p.extra[a.slice(2)] = v;
       i++;
@@ -50,8 +59,8 @@ export function parse_server_args(name: string, args: string[], flags: string[] 
 
 /**
  * The main of `erlsock NAME`: parses args, starts server(port, addr), prints `listening ADDR
- * PORT` and serves until SIGINT or SIGTERM (status 0); --help is the usage (0), a bad
- * argument 2, a failed listen 1.
+ * PORT` (then, with --observer, `observer URL`) and serves until SIGINT or SIGTERM (status
+ * 0); --help is the usage (0), a bad argument 2, a failed listen or observer 1.
  */
 export async function serve(
   name: string,
@@ -75,5 +84,9 @@ export async function serve(
   // Handlers first, then the line: a supervisor may signal as soon as it reads it.
   const stopped = until_stopped();
   process.stdout.write(`listening ${p.addrText} ${r[1][0]}\n`);
-  return stopped;
+  const obs = p.observer === undefined ? undefined : await start_observer(`erlsock ${name}`, p.observer);
+  if (obs === null) return 1;
+  const status = await stopped;
+  await obs?.stop();
+  return status;
 }

@@ -3,9 +3,10 @@
 // processes and sockets: one pass over each, the mailbox walked only for its memory
 // estimate (sampled past 1,000 messages), no message contents.
 import { performance, monitorEventLoopDelay, IntervalHistogram, EventLoopUtilization } from 'perf_hooks';
-import { Pid, processes, process_info, memory, format_term } from '../runtime';
+import { Pid, processes, process_info, memory, format_term, whereis } from '../runtime';
 import { run_queue_length } from '../runtime/scheduler';
 import { open_sockets, summary } from '../sockets/inspect';
+import { behaviour_state } from '../actors/sys';
 
 export interface ProcessRow {
   pid: string;
@@ -67,9 +68,17 @@ function mfa_text(v: unknown): string {
   return Array.isArray(v) && v.length === 3 ? `${String(v[0])}:${String(v[1])}/${String(v[2])}` : format_term(v);
 }
 
+// proc_lib stores pids; a registered name (as OTP's proc_lib stores a registered parent's)
+// is shown as the pid it names now, so the tree joins up either way.
+function ancestor_text(x: unknown): string {
+  if (x instanceof Pid) return x.toString();
+  const p = typeof x === 'string' ? whereis(x) : 'undefined';
+  return p instanceof Pid ? p.toString() : String(x);
+}
+
 function ancestors_of(dict: Array<[unknown, unknown]>): string[] {
   for (const [k, v] of dict) {
-    if (k === '$ancestors' && Array.isArray(v)) return v.map((x) => (x instanceof Pid ? x.toString() : String(x)));
+    if (k === '$ancestors' && Array.isArray(v)) return v.map(ancestor_text);
   }
   return [];
 }
@@ -209,20 +218,32 @@ export function process_detail(pid: Pid, head = 50): Record<string, unknown> | n
     ...row,
     messages_head: list.slice(0, head).map((m) => format_term(m, { depth: 12, chars: 400 })),
     dictionary: dict === 'undefined' ? [] : dict[1].map(([k, v]) => [format_term(k, { depth: 6, chars: 200 }), format_term(v, { depth: 8, chars: 400 })]),
+    behaviour: behaviour_state(pid)?.module ?? null,
     state: state_reader === null ? null : safe_state(pid),
   };
 }
 
-let state_reader: ((pid: Pid) => unknown) | null = null;
+export type StateReader = (pid: Pid) => unknown;
 
-/** For behaviours (sys:get_state): how the process view reads a behaviour's state; null: none. */
-export function set_state_reader(fn: ((pid: Pid) => unknown) | null): void {
+/** The behaviours' state as their loops publish it (sys.behaviour_state): read, not asked for. */
+const read_behaviour_state: StateReader = (pid) => behaviour_state(pid)?.state;
+
+let state_reader: StateReader | null = read_behaviour_state;
+
+/**
+ * How the process view reads a process's state (undefined: none to show). The default reads
+ * gen_server's, gen_statem's and supervisor's published state; null shows none. Returns the
+ * previous reader.
+ */
+export function set_state_reader(fn: StateReader | null): StateReader | null {
+  const old = state_reader;
   state_reader = fn;
+  return old;
 }
 
 function safe_state(pid: Pid): string | null {
   try {
-    const s = (state_reader as (pid: Pid) => unknown)(pid);
+    const s = (state_reader as StateReader)(pid);
     return s === undefined ? null : format_term(s, { depth: 12, chars: 2000 });
   } catch {
     return null;

@@ -119,6 +119,7 @@
       const p = byPid.get(pid);
       li.textContent = `${pid} ${p.registered_name || p.initial_call}`;
       li.dataset.pid = pid;
+      li.addEventListener('click', (e) => { e.stopPropagation(); openProcess(pid); });
       parentEl.appendChild(li);
       const kids = children.get(pid);
       if (kids) { const ul = document.createElement('ul'); li.appendChild(ul); for (const k of kids) walk(k, ul); }
@@ -145,7 +146,7 @@
       `monitors: [${d.monitors.join(', ')}]`, `monitored_by: [${d.monitored_by.join(', ')}]`,
       `ancestors: [${d.ancestors.join(', ')}]`,
       `dictionary: ${d.dictionary.map(([k, v]) => k + ' => ' + v).join('; ') || '[]'}`,
-      d.state !== null ? `state: ${d.state}` : '',
+      d.state !== null ? `state${d.behaviour ? ' (' + d.behaviour + ', as of its last callback)' : ''}: ${d.state}` : '',
       `mailbox head (${d.messages_head.length} of ${d.message_queue_len}):`, ...d.messages_head.map((m) => '  ' + m),
     ].join('\n');
     body.appendChild(pre);

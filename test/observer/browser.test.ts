@@ -3,7 +3,9 @@
 // loopback clients connect; the page's DOM must show the listener owned by the acceptor and
 // each client's socket owned by its handler, a new connection's socket appearing (and its
 // move from the acceptor to the handler in the trace view), vanishing when closed; the
-// process table sorts; the trace filter shows only socket events. A screenshot of the graph
+// process table sorts; the trace filter shows only socket events; with `erlsock supervised
+// --observer 0` the Supervision tab nests the tree, the graph draws supervision edges and a
+// supervisor's process view shows its state. A screenshot of the graph
 // is saved (dist/test/observer-graph.png, or $ERLSOCK_SCREENSHOT_DIR/observer-graph.png:
 // docs/ holds the README's). Chromium missing is a failure, not a skip: .ci/run installs it.
 import { expect } from 'chai';
@@ -43,16 +45,16 @@ function client(port: number): Promise<net.Socket> {
   });
 }
 
-/** Starts the CLI's echo server with the observer → [child, echo port, observer url]. */
-function start_server(): Promise<[ChildProcess, number, string]> {
+/** Starts a CLI server with the observer (the echo server by default) → [child, its port, observer url]. */
+function start_server(args = ['echo', 'server', '--quiet']): Promise<[ChildProcess, number, string]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist/examples/cli.js'), 'echo', 'server', '--quiet', '--observer', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist/examples/cli.js'), ...args, '--observer', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     let port = 0;
     const timer = setTimeout(() => reject(new Error(`no observer line in: ${out}`)), 10000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const l = /^listening 127\.0\.0\.1 (\d+)$/m.exec(out);
+      const l = /^listening \S+ (\d+)$/m.exec(out);
       if (l) port = Number(l[1]);
       const o = /^observer (http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(out);
       if (port !== 0 && o) {
@@ -180,5 +182,34 @@ describe('observer/page in chromium', function () {
     const asc = await col();
     expect(asc).to.deep.equal([...asc].sort((a, b) => a - b));
     expect(await page.locator('#proc-table th.sorted.asc').getAttribute('data-sort')).to.equal('reductions');
+  });
+
+  it('erlsock supervised: the Supervision tab nests the tree, the graph has its edges, a supervisor shows its state', async () => {
+    const [sup, , sup_url] = await start_server(['supervised', '--port', '0', '--acceptors', '2']);
+    const p2 = await browser!.newPage({ viewport: { width: 1100, height: 700 } });
+    p2.setDefaultTimeout(10000);
+    try {
+      await p2.goto(sup_url);
+      await p2.waitForSelector('#status[data-live="yes"]');
+      const snap = await fetch_json(`${sup_url}api/snapshot`);
+      const named = (n: string): string => snap.processes.find((x) => x.registered_name === n)!.pid;
+      const [top, acc_sup, listener] = [named('supervised'), named('supervised_acceptors'), named('supervised_listener')];
+      const acceptors = snap.processes.filter((x) => x.ancestors[0] === acc_sup).map((x) => x.pid);
+      expect(acceptors).to.have.length(2);
+      for (const a of acceptors) await p2.waitForSelector(`[data-kind="supervision"][data-from="${acc_sup}"][data-to="${a}"]`, ATTACHED);
+      await p2.click('#tabs button[data-tab="tree"]');
+      for (const child of [acc_sup, listener]) {
+        expect(await p2.locator(`#tree li[data-pid="${top}"] > ul > li[data-pid="${child}"]`).count(), child).to.equal(1);
+      }
+      for (const a of acceptors) expect(await p2.locator(`#tree li[data-pid="${acc_sup}"] > ul > li[data-pid="${a}"]`).count()).to.equal(1);
+      await p2.click(`#tree li[data-pid="${acc_sup}"]`, { position: { x: 5, y: 5 } });
+      await p2.waitForSelector(`#detail[data-pid="${acc_sup}"] pre >> text=mailbox head`);
+      expect(await p2.locator('#detail pre').innerText()).to.match(/^state \(gen_server, as of its last callback\): .*one_for_one/m);
+    } finally {
+      await p2.close();
+      const exited = new Promise((r) => sup.once('exit', r));
+      sup.kill('SIGTERM');
+      await exited;
+    }
   });
 });

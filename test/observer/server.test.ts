@@ -4,9 +4,12 @@
 import { expect } from 'chai';
 import * as http from 'http';
 import * as net from 'net';
-import { run, Pid, exit, processes, spawn, receive, on } from '../../runtime';
+import { run, Pid, exit, processes, spawn, receive, on, send } from '../../runtime';
 import * as echo from '../../examples/echo';
 import * as observer from '../../observer';
+import * as gen_server from '../../actors/gen_server';
+import * as gen_statem from '../../actors/gen_statem';
+import type { GenServerModule, From } from '../../actors/gen_server_types';
 import type { Snapshot } from '../../observer';
 
 interface Got { status: number; body: string; headers: http.IncomingHttpHeaders }
@@ -132,6 +135,60 @@ describe('observer/server', function () {
     const traces = text.split('\n\n').filter((b) => b.startsWith('event: trace')).map((b) => JSON.parse(b.split('\ndata: ')[1]!) as { events: Array<{ tag: string; flag: string; text: string }> });
     const tags = traces.flatMap((t) => t.events.map((e) => e.tag));
     expect(tags).to.include.members(['socket_accept', 'socket_open', 'socket_owner', 'spawn']);
+  });
+
+  it('/api/process/:pid shows a gen_server\'s and a gen_statem\'s state, read without asking the busy server', async () => {
+    // A counter; 'hold' keeps the server inside handle_call until it gets 'go'.
+    const counter: GenServerModule<number, { count: number; tags: string[] }> = {
+      name: 'counter',
+      init: (n) => ['ok', { count: n, tags: [] }],
+      *handle_call(req, _from: From, s) {
+        if (req === 'hold') yield* receive(on('go'));
+        return ['reply', 'ok', { count: s.count + 1, tags: [...s.tags, String(req)] }];
+      },
+      handle_cast: (tag, s) => ['noreply', { count: s.count + 1, tags: [...s.tags, String(tag)] }],
+    };
+    const h = { host: `127.0.0.1:${obs.port}` };
+    const view = async (pid: Pid): Promise<Record<string, unknown>> => {
+      const r = await get(obs.port, `/api/process/${encodeURIComponent(pid.toString())}`, h);
+      expect(r.status).to.equal(200);
+      return JSON.parse(r.body) as Record<string, unknown>;
+    };
+    const started = (await run(function* () { return yield* gen_server.start(counter, 40); })) as ['ok', Pid];
+    const srv = started[1];
+    await run(function* () {
+      gen_server.cast(srv, 'a');
+      return yield* gen_server.call(srv, 'b');
+    });
+    expect(await view(srv)).to.include({ behaviour: 'gen_server', state: '#{count => 42,tags => {a,b}}' });
+    // Inside a callback the server cannot answer sys.get_state; the view still answers at
+    // once, with the state as of the last callback that returned.
+    const held = run(function* () { return yield* gen_server.call(srv, 'hold'); });
+    await new Promise((r) => setTimeout(r, 50));
+    const busy = await view(srv);
+    expect(busy).to.include({ behaviour: 'gen_server', state: '#{count => 42,tags => {a,b}}', status: 'waiting' });
+    send(srv, 'go');
+    expect(await held).to.equal('ok');
+    expect(await view(srv)).to.include({ state: '#{count => 43,tags => {a,b,hold}}' });
+
+    const door = (await run(function* () {
+      return yield* gen_statem.start({
+        callback_mode: () => 'handle_event_function',
+        init: () => ['ok', 'locked', { opened: 0 }],
+        handle_event: (_t: unknown, c: unknown, _s: unknown, d: { opened: number }) => (c === 'open' ? ['next_state', 'open', { opened: d.opened + 1 }] : 'keep_state_and_data'),
+      }, null);
+    })) as ['ok', Pid];
+    await run(function* () { gen_statem.cast(door[1], 'open'); });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await view(door[1])).to.include({ behaviour: 'gen_statem', state: '{open,#{opened => 1}}' });
+
+    // Any other process: no behaviour, no state.
+    expect(await view(acceptor)).to.include({ behaviour: null, state: null });
+    await run(function* () {
+      yield* gen_server.stop(srv);
+      yield* gen_statem.stop(door[1]);
+    });
+    expect((await get(obs.port, `/api/process/${encodeURIComponent(srv.toString())}`, h)).status).to.equal(404);
   });
 
   it('bad input: a clean 4xx each time, and the server keeps answering', async () => {
