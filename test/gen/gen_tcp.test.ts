@@ -1,5 +1,5 @@
 // gen_tcp on loopback: passive and active modes, framing, options and errors, with the
-// values OTP 25's default gen_tcp gives (test/gen/erl/*.escript show the doubtful ones).
+// values OTP 25's default gen_tcp gives (test/otp/26..29_*.escript show the doubtful ones).
 import { expect } from 'chai';
 import * as gen_tcp from '../../gen/gen_tcp';
 import * as inet from '../../gen/inet';
