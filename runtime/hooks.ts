@@ -1,7 +1,7 @@
 // Hooks for layers built on the runtime (the socket layer). Not user API.
 import type { Pid } from './terms';
 import { ExitHook, Process, Status, mailbox_remove_first } from './process';
-import { defer, drain, wake_then_drain } from './scheduler';
+import { defer, wake_then_drain } from './scheduler';
 
 export interface ExitHandle {
   cancel(): void;
@@ -65,11 +65,6 @@ export function on_exit<T>(pid: Pid, fn: (reason: unknown, arg: T) => void, arg?
 export function mailbox_remove(pid: Pid, pred: (msg: unknown) => boolean): boolean {
   const p = pid.proc;
   return p !== null && mailbox_remove_first(p, pred);
-}
-
-/** Runs the run queue now (within the fairness budget) unless the scheduler is already running. */
-export function run_pending(): void {
-  drain();
 }
 
 /**

@@ -1,9 +1,9 @@
-// The socket layer's hooks: on_exit, mailbox_remove, run_pending.
+// The socket layer's hooks: on_exit, mailbox_remove, deliver_then_run.
 import { expect } from 'chai';
 import {
-  run, spawn, spawn_monitor, self, send, receive, on, after, _, exit, register, whereis, is_process_alive, process_info, Pid, Ref,
+  run, spawn, spawn_monitor, self, send, receive, on, after, _, exit, register, whereis, is_process_alive, process_info, Pid,
 } from '../../runtime';
-import { on_exit, mailbox_remove, run_pending, deliver_then_run } from '../../runtime/hooks';
+import { on_exit, mailbox_remove, deliver_then_run } from '../../runtime/hooks';
 
 describe('runtime/hooks', () => {
   it('on_exit runs synchronously at death, after the process is dead to links, monitors and registry', async () => {
@@ -137,26 +137,6 @@ describe('runtime/hooks', () => {
       return [removed, none, rest, mailbox_remove(new Pid(1), () => true)];
     });
     expect(r).to.deep.equal([true, false, ['keep', ['select', 2]], false]);
-  });
-
-  it('run_pending runs woken processes now; send from outside any process works', async () => {
-    const log: string[] = [];
-    const p = spawn(function* () {
-      for (;;) {
-        const m = yield* receive(on(_));
-        log.push(m as string);
-        if (m === 'stop') return;
-      }
-    });
-    await new Promise((res) => setImmediate(res)); // p now waits
-    send(p, 'from I/O');
-    expect(log).to.deep.equal([]);
-    run_pending();
-    expect(log).to.deep.equal(['from I/O']);
-    send(p, 'stop');
-    run_pending();
-    expect(is_process_alive(p)).to.equal(false);
-    void Ref;
   });
 
   it('deliver_then_run runs what the callback woke before returning, nested or throwing; inside a process it only delivers', async () => {
