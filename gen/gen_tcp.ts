@@ -10,7 +10,6 @@
 // No process per socket: send and passive recv run in the caller, active delivery from the
 // socket's readiness callback (gen/active.ts).
 import * as socket from '../sockets/socket';
-import * as net from '../sockets/net';
 import { self, receive, on, after, _, send, exit, error, Pid } from '../runtime';
 import type { Proc } from '../runtime';
 import { done } from '../runtime/done';
@@ -20,6 +19,7 @@ import { apply_gen, apply_sock, to_sockaddr, Addr } from './apply';
 import { pump, stop, data_term, next_http_state, packet_now, end_read } from './active';
 import { decode, wanted_length } from './packet';
 import { track } from './inet';
+import { getaddrs, is_host_name } from './inet_getaddrs';
 import { append } from './pending';
 import { fire_down, moved } from './monitor';
 import { change_owner } from './owner';
@@ -119,22 +119,6 @@ function inherit(g: GenSocket, l: GenSocket): void {
   g.delay_send = l.delay_send;
 }
 
-/** What connect accepts as the address: an IP tuple, a host name, 'localhost', a sockaddr map. */
-function resolve(addr: unknown, family: 'inet' | 'inet6' | null): Addr | ['error', unknown] {
-  if (Array.isArray(addr) && (addr.length === 4 || addr.length === 8)) return addr as Addr;
-  if (typeof addr === 'string' || Buffer.isBuffer(addr)) {
-    const host = addr.toString();
-    if (host === '' || host === '.') return ['error', 'nxdomain'];
-    const r = net.getaddrinfo(host, undefined);
-    if (r[0] !== 'ok') return ['error', 'nxdomain'];
-    const fam = family ?? 'inet';
-    const hit = r[1].find((a) => a.family === fam);
-    if (hit === undefined) return ['error', 'nxdomain'];
-    return (hit.addr as { addr: Addr }).addr;
-  }
-  return exit('badarg');
-}
-
 /**
  * gen_tcp:connect(Address, Port, Options[, Timeout]) and connect(SockAddr, Options[,
  * Timeout]) → ['ok', Socket] | ['error', econnrefused | timeout | nxdomain | Posix].
@@ -158,13 +142,41 @@ export function connect(a: unknown, b: unknown, c?: unknown, d?: unknown): Proc<
     opts = c ?? [];
     timeout = d ?? 'infinity';
     o = open_opts(opts, 'connect');
-    const ip = resolve(a, o.family);
-    if (ip.length === 2 && ip[0] === 'error') return done(ip as ['error', unknown]);
-    const nums = ip as number[];
+    if (typeof a === 'string') {
+      // A host name: resolved off the event loop (gen/inet_getaddrs.ts), the process waiting.
+      if (!is_host_name(a)) return exit('badarg');
+      if (!valid_timeout(timeout)) return exit('badarg');
+      return connect_host(a, port, o, timeout);
+    }
+    if (!Array.isArray(a) || (a.length !== 4 && a.length !== 8)) return exit('badarg');
+    const nums = a as Addr;
     dest = { family: nums.length === 8 ? 'inet6' : 'inet', addr: nums, port } as socket.SockAddr;
   }
-  if (timeout !== 'infinity' && !(typeof timeout === 'number' && Number.isInteger(timeout) && timeout >= 0)) return exit('badarg');
-  return connect_run(dest, o, timeout as number | 'infinity');
+  if (!valid_timeout(timeout)) return exit('badarg');
+  return connect_run(dest, o, timeout);
+}
+
+function valid_timeout(t: unknown): t is number | 'infinity' {
+  return t === 'infinity' || (typeof t === 'number' && Number.isInteger(t) && t >= 0);
+}
+
+/**
+ * connect to a host name: each of its addresses in turn until one answers, as OTP's
+ * try_connect (the last error if none does; einval and timeout stop at once), the
+ * lookup and the connects within the one Timeout.
+ */
+function* connect_host(host: string, port: number, o: OpenOpts, timeout: number | 'infinity'): Proc<Result<GenSocket>> {
+  const deadline = timeout === 'infinity' ? Infinity : Date.now() + timeout;
+  const left = (): number | 'infinity' => (deadline === Infinity ? 'infinity' : Math.max(0, deadline - Date.now()));
+  const r = yield* getaddrs(host, o.family ?? 'inet', left());
+  if (r[0] !== 'ok') return r;
+  let last: Result<GenSocket> = ['error', 'nxdomain'];
+  for (const ip of r[1]) {
+    const dest = { family: ip.length === 8 ? 'inet6' : 'inet', addr: ip, port } as socket.SockAddr;
+    last = yield* connect_run(dest, o, left());
+    if (last[0] === 'ok' || last[1] === 'einval' || last[1] === 'timeout') return last;
+  }
+  return last;
 }
 
 function* connect_run(dest: socket.SockAddr, o: OpenOpts, timeout: number | 'infinity'): Proc<Result<GenSocket>> {

@@ -196,3 +196,4 @@ export function i(): 'ok' {
 
 export { ACT_FALSE, self };
 export { monitor, cancel_monitor } from './monitor';
+export { getaddr, getaddrs } from './inet_getaddrs';
