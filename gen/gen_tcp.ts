@@ -260,6 +260,7 @@ export function send_data(s: GenSocket, packet: unknown): Proc<'ok' | ['error', 
   return map_send(g, r);
 }
 export { send_data as send };
+export { unrecv } from './unrecv';
 
 function map_send(g: GenSocket, p: Proc<unknown>): Proc<'ok' | ['error', unknown]> {
   // socket.send returns a finished Proc when the data went out at once: no generator then.
