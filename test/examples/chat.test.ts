@@ -1,7 +1,14 @@
-// `erlsock chat` as a child process, driven by Node net clients over loopback.
+// `erlsock chat` as a child process, driven by Node net clients over loopback; and its
+// supervision tree in this process: acceptors or the listener killed, the chat goes on.
 import { expect } from 'chai';
 import * as net from 'net';
 import { example_cli, listening, stop, Child } from './peers';
+import * as chat from '../../examples/chat';
+import * as gen_tcp from '../../gen/gen_tcp';
+import * as inet from '../../gen/inet';
+import * as gen_server from '../../actors/gen_server';
+import { run, exit, is_process_alive, receive, after, processes, Pid, Proc } from '../../runtime';
+import { ok, open_fds, collect_crashes } from '../support/sockets';
 
 const start_chat = (): Child => example_cli('chat');
 
@@ -88,4 +95,96 @@ describe('examples/chat (erlsock chat)', function () {
     expect(server.stderr()).to.include('crash_requested');
     for (const x of [c, e]) x.sock.destroy();
   });
+});
+
+describe('examples/chat under its supervisor', function () {
+  this.timeout(30000);
+  type S = gen_tcp.GenSocket;
+  let fds0 = 0;
+  let crashes: ReturnType<typeof collect_crashes>;
+  beforeEach(() => {
+    fds0 = open_fds();
+    crashes = collect_crashes(); // the kills' reports are expected: kept off the console
+  });
+  afterEach(() => {
+    crashes.stop();
+    expect(open_fds(), 'fds leaked').to.equal(fds0);
+  });
+
+  function* join(port: number): Proc<S> {
+    return ok<S>(yield* gen_tcp.connect([127, 0, 0, 1], port, ['binary', ['packet', 'line'], ['active', false]], 2000));
+  }
+
+  /** Waits until every client in `to` reads `line` from `from`. */
+  function* says(from: S, line: string, to: S[]): Proc<void> {
+    expect(yield* gen_tcp.send(from, line)).to.equal('ok');
+    for (const c of to) expect(yield* gen_tcp.recv(c, 0, 2000)).to.deep.equal(['ok', Buffer.from(line)]);
+  }
+
+  function* until_changed(top: Pid, pick: (t: { listener: Pid; acceptors: Pid[] }) => Pid[], old: Pid[]): Proc<Pid[]> {
+    for (let i = 0; i < 200; i++) {
+      const now = pick(yield* chat.tree(top));
+      if (now.length === old.length && now.every((p) => !old.includes(p))) return now;
+      yield* receive(after(10));
+    }
+    throw new Error('not restarted');
+  }
+
+  it('the acceptors killed: the listener lives on, the same port, old clients chat on, new ones are served', () => run(function* () {
+    const [, [port, top]] = (yield* chat.server(0)) as ['ok', [number, Pid]];
+    const t0 = yield* chat.tree(top);
+    expect(t0.acceptors.length).to.equal(chat.ACCEPTORS);
+    const a = yield* join(port);
+    const b = yield* join(port);
+    yield* receive(after(50)); // both joined the room
+    yield* says(a, 'before\n', [b]);
+    for (const p of t0.acceptors) exit(p, 'kill');
+    const fresh = yield* until_changed(top, (t) => t.acceptors, t0.acceptors);
+    expect(fresh.length).to.equal(chat.ACCEPTORS);
+    const t1 = yield* chat.tree(top);
+    expect(t1.listener).to.equal(t0.listener);
+    expect(is_process_alive(t0.listener)).to.equal(true);
+    const l = (yield* gen_server.call(t1.listener, 'socket')) as S;
+    expect(inet.port(l)).to.deep.equal(['ok', port]);
+    yield* says(b, 'after\n', [a]);
+    const c = yield* join(port);
+    yield* receive(after(50));
+    yield* says(c, 'new\n', [a, b]);
+    // A client killed: its socket closes, nobody else notices, nothing restarts it.
+    const clients = (yield* chat.tree(top)).clients;
+    expect(clients.length).to.equal(3);
+    exit(clients[0]!, 'kill');
+    yield* receive(after(50));
+    expect((yield* chat.tree(top)).clients.length).to.equal(2);
+    for (const x of [a, b, c]) gen_tcp.close(x);
+    expect(yield* chat.stop(top)).to.equal('ok');
+  }));
+
+  it('the listener killed: acceptors restart after it on the same port, connected clients chat on', () => run(function* () {
+    const [, [port, top]] = (yield* chat.server(0)) as ['ok', [number, Pid]];
+    const a = yield* join(port);
+    const b = yield* join(port);
+    yield* receive(after(50));
+    const t0 = yield* chat.tree(top);
+    exit(t0.listener, 'kill');
+    yield* until_changed(top, (t) => [t.listener], [t0.listener]);
+    yield* until_changed(top, (t) => t.acceptors, t0.acceptors);
+    yield* says(a, 'still here\n', [b]);
+    const c = yield* join(port);
+    yield* receive(after(50));
+    yield* says(c, 'hello\n', [a, b]);
+    for (const x of [a, b, c]) gen_tcp.close(x);
+    expect(yield* chat.stop(top)).to.equal('ok');
+  }));
+
+  it('a port in use: the error, nothing left running', () => run(function* () {
+    const [, [port, top]] = (yield* chat.server(0)) as ['ok', [number, Pid]];
+    const n0 = processes().length;
+    const r = yield* chat.server(port);
+    // reuseaddr does not let two listeners share a port on Linux.
+    expect(r).to.deep.equal(['error', 'eaddrinuse']);
+    yield* receive(after(20));
+    expect(processes().length).to.equal(n0);
+    expect(yield* chat.stop(top)).to.equal('ok');
+  }));
 });
