@@ -90,7 +90,7 @@ function* lookup(host: string, family: Family, timeout: number | 'infinity'): Pr
     // A process that died meanwhile gets nothing: a send to it is dropped.
     if (!wait.on) return;
     const answer: Answer = err !== null || addrs.length === 0
-      ? ['error', 'nxdomain']
+      ? ['error', lookup_error(err)]
       : ['ok', addrs.filter((a) => a.family === fam).map((a) => to_tuple(a.address, fam))];
     send(me, [ref, answer]);
   });
@@ -101,6 +101,16 @@ function* lookup(host: string, family: Family, timeout: number | 'infinity'): Pr
   wait.on = false;
   if (r[0] === 'ok' && r[1].length === 0) return ['error', 'nxdomain'];
   return r;
+}
+
+/**
+ * A failed lookup's reason: out of file descriptors or memory as the posix error (the
+ * resolver could not run: OTP's resolver, a process of its own, would have answered), any
+ * other failure nxdomain.
+ */
+function lookup_error(err: NodeJS.ErrnoException | null): string {
+  const code = err?.code;
+  return code === 'EMFILE' || code === 'ENFILE' || code === 'ENOMEM' ? code.toLowerCase() : 'nxdomain';
 }
 
 /** inet:getaddr(Host, Family[, Timeout]) → ['ok', IP] (the first address) | ['error', Reason]. */
