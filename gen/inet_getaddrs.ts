@@ -3,7 +3,7 @@
 // one uses it: /etc/hosts, then DNS); its answer comes back to the calling process as a
 // message, so the process waits in its mailbox (a timeout or a kill ends the wait; a late
 // answer is dropped) and every other process runs meanwhile. As OTP 25 (test/otp/
-// 35_host_names.escript):
+// 42_host_names.escript):
 //   - an IP tuple is its own answer (of the other family: eafnosupport);
 //   - a name must be a non-empty string of visible ASCII (33..126), else einval (gen_tcp:connect
 //     turns it into exit badarg);

@@ -1,6 +1,6 @@
 // The packet types of erlang:decode_packet/3 whose header says how long the packet is,
 // besides 1/2/4: sunrm, asn1, cdr, fcgi, tpkt. As OTP 25 (checked on erl:
-// test/otp/34_packet_types.escript):
+// test/otp/41_packet_types.escript):
 //   - the packet delivered is the whole packet, header included (fcgi: without its padding,
 //     which is read and dropped);
 //   - packet_size (0: no limit) bounds the length the header gives, the header itself not

@@ -1,7 +1,7 @@
 // gen_tcp:unrecv(S, Data): pushes Data back in front of the bytes not yet delivered, so the
 // next recv (or active message) decodes it first, as OTP 25's default (inet) backend does
 // ({inet_backend, socket} answers {error, enotsup}). Values checked on erl
-// (test/otp/36_unrecv.escript): 'ok'; ['error', 'einval'] for data that is not iodata;
+// (test/otp/43_unrecv.escript): 'ok'; ['error', 'einval'] for data that is not iodata;
 // ['error', 'closed'] after close; ['error', 'enotconn'] on a listener. Two deliberate
 // differences (docs/GEN_TCP.md's table): on an active socket the data is delivered at once
 // (inet waits for the next bytes from the peer), and an empty push is a no-op (inet's next

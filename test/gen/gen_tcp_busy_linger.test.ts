@@ -1,5 +1,5 @@
 // gen_tcp_misc_SUITE's linger_zero and busy groups, with the values OTP 25's default gen_tcp
-// gives (test/otp/37_busy_linger.escript). Where OTP's port queue takes a send at once and
+// gives (test/otp/44_busy_linger.escript). Where OTP's port queue takes a send at once and
 // reports send_pend, erlsock's send waits in the sending process until the kernel takes the
 // bytes: the "busy" sender here is a process blocked in send.
 import { expect } from 'chai';

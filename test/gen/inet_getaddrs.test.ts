@@ -1,5 +1,5 @@
 // Host names: inet.getaddr(s) and gen_tcp.connect to a name, with the values OTP 25 gives
-// (test/otp/35_host_names.escript), resolved off the event loop (Node's dns.lookup on
+// (test/otp/42_host_names.escript), resolved off the event loop (Node's dns.lookup on
 // libuv's threadpool, never the blocking net.getaddrinfo), the caller waiting in its mailbox.
 import { expect } from 'chai';
 import * as sinon from 'sinon';

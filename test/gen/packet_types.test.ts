@@ -1,6 +1,6 @@
 // The packet types sunrm, asn1, cdr, fcgi and tpkt (gen/packet_types.ts) against OTP 25:
 // the decoder compared with erlang:decode_packet/3 run on erl over the same bytes (fixed
-// cases from test/otp/34_packet_types.escript and seeded random ones), and gen_tcp with real
+// cases from test/otp/41_packet_types.escript and seeded random ones), and gen_tcp with real
 // Erlang peers both ways (test/gen/erl/packet_peer.escript): an Erlang client sends a framed
 // stream in pieces of 1 to 7 bytes to an erlsock {packet, Type} server, and an erlsock client
 // sends one to an Erlang {packet, Type} server.
@@ -69,7 +69,7 @@ function random_cases(type: HeaderType, count: number, r: () => number): [Header
   return out;
 }
 
-// The fixed cases of test/otp/34_packet_types.escript, as [type, packet_size, bytes].
+// The fixed cases of test/otp/41_packet_types.escript, as [type, packet_size, bytes].
 const FIXED: [HeaderType, number, string][] = [
   ['sunrm', 0, '8000000301020304'], ['sunrm', 0, '000000030102'], ['sunrm', 2, '00000003010203'],
   ['sunrm', 3, '00000003010203'], ['sunrm', 0, 'ffffffff01'], ['sunrm', 0, ''],
@@ -90,7 +90,7 @@ const FIXED: [HeaderType, number, string][] = [
 describe('gen/packet_types (sunrm, asn1, cdr, fcgi, tpkt)', function () {
   this.timeout(60000);
 
-  it('decodes as OTP 25 does (test/otp/34_packet_types.escript)', () => {
+  it('decodes as OTP 25 does (test/otp/41_packet_types.escript)', () => {
     expect(decode('sunrm', H('8000000301020304'), 0, O())).to.deep.equal(['ok', H('80000003010203'), 7]);
     expect(decode('sunrm', H('000000030102'), 0, O())).to.equal('more');
     expect(decode('sunrm', H('ffffffff01'), 0, O())).to.deep.equal(['error', 'emsgsize']);

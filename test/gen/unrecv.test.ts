@@ -1,5 +1,5 @@
 // gen_tcp:unrecv/2 (gen/unrecv.ts) with the values OTP 25's default backend gives
-// (test/otp/36_unrecv.escript), and the two deliberate differences docs/GEN_TCP.md lists.
+// (test/otp/43_unrecv.escript), and the two deliberate differences docs/GEN_TCP.md lists.
 import { expect } from 'chai';
 import * as gen_tcp from '../../gen/gen_tcp';
 import * as inet from '../../gen/inet';
