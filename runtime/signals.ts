@@ -108,11 +108,17 @@ export function run_finally(p: Process): void {
 function handle_pending(): void {
   if (signalling) return;
   signalling = true;
+  // Taken by index, not shift(): a process linked to 10,000 others queues 10,000 signals,
+  // and shifting each off the front of the array made its exit quadratic.
+  let next = 0;
   try {
-    for (let sig = pending.shift(); sig !== undefined; sig = pending.shift()) {
+    while (next < pending.length) {
+      const sig = pending[next++];
       exit_signal(sig[0], sig[1], sig[2], false);
     }
   } finally {
+    if (next === pending.length) pending.length = 0;
+    else pending.splice(0, next);
     signalling = false;
   }
 }
