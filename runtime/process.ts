@@ -52,6 +52,14 @@ export class ProcessExt {
   name: string | null = null;
   trap_exit = false;
   result: unknown = undefined;
+  /**
+   * The process dictionary, [K1, V1, K2, V2, ...] (runtime/dictionary.ts), or null. Here and
+   * not in a WeakMap from the pid: a WeakMap entry for each new process cost a supervised
+   * start 0.5-1 us (ephemeron table growth and GC work), a field nothing.
+   */
+  dict: unknown[] | null = null;
+  /** An opaque value a layer above attaches to the process (runtime/process_tag.ts). */
+  tag: unknown = undefined;
 }
 
 export class Process {
@@ -111,7 +119,10 @@ export function tidy_ext(p: Process): void {
   if (x.links !== null && x.links.size === 0) x.links = null;
   if (x.monitors !== null && x.monitors.size === 0) x.monitors = null;
   if (x.monitored_by !== null && x.monitored_by.size === 0) x.monitored_by = null;
-  if (x.links === null && x.monitors === null && x.monitored_by === null && x.name === null && !x.trap_exit && x.result === undefined) {
+  if (
+    x.links === null && x.monitors === null && x.monitored_by === null && x.name === null && !x.trap_exit &&
+    x.result === undefined && x.dict === null && x.tag === undefined
+  ) {
     p.ext = null;
   }
 }
