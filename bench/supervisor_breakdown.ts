@@ -7,7 +7,7 @@
 //   spawn_ack       spawn_link, then a receive of the new process's first message
 //   proc_lib        proc_lib.start_link + init_ack (a module-level body)
 //   gen_start       gen_server.start_link of a server whose init returns ['ok', S]
-//   gen_call        gen_server.call round trip to one server
+//   gen_call        gen_server.call round trip to one server (timeout infinity, as start_child's)
 //   sofo_start      supervisor.start_child on simple_one_for_one (as bench/supervisor.ts)
 //   restart         kill a registered one_for_one child, wait for its restarted init
 // The started processes of a round stay alive until its end, as the sofo benchmark's do.
@@ -68,7 +68,7 @@ const layers: Record<string, Layer> = {
   },
   *gen_call(n) {
     const [, p] = (yield* gen_server.start_link(server, null)) as ['ok', Pid];
-    for (let i = 0; i < n; i++) yield* gen_server.call(p, 'x');
+    for (let i = 0; i < n; i++) yield* gen_server.call(p, 'x', 'infinity');
   },
   *sofo_start(n) {
     const spec = { id: 'c', start: [gen_server, 'start_link', [server]] as const };
