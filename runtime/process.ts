@@ -44,11 +44,48 @@ export interface WaitClause {
   test(msg: unknown): boolean;
 }
 
+/**
+ * A process's monitors one way (those it holds, or those on it): none, one (the monitor
+ * itself), or a Map by ref. Most hold at most one at a time (a gen_server call's), and a Map
+ * made and dropped again at every call was a call's largest allocation.
+ */
+export type Monitors = Map<Ref, Monitor> | Monitor | null;
+
+/** ms with m added. */
+export function monitors_add(ms: Monitors, m: Monitor): Map<Ref, Monitor> | Monitor {
+  if (ms === null) return m;
+  if (ms instanceof Map) return ms.set(m.ref, m);
+  return new Map([[ms.ref, ms], [m.ref, m]]);
+}
+
+/** The monitor of ms with this ref, or undefined. */
+export function monitors_get(ms: Monitors, ref: Ref): Monitor | undefined {
+  if (ms === null) return undefined;
+  if (ms instanceof Map) return ms.get(ref);
+  return ms.ref === ref ? ms : undefined;
+}
+
+/** ms without the monitor of this ref (null once none is left). */
+export function monitors_delete(ms: Monitors, ref: Ref): Monitors {
+  if (ms === null) return null;
+  if (ms instanceof Map) {
+    ms.delete(ref);
+    return ms.size === 0 ? null : ms;
+  }
+  return ms.ref === ref ? null : ms;
+}
+
+/** The monitors of ms, in the order they were made. */
+export function monitors_list(ms: Monitors): Monitor[] {
+  if (ms === null) return [];
+  return ms instanceof Map ? [...ms.values()] : [ms];
+}
+
 /** What few processes use (links, monitors, a name, trap_exit, a return value): kept apart so that an idle process stays small. */
 export class ProcessExt {
   links: Set<Process> | null = null;
-  monitors: Map<Ref, Monitor> | null = null;
-  monitored_by: Map<Ref, Monitor> | null = null;
+  monitors: Monitors = null;
+  monitored_by: Monitors = null;
   name: string | null = null;
   trap_exit = false;
   result: unknown = undefined;
@@ -117,8 +154,8 @@ export function tidy_ext(p: Process): void {
   const x = p.ext;
   if (x === null) return;
   if (x.links !== null && x.links.size === 0) x.links = null;
-  if (x.monitors !== null && x.monitors.size === 0) x.monitors = null;
-  if (x.monitored_by !== null && x.monitored_by.size === 0) x.monitored_by = null;
+  if (x.monitors instanceof Map && x.monitors.size === 0) x.monitors = null;
+  if (x.monitored_by instanceof Map && x.monitored_by.size === 0) x.monitored_by = null;
   if (
     x.links === null && x.monitors === null && x.monitored_by === null && x.name === null && !x.trap_exit &&
     x.result === undefined && x.dict === null && x.tag === undefined

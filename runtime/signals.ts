@@ -2,7 +2,7 @@
 // trap_exit. Erlang's rules: a 'normal' signal is ignored unless trapped; exit(P, 'kill') is
 // untrappable and the victim dies 'killed'; a trapping process gets ['EXIT', From, Reason].
 import { Pid } from './terms';
-import { Process, Status, unlist, ext, tidy_ext } from './process';
+import { Process, Status, unlist, ext, tidy_ext, monitors_list, monitors_delete } from './process';
 import { ErlangExit, ProcessKilled, error } from './exits';
 import { current_process, set_current, deliver, running } from './scheduler';
 import { forget } from './registry';
@@ -44,8 +44,9 @@ export function terminate(p: Process, reason: unknown): void {
     if (x.monitors !== null) {
       const mons = x.monitors;
       x.monitors = null;
-      for (const m of mons.values()) {
-        m.target.ext?.monitored_by?.delete(m.ref);
+      for (const m of monitors_list(mons)) {
+        const tx = m.target.ext;
+        if (tx !== null) tx.monitored_by = monitors_delete(tx.monitored_by, m.ref);
         if (m.target !== p) tidy_ext(m.target);
       }
     }
@@ -60,8 +61,9 @@ export function terminate(p: Process, reason: unknown): void {
     if (x.monitored_by !== null) {
       const mons = x.monitored_by;
       x.monitored_by = null;
-      for (const m of mons.values()) {
-        m.watcher.ext?.monitors?.delete(m.ref);
+      for (const m of monitors_list(mons)) {
+        const wx = m.watcher.ext;
+        if (wx !== null) wx.monitors = monitors_delete(wx.monitors, m.ref);
         if (m.watcher !== p) tidy_ext(m.watcher);
         deliver(m.watcher, ['DOWN', m.ref, 'process', m.tag, reason]);
       }
