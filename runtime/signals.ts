@@ -2,7 +2,9 @@
 // trap_exit. Erlang's rules: a 'normal' signal is ignored unless trapped; exit(P, 'kill') is
 // untrappable and the victim dies 'killed'; a trapping process gets ['EXIT', From, Reason].
 import { Pid } from './terms';
-import { Process, Status, unlist, ext, tidy_ext, monitors_list, monitors_delete } from './process';
+import {
+  Process, Status, unlist, ext, tidy_ext, monitors_list, monitors_delete, links_add, links_has, links_delete, links_list,
+} from './process';
 import { ErlangExit, ProcessKilled, error } from './exits';
 import { current_process, set_current, deliver, running } from './scheduler';
 import { forget } from './registry';
@@ -51,8 +53,9 @@ export function terminate(p: Process, reason: unknown): void {
       }
     }
     if (x.links !== null) {
-      for (const q of x.links) {
-        q.ext?.links?.delete(p);
+      for (const q of links_list(x.links)) {
+        const qx = q.ext;
+        if (qx !== null) qx.links = links_delete(qx.links, p);
         tidy_ext(q);
         pending.push([q, p.pid, reason]);
       }
@@ -185,9 +188,11 @@ export function link(pid: Pid): true {
     return true;
   }
   if (q === me) return true;
-  if (tracing && !(me.ext?.links?.has(q) ?? false)) trace_link(me, q, 'link');
-  (ext(me).links ??= new Set()).add(q);
-  (ext(q).links ??= new Set()).add(me);
+  if (tracing && !links_has(me.ext?.links ?? null, q)) trace_link(me, q, 'link');
+  const mx = ext(me);
+  mx.links = links_add(mx.links, q);
+  const qx = ext(q);
+  qx.links = links_add(qx.links, me);
   return true;
 }
 
@@ -198,9 +203,9 @@ export function unlink(pid: Pid): true {
   const q = pid.proc;
   if (q === null && pid instanceof RemotePid) current_router()?.unlink(me, pid);
   if (q !== null) {
-    if (tracing && (me.ext?.links?.has(q) ?? false)) trace_link(me, q, 'unlink');
-    me.ext?.links?.delete(q);
-    q.ext?.links?.delete(me);
+    if (tracing && links_has(me.ext?.links ?? null, q)) trace_link(me, q, 'unlink');
+    if (me.ext !== null) me.ext.links = links_delete(me.ext.links, q);
+    if (q.ext !== null) q.ext.links = links_delete(q.ext.links, me);
     tidy_ext(me);
     tidy_ext(q);
   }
