@@ -386,7 +386,9 @@ function* start_dynamic(s: SupState, extra: unknown): Proc<unknown> {
   const c = dyn_child(s);
   const [m, f, a] = c.mfargs;
   if (!Array.isArray(extra)) return ['error', ['EXIT', ['badarg', []]]];
-  const args = [...(a === 'undefined' ? [] : a), ...(extra as unknown[])];
+  // concat makes the array at its size (a spread into a literal leaves slack): it is kept
+  // for every child, to restart it with.
+  const args = (a === 'undefined' ? [] : (a as unknown[])).concat(extra as unknown[]);
   const r = yield* start_i(m, f, args);
   if (r[0] === 'ok' && r[1] instanceof Pid) {
     s.dyn.set(r[1], c.restart_type === 'temporary' ? 'undefined' : args);

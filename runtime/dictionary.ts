@@ -2,7 +2,7 @@
 // process's rarely used part (ProcessExt.dict), so a process that never uses it costs nothing;
 // proc_lib keeps '$ancestors' and '$initial_call' in it, as OTP does.
 import { Pid } from './terms';
-import { Process, ext } from './process';
+import { Process, ProcessExt, ext } from './process';
 import { error } from './exits';
 import { self } from './send';
 import { current_process } from './scheduler';
@@ -37,7 +37,10 @@ export function put(key: unknown, value: unknown): unknown {
   }
   const i = index_of(d, key);
   if (i < 0) {
-    d.push(key, value);
+    // A small dictionary is copied at its new size: push() would grow its backing store by
+    // half plus 16 slots (proc_lib's two keys then held 19 slots, not 4, in every process).
+    if (d.length < 16) (p.ext as ProcessExt).dict = d.concat([key, value]);
+    else d.push(key, value);
     return 'undefined';
   }
   const old = d[i + 1];
