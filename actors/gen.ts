@@ -29,10 +29,16 @@ export function* start<M extends { readonly name?: unknown }, A>(
     ? proc_lib.spawn_link_mfa(mfa, init_it, starter, parent, name, mod, args)
     : proc_lib.spawn_mfa(mfa, init_it, starter, parent, name, mod, args);
   // As OTP 25's proc_lib:sync_wait: the ack, or (linked and trapping exits) the EXIT.
-  return yield* receive(
-    on(['ack', pid, _], (m) => m[2] as StartResult),
-    on(['EXIT', pid, _], (m): StartResult => ['error', m[2]]),
-  );
+  return yield* receive(on(['ack', pid, _], acked), on(['EXIT', pid, _], died_starting));
+}
+
+// The clause bodies, made once (not two closures per start).
+function acked(m: readonly [string, Pid, unknown]): StartResult {
+  return m[2] as StartResult;
+}
+
+function died_starting(m: readonly [string, Pid, unknown]): StartResult {
+  return ['error', m[2]];
 }
 
 const TIMEOUT = Symbol('gen.timeout');

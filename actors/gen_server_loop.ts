@@ -3,11 +3,11 @@
 // answered between callbacks; handle_continue runs before the next message.
 import { receive, on, after, _, send, self, exit, get, format_term, Pid, Proc } from '../runtime';
 import { ProcessKilled } from '../runtime/exits';
-import { dispatch, Dispatched } from './callback';
+import { dispatch, dispatch_now, Dispatched } from './callback';
 import { display_name, register_name, unregister_name, where } from './gen_name';
 import { publish_state } from './behaviour_state';
 import { handle_system_msg, is_system, status_header, trace_line, SysDebug, SystemTarget, SysState } from './sys';
-import type { From, GenServerModule, ServerName, StartResult, Timeout } from './gen_server_types';
+import type { From, GenServerModule, InitResult, ServerName, StartResult, Timeout } from './gen_server_types';
 
 const TIMEOUT = Symbol('gen_server.timeout');
 const any = on(_);
@@ -16,8 +16,13 @@ function ack(starter: Pid, ret: StartResult): void {
   send(starter, ['ack', self(), ret]);
 }
 
-/** The body of a server: registers, runs init, acks the starter, then loops. */
-export function* init_it<A, S>(
+/**
+ * The body of a server: registers, runs init, acks the starter, then loops. A plain function,
+ * not a generator: when init is plain (most are) it all happens at once and the body is the
+ * loop's generator itself, so no init_it frame stays suspended under the loop of every server
+ * (a supervisor of 10,000 children kept 10,000 of them).
+ */
+export function init_it<A, S>(
   starter: Pid, parent: Pid | null, name: ServerName | null, mod: GenServerModule<A, S>, args: A,
 ): Proc<void> {
   if (name !== null && !register_name(name, self())) {
@@ -25,26 +30,42 @@ export function* init_it<A, S>(
     ack(starter, ['error', ['already_started', where(name)]]);
     exit('normal');
   }
-  const r = yield* dispatch(() => mod.init(args));
+  const r = dispatch_now(() => mod.init(args));
+  return Array.isArray(r) ? init_done(starter, parent, name, mod, r) : init_wait(starter, parent, name, mod, r);
+}
+
+/** init was a generator: wait for it, then as init_done. */
+function* init_wait<A, S>(
+  starter: Pid, parent: Pid | null, name: ServerName | null, mod: GenServerModule<A, S>, g: Proc<Dispatched<InitResult<S>>>,
+): Proc<void> {
+  const r = yield* g;
+  yield* init_done(starter, parent, name, mod, r);
+}
+
+/** init failed or declined: unregister before the ack (so the starter can start again under the name at once), ack, exit. */
+function init_fail(starter: Pid, name: ServerName | null, reply: StartResult, reason: unknown): never {
+  if (name !== null) unregister_name(name);
+  ack(starter, reply);
+  return exit(reason);
+}
+
+/** init's result read as OTP's init_it does: ack the starter; on ['ok', S] the loop to run. */
+function init_done<A, S>(
+  starter: Pid, parent: Pid | null, name: ServerName | null, mod: GenServerModule<A, S>, r: Dispatched<InitResult<S>>,
+): Proc<void> {
   if (r[0] === 'EXIT') {
     ack(starter, ['error', r[1]]);
     throw r[2]; // the same exit reason as OTP's erlang:raise
   }
-  const v = r[1];
-  // Unregister before the ack, so the starter can start again under the name at once.
-  const fail = (reply: StartResult, reason: unknown): never => {
-    if (name !== null) unregister_name(name);
-    ack(starter, reply);
-    return exit(reason);
-  };
-  if (v === 'ignore') fail('ignore', 'normal');
-  if (!Array.isArray(v)) fail(['error', ['bad_return_value', v]], ['bad_return_value', v]);
-  if (v[0] === 'stop' && v.length === 2) fail(['error', v[1]], v[1]);
+  const v = r[1] as unknown;
+  if (v === 'ignore') init_fail(starter, name, 'ignore', 'normal');
+  if (!Array.isArray(v)) init_fail(starter, name, ['error', ['bad_return_value', v]], ['bad_return_value', v]);
+  if (v[0] === 'stop' && v.length === 2) init_fail(starter, name, ['error', v[1]], v[1]);
   if (v[0] !== 'ok' || (v.length !== 2 && v.length !== 3)) {
-    fail(['error', ['bad_return_value', v]], ['bad_return_value', v]);
+    init_fail(starter, name, ['error', ['bad_return_value', v]], ['bad_return_value', v]);
   }
   ack(starter, ['ok', self()]);
-  yield* loop(parent, name, mod, v[1] as S, (v[2] as Timeout | undefined) ?? 'infinity');
+  return loop(parent, name, mod, v[1] as S, (v[2] as Timeout | undefined) ?? 'infinity');
 }
 
 /**

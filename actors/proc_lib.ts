@@ -106,12 +106,21 @@ export function* start<A extends unknown[]>(
 
 const TIMEOUT = Symbol('proc_lib.timeout');
 
+// sync_wait's clause bodies, made once (not three closures per start).
+function acked(m: readonly [string, Pid, unknown]): { v: unknown } {
+  return { v: m[2] };
+}
+
+function died_starting(m: readonly [string, Pid, unknown]): { v: unknown } {
+  return { v: ['error', m[2]] };
+}
+
+function timed_out(): typeof TIMEOUT {
+  return TIMEOUT;
+}
+
 function* sync_wait(pid: Pid, timeout: number | 'infinity'): Proc<unknown> {
-  const r = yield* receive(
-    on(['ack', pid, _], (m) => ({ v: m[2] })),
-    on(['EXIT', pid, _], (m) => ({ v: ['error', m[2]] })),
-    after(timeout, () => TIMEOUT),
-  );
+  const r = yield* receive(on(['ack', pid, _], acked), on(['EXIT', pid, _], died_starting), after(timeout, timed_out));
   if (typeof r !== 'symbol') return r.v;
   // kill_flush: the process is killed and its EXIT (if trapping) taken.
   unlink(pid);

@@ -22,7 +22,12 @@ export interface SupState extends Flags {
   args: unknown;
   /** Static children in start order; for simple_one_for_one, the one spec. */
   children: Child[];
-  /** Restart times, whole seconds, newest first. */
+  /**
+   * Restart times within the period, whole seconds, oldest first (OTP's list is newest first;
+   * only its length is ever read). Changed in place: a crash loop within a long period keeps
+   * many, and copying them at each restart (as OTP's takewhile does) was most of a restart's
+   * allocation.
+   */
   restarts: number[];
   /** simple_one_for_one's children: pid → args (a child being restarted stays under its old pid). */
   dyn: Map<Pid, DynArgs>;
@@ -191,13 +196,13 @@ function do_auto_shutdown(c: Child, s: SupState): Outcome {
 function add_restart(s: SupState): boolean {
   const now = Math.floor(performance.now() / 1000);
   const threshold = now - s.period;
-  const kept: number[] = [now];
-  for (const r of s.restarts) {
-    if (r < threshold) break;
-    kept.push(r);
-  }
-  s.restarts = kept;
-  return kept.length <= s.intensity;
+  const r = s.restarts;
+  // The times never decrease: the ones out of the period are at the front.
+  let old = 0;
+  while (old < r.length && r[old] < threshold) old++;
+  if (old > 0) r.splice(0, old);
+  r.push(now);
+  return r.length <= s.intensity;
 }
 
 function try_again(key: unknown): void {
@@ -381,7 +386,9 @@ function* start_dynamic(s: SupState, extra: unknown): Proc<unknown> {
   const c = dyn_child(s);
   const [m, f, a] = c.mfargs;
   if (!Array.isArray(extra)) return ['error', ['EXIT', ['badarg', []]]];
-  const args = [...(a === 'undefined' ? [] : a), ...(extra as unknown[])];
+  // concat makes the array at its size (a spread into a literal leaves slack): it is kept
+  // for every child, to restart it with.
+  const args = (a === 'undefined' ? [] : (a as unknown[])).concat(extra as unknown[]);
   const r = yield* start_i(m, f, args);
   if (r[0] === 'ok' && r[1] instanceof Pid) {
     s.dyn.set(r[1], c.restart_type === 'temporary' ? 'undefined' : args);

@@ -1,14 +1,26 @@
-// The process dictionary: put/get/erase on the calling process, as Erlang's. Kept apart from
-// the process record (a WeakMap from the pid), so a process that never uses it costs nothing;
+// The process dictionary: put/get/erase on the calling process, as Erlang's. Kept in the
+// process's rarely used part (ProcessExt.dict), so a process that never uses it costs nothing;
 // proc_lib keeps '$ancestors' and '$initial_call' in it, as OTP does.
 import { Pid } from './terms';
+import { Process, ProcessExt, ext } from './process';
 import { error } from './exits';
 import { self } from './send';
+import { current_process } from './scheduler';
 import { set_dictionary_reader } from './info';
 
 // A dictionary is a flat array [K1, V1, K2, V2, ...]: most hold a few keys (proc_lib's two),
 // and a flat array is smaller than a Map and as fast to scan at that size.
-const dicts = new WeakMap<Pid, unknown[]>();
+
+/** The calling process (self() raises outside any; a killed one running its finally blocks is still current). */
+function me(): Process {
+  self();
+  return current_process() as Process;
+}
+
+function dict_of(p: Process): unknown[] | undefined {
+  const x = p.ext;
+  return x === null || x.dict === null ? undefined : x.dict;
+}
 
 function index_of(d: unknown[], key: unknown): number {
   for (let i = 0; i < d.length; i += 2) if (d[i] === key) return i;
@@ -17,15 +29,18 @@ function index_of(d: unknown[], key: unknown): number {
 
 /** put(Key, Value) → the old value, or 'undefined'. Keys compare as ===: atoms (strings) and numbers. */
 export function put(key: unknown, value: unknown): unknown {
-  const me = self();
-  const d = dicts.get(me);
+  const p = me();
+  const d = dict_of(p);
   if (d === undefined) {
-    dicts.set(me, [key, value]);
+    ext(p).dict = [key, value];
     return 'undefined';
   }
   const i = index_of(d, key);
   if (i < 0) {
-    d.push(key, value);
+    // A small dictionary is copied at its new size: push() would grow its backing store by
+    // half plus 16 slots (proc_lib's two keys then held 19 slots, not 4, in every process).
+    if (d.length < 16) (p.ext as ProcessExt).dict = d.concat([key, value]);
+    else d.push(key, value);
     return 'undefined';
   }
   const old = d[i + 1];
@@ -35,7 +50,7 @@ export function put(key: unknown, value: unknown): unknown {
 
 /** get(Key) → the value, or 'undefined'. */
 export function get(key: unknown): unknown {
-  const d = dicts.get(self());
+  const d = dict_of(me());
   if (d === undefined) return 'undefined';
   const i = index_of(d, key);
   return i < 0 ? 'undefined' : d[i + 1];
@@ -43,7 +58,7 @@ export function get(key: unknown): unknown {
 
 /** erase(Key) → the value it had, or 'undefined'. */
 export function erase(key: unknown): unknown {
-  const d = dicts.get(self());
+  const d = dict_of(me());
   if (d === undefined) return 'undefined';
   const i = index_of(d, key);
   if (i < 0) return 'undefined';
@@ -54,7 +69,7 @@ export function erase(key: unknown): unknown {
 
 /** get_keys() → the keys in the calling process's dictionary. */
 export function get_keys(): unknown[] {
-  const d = dicts.get(self()) ?? [];
+  const d = dict_of(me()) ?? [];
   const out: unknown[] = [];
   for (let i = 0; i < d.length; i += 2) out.push(d[i]);
   return out;
@@ -67,7 +82,7 @@ export function get_keys(): unknown[] {
 export function dictionary_of(pid: Pid): Array<[unknown, unknown]> | 'undefined' {
   if (!(pid instanceof Pid)) error('badarg');
   if (pid.proc === null) return 'undefined';
-  const d = dicts.get(pid) ?? [];
+  const d = dict_of(pid.proc) ?? [];
   const out: Array<[unknown, unknown]> = [];
   for (let i = 0; i < d.length; i += 2) out.push([d[i], d[i + 1]]);
   return out;

@@ -1,6 +1,6 @@
 // is_process_alive, processes, process_info.
 import { Pid } from './terms';
-import { Process, Status, all_pids, mailbox_messages } from './process';
+import { Process, Status, all_pids, mailbox_messages, monitors_list, links_list } from './process';
 import { error } from './exits';
 import { process_bytes } from './memory';
 import { queue_limit_of, QueueLimit } from './mailbox_limit';
@@ -72,9 +72,9 @@ const ITEMS: { [K in ProcessInfoItem]: (p: Process) => AllProcessInfo[K] } = {
   initial_call: mfa,
   status: status_of,
   message_queue_len: (p) => p.mb_len,
-  links: (p) => (p.ext?.links ? [...p.ext.links].map((q) => q.pid) : []),
-  monitors: (p) => (p.ext?.monitors ? [...p.ext.monitors.values()].map((m): ['process', unknown] => ['process', m.tag]) : []),
-  monitored_by: (p) => (p.ext?.monitored_by ? [...p.ext.monitored_by.values()].map((m) => m.watcher.pid) : []),
+  links: (p) => links_list(p.ext?.links ?? null).map((q) => q.pid),
+  monitors: (p) => monitors_list(p.ext?.monitors ?? null).map((m): ['process', unknown] => ['process', m.tag]),
+  monitored_by: (p) => monitors_list(p.ext?.monitored_by ?? null).map((m) => m.watcher.pid),
   registered_name: (p) => p.ext?.name ?? [],
   trap_exit: (p) => p.ext?.trap_exit ?? false,
   dictionary: (p) => dictionary_reader(p),

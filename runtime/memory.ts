@@ -9,7 +9,7 @@
 //   terms nested deeper than 8 levels or beyond 10,000 parts are not counted further;
 // - over 1,000 queued messages, the first 1,000 are measured and the rest counted at their
 //   average (so a 139 MB backlog reads as about 139 MB, measured in bounded time).
-import { Process, newest_process } from './process';
+import { Process, newest_process, monitors_list, links_list } from './process';
 import { error } from './exits';
 
 const PROCESS_BYTES = 240 + 32;
@@ -60,9 +60,8 @@ export function process_bytes(p: Process): number {
   const x = p.ext;
   if (x !== null) {
     n += 64;
-    if (x.links !== null) n += LINK_BYTES * x.links.size;
-    if (x.monitors !== null) n += MONITOR_BYTES * x.monitors.size;
-    if (x.monitored_by !== null) n += MONITOR_BYTES * x.monitored_by.size;
+    n += LINK_BYTES * links_list(x.links).length;
+    n += MONITOR_BYTES * (monitors_list(x.monitors).length + monitors_list(x.monitored_by).length);
     if (x.name !== null) n += 16;
   }
   let sampled = 0;

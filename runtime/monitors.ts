@@ -2,7 +2,7 @@
 // ['DOWN', Ref, 'process', Pid, Reason] (with [Name, 'nonode@nohost'] for a name), and
 // reason 'noproc' at once for a process that is not alive.
 import { Pid, Ref } from './terms';
-import { Process, Monitor, mailbox_remove_first, ext, tidy_ext } from './process';
+import { Process, ProcessExt, Monitor, mailbox_remove_first, ext, tidy_ext, monitors_add, monitors_get, monitors_delete } from './process';
 import { error } from './exits';
 import { running, deliver } from './scheduler';
 import { lookup } from './registry';
@@ -12,8 +12,10 @@ import { RemotePid, current_router } from './remote';
 /** Starts watcher monitoring target (a live process). */
 export function add_monitor(watcher: Process, target: Process, ref: Ref, tag: unknown): void {
   const m: Monitor = { ref, watcher, target, tag };
-  (ext(watcher).monitors ??= new Map()).set(ref, m);
-  (ext(target).monitored_by ??= new Map()).set(ref, m);
+  const wx = ext(watcher);
+  wx.monitors = monitors_add(wx.monitors, m);
+  const tx = ext(target);
+  tx.monitored_by = monitors_add(tx.monitored_by, m);
 }
 
 /** monitor('process', Pid | RegisteredName) → a Ref. */
@@ -56,15 +58,18 @@ export function demonitor(ref: Ref, opts: ReadonlyArray<'flush' | 'info'> = []):
     else if (o === 'info') info = true;
     else error('badarg');
   }
-  const m = me.ext?.monitors?.get(ref);
+  const mx = me.ext;
+  const m = mx === null ? undefined : monitors_get(mx.monitors, ref);
   const remote = m === undefined && (current_router()?.demonitor(me, ref) ?? false);
   if (m !== undefined) {
-    me.ext?.monitors?.delete(ref);
-    m.target.ext?.monitored_by?.delete(ref);
+    (mx as ProcessExt).monitors = monitors_delete((mx as ProcessExt).monitors, ref);
+    const tx = m.target.ext;
+    if (tx !== null) tx.monitored_by = monitors_delete(tx.monitored_by, ref);
     tidy_ext(me);
     tidy_ext(m.target);
   }
-  if (flush) {
+  // An empty mailbox holds no DOWN to flush (and the scan would make a closure for nothing).
+  if (flush && me.mb_head !== null) {
     while (mailbox_remove_first(me, (msg) => Array.isArray(msg) && msg.length === 5 && msg[0] === 'DOWN' && msg[1] === ref));
   }
   return info ? m !== undefined || remote : true;

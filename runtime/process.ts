@@ -44,14 +44,93 @@ export interface WaitClause {
   test(msg: unknown): boolean;
 }
 
+/**
+ * A process's monitors one way (those it holds, or those on it): none, one (the monitor
+ * itself), or a Map by ref. Most hold at most one at a time (a gen_server call's), and a Map
+ * made and dropped again at every call was a call's largest allocation.
+ */
+export type Monitors = Map<Ref, Monitor> | Monitor | null;
+
+/** ms with m added. */
+export function monitors_add(ms: Monitors, m: Monitor): Map<Ref, Monitor> | Monitor {
+  if (ms === null) return m;
+  if (ms instanceof Map) return ms.set(m.ref, m);
+  return new Map([[ms.ref, ms], [m.ref, m]]);
+}
+
+/** The monitor of ms with this ref, or undefined. */
+export function monitors_get(ms: Monitors, ref: Ref): Monitor | undefined {
+  if (ms === null) return undefined;
+  if (ms instanceof Map) return ms.get(ref);
+  return ms.ref === ref ? ms : undefined;
+}
+
+/** ms without the monitor of this ref (null once none is left). */
+export function monitors_delete(ms: Monitors, ref: Ref): Monitors {
+  if (ms === null) return null;
+  if (ms instanceof Map) {
+    ms.delete(ref);
+    return ms.size === 0 ? null : ms;
+  }
+  return ms.ref === ref ? null : ms;
+}
+
+/** The monitors of ms, in the order they were made. */
+export function monitors_list(ms: Monitors): Monitor[] {
+  if (ms === null) return [];
+  return ms instanceof Map ? [...ms.values()] : [ms];
+}
+
+/**
+ * A process's links: none, one (the linked process itself), or a Set once there are two. A
+ * behaviour process is linked to its parent alone: a Set for that one link was a tenth of a
+ * supervised child's memory.
+ */
+export type Links = Set<Process> | Process | null;
+
+/** ls with q added. */
+export function links_add(ls: Links, q: Process): Set<Process> | Process {
+  if (ls === null || ls === q) return q;
+  if (ls instanceof Set) return ls.add(q);
+  return new Set([ls, q]);
+}
+
+export function links_has(ls: Links, q: Process): boolean {
+  return ls === q || (ls instanceof Set && ls.has(q));
+}
+
+/** ls without q (null once none is left). */
+export function links_delete(ls: Links, q: Process): Links {
+  if (ls === q) return null;
+  if (ls instanceof Set) {
+    ls.delete(q);
+    return ls.size === 0 ? null : ls;
+  }
+  return ls;
+}
+
+/** The linked processes, in the order they were linked. */
+export function links_list(ls: Links): Process[] {
+  if (ls === null) return [];
+  return ls instanceof Set ? [...ls] : [ls];
+}
+
 /** What few processes use (links, monitors, a name, trap_exit, a return value): kept apart so that an idle process stays small. */
 export class ProcessExt {
-  links: Set<Process> | null = null;
-  monitors: Map<Ref, Monitor> | null = null;
-  monitored_by: Map<Ref, Monitor> | null = null;
+  links: Links = null;
+  monitors: Monitors = null;
+  monitored_by: Monitors = null;
   name: string | null = null;
   trap_exit = false;
   result: unknown = undefined;
+  /**
+   * The process dictionary, [K1, V1, K2, V2, ...] (runtime/dictionary.ts), or null. Here and
+   * not in a WeakMap from the pid: a WeakMap entry for each new process cost a supervised
+   * start 0.5-1 us (ephemeron table growth and GC work), a field nothing.
+   */
+  dict: unknown[] | null = null;
+  /** An opaque value a layer above attaches to the process (runtime/process_tag.ts). */
+  tag: unknown = undefined;
 }
 
 export class Process {
@@ -108,10 +187,13 @@ export function ext(p: Process): ProcessExt {
 export function tidy_ext(p: Process): void {
   const x = p.ext;
   if (x === null) return;
-  if (x.links !== null && x.links.size === 0) x.links = null;
-  if (x.monitors !== null && x.monitors.size === 0) x.monitors = null;
-  if (x.monitored_by !== null && x.monitored_by.size === 0) x.monitored_by = null;
-  if (x.links === null && x.monitors === null && x.monitored_by === null && x.name === null && !x.trap_exit && x.result === undefined) {
+  if (x.links instanceof Set && x.links.size === 0) x.links = null;
+  if (x.monitors instanceof Map && x.monitors.size === 0) x.monitors = null;
+  if (x.monitored_by instanceof Map && x.monitored_by.size === 0) x.monitored_by = null;
+  if (
+    x.links === null && x.monitors === null && x.monitored_by === null && x.name === null && !x.trap_exit &&
+    x.result === undefined && x.dict === null && x.tag === undefined
+  ) {
     p.ext = null;
   }
 }

@@ -2,7 +2,9 @@
 // trap_exit. Erlang's rules: a 'normal' signal is ignored unless trapped; exit(P, 'kill') is
 // untrappable and the victim dies 'killed'; a trapping process gets ['EXIT', From, Reason].
 import { Pid } from './terms';
-import { Process, Status, unlist, ext, tidy_ext } from './process';
+import {
+  Process, Status, unlist, ext, tidy_ext, monitors_list, monitors_delete, links_add, links_has, links_delete, links_list,
+} from './process';
 import { ErlangExit, ProcessKilled, error } from './exits';
 import { current_process, set_current, deliver, running } from './scheduler';
 import { forget } from './registry';
@@ -44,14 +46,16 @@ export function terminate(p: Process, reason: unknown): void {
     if (x.monitors !== null) {
       const mons = x.monitors;
       x.monitors = null;
-      for (const m of mons.values()) {
-        m.target.ext?.monitored_by?.delete(m.ref);
+      for (const m of monitors_list(mons)) {
+        const tx = m.target.ext;
+        if (tx !== null) tx.monitored_by = monitors_delete(tx.monitored_by, m.ref);
         if (m.target !== p) tidy_ext(m.target);
       }
     }
     if (x.links !== null) {
-      for (const q of x.links) {
-        q.ext?.links?.delete(p);
+      for (const q of links_list(x.links)) {
+        const qx = q.ext;
+        if (qx !== null) qx.links = links_delete(qx.links, p);
         tidy_ext(q);
         pending.push([q, p.pid, reason]);
       }
@@ -60,8 +64,9 @@ export function terminate(p: Process, reason: unknown): void {
     if (x.monitored_by !== null) {
       const mons = x.monitored_by;
       x.monitored_by = null;
-      for (const m of mons.values()) {
-        m.watcher.ext?.monitors?.delete(m.ref);
+      for (const m of monitors_list(mons)) {
+        const wx = m.watcher.ext;
+        if (wx !== null) wx.monitors = monitors_delete(wx.monitors, m.ref);
         if (m.watcher !== p) tidy_ext(m.watcher);
         deliver(m.watcher, ['DOWN', m.ref, 'process', m.tag, reason]);
       }
@@ -108,11 +113,17 @@ export function run_finally(p: Process): void {
 function handle_pending(): void {
   if (signalling) return;
   signalling = true;
+  // Taken by index, not shift(): a process linked to 10,000 others queues 10,000 signals,
+  // and shifting each off the front of the array made its exit quadratic.
+  let next = 0;
   try {
-    for (let sig = pending.shift(); sig !== undefined; sig = pending.shift()) {
+    while (next < pending.length) {
+      const sig = pending[next++];
       exit_signal(sig[0], sig[1], sig[2], false);
     }
   } finally {
+    if (next === pending.length) pending.length = 0;
+    else pending.splice(0, next);
     signalling = false;
   }
 }
@@ -177,9 +188,11 @@ export function link(pid: Pid): true {
     return true;
   }
   if (q === me) return true;
-  if (tracing && !(me.ext?.links?.has(q) ?? false)) trace_link(me, q, 'link');
-  (ext(me).links ??= new Set()).add(q);
-  (ext(q).links ??= new Set()).add(me);
+  if (tracing && !links_has(me.ext?.links ?? null, q)) trace_link(me, q, 'link');
+  const mx = ext(me);
+  mx.links = links_add(mx.links, q);
+  const qx = ext(q);
+  qx.links = links_add(qx.links, me);
   return true;
 }
 
@@ -190,9 +203,9 @@ export function unlink(pid: Pid): true {
   const q = pid.proc;
   if (q === null && pid instanceof RemotePid) current_router()?.unlink(me, pid);
   if (q !== null) {
-    if (tracing && (me.ext?.links?.has(q) ?? false)) trace_link(me, q, 'unlink');
-    me.ext?.links?.delete(q);
-    q.ext?.links?.delete(me);
+    if (tracing && links_has(me.ext?.links ?? null, q)) trace_link(me, q, 'unlink');
+    if (me.ext !== null) me.ext.links = links_delete(me.ext.links, q);
+    if (q.ext !== null) q.ext.links = links_delete(q.ext.links, me);
     tidy_ext(me);
     tidy_ext(q);
   }
