@@ -6,7 +6,7 @@
 import { ChildProcess, execFileSync, spawn as spawn_child } from 'child_process';
 import { hostname } from 'os';
 import * as path from 'path';
-import { Proc, run, receive, on, _, self, send } from '../runtime';
+import { Proc, run, receive, on, after, _, self, send } from '../runtime';
 import { net_kernel, net_adm, list } from '../distribution';
 import { compile_erlang } from './_erlang';
 
@@ -23,6 +23,15 @@ function* erlsock_client(server: string, kind: 'small' | 'big', rounds: number, 
   const sink: [string, string] = ['dbsink', server];
   const p = payload(kind);
   const me = self();
+  // The server answers pings before `-run dist_bench serve` has registered dbecho: a message
+  // sent then is dropped, and the loop below would wait for its echo forever.
+  let ready = false;
+  for (let i = 0; i < 100 && !ready; i++) {
+    send(echo, [me, 'ready']);
+    ready = yield* receive(on(['echo', 'ready'], () => true), after(100, () => false));
+  }
+  if (!ready) throw new Error('the server node never registered dbecho');
+  while (yield* receive(on(['echo', 'ready'], () => true), after(0, () => false)));
   for (let i = 0; i < 100; i++) {
     send(echo, [me, p]);
     yield* receive(on(['echo', _]));
