@@ -13,6 +13,7 @@ import { compile_erlang } from './_erlang';
 const OUT = path.resolve(__dirname, '..', '..', 'bench', 'out');
 const HOST = hostname().split('.')[0];
 const COOKIE = `bench${process.pid}`;
+const WARMUP = 2000;
 
 function payload(kind: 'small' | 'big'): unknown {
   return kind === 'small' ? ['hello', 42, list(1, 2, 3)] : Buffer.alloc(65536, 7);
@@ -46,7 +47,9 @@ function* erlsock_client(server: string, kind: 'small' | 'big', rounds: number, 
   }
   if (!ready) throw new Error('the server node never registered dbecho');
   while (yield* receive(on(['echo', 'ready'], () => true), after(0, () => false)));
-  for (let i = 0; i < 100; i++) {
+  // Warm-up, as long on both clients: V8 compiles the hot paths on other threads meanwhile,
+  // which would otherwise run during (and be counted in) the timed loop on a 2-core machine.
+  for (let i = 0; i < WARMUP; i++) {
     send(echo, [me, p]);
     yield* receive(on(['echo', _]));
   }
@@ -76,7 +79,7 @@ function* erlsock_client(server: string, kind: 'small' | 'big', rounds: number, 
 function beam_client(server: string, kind: string, rounds: number, msgs: number): Figures {
   const out = execFileSync(
     'erl',
-    ['+S', '1:1', '-sname', `dbc${process.pid}`, '-setcookie', COOKIE, '-noshell', '-pa', OUT, '-run', 'dist_bench', 'main', server, kind, String(rounds), String(msgs), '-s', 'init', 'stop'],
+    ['+S', '1:1', '-sname', `dbc${process.pid}`, '-setcookie', COOKIE, '-noshell', '-pa', OUT, '-run', 'dist_bench', 'main', server, kind, String(rounds), String(msgs), String(WARMUP), '-s', 'init', 'stop'],
     { encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const m = /result rtt_us=([\d.]+) msgs_s=(\d+) cpu_rt_us=([\d.]+) cpu_msg_us=([\d.]+)/.exec(out);

@@ -22,11 +22,11 @@ count(N) -> receive {msg, _} -> count(N - 1) end.
 payload("small") -> {hello, 42, [1, 2, 3]};
 payload("big") -> binary:copy(<<7>>, 65536).
 
-main([Node, Kind, Rounds, Msgs]) ->
+main([Node, Kind, Rounds, Msgs, Warmup]) ->
     N = list_to_atom(Node),
     pong = net_adm:ping(N),
     P = payload(Kind),
-    lat_loop({dbecho, N}, P, 100),
+    lat_loop({dbecho, N}, P, list_to_integer(Warmup)),
     Hz = list_to_integer(string:trim(os:cmd("getconf CLK_TCK"))),
     C0 = cpu_us(Hz),
     T0 = erlang:monotonic_time(microsecond),
