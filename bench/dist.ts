@@ -6,50 +6,85 @@
 import { ChildProcess, execFileSync, spawn as spawn_child } from 'child_process';
 import { hostname } from 'os';
 import * as path from 'path';
-import { Proc, run, receive, on, _, self, send } from '../runtime';
+import { Proc, run, receive, on, after, _, self, send } from '../runtime';
 import { net_kernel, net_adm, list } from '../distribution';
 import { compile_erlang } from './_erlang';
 
 const OUT = path.resolve(__dirname, '..', '..', 'bench', 'out');
 const HOST = hostname().split('.')[0];
 const COOKIE = `bench${process.pid}`;
+const WARMUP = 2000;
 
 function payload(kind: 'small' | 'big'): unknown {
   return kind === 'small' ? ['hello', 42, list(1, 2, 3)] : Buffer.alloc(65536, 7);
 }
 
-function* erlsock_client(server: string, kind: 'small' | 'big', rounds: number, msgs: number): Proc<[number, number]> {
+/** This process's CPU time (user + system, all threads), in microseconds. */
+function cpu_us(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
+interface Figures {
+  rtt_us: number;
+  msgs_s: number;
+  /** CPU of the client's OS process per round trip and per message sent. */
+  cpu_rt_us: number;
+  cpu_msg_us: number;
+}
+
+function* erlsock_client(server: string, kind: 'small' | 'big', rounds: number, msgs: number): Proc<Figures> {
   const echo: [string, string] = ['dbecho', server];
   const sink: [string, string] = ['dbsink', server];
   const p = payload(kind);
   const me = self();
-  for (let i = 0; i < 100; i++) {
+  // The server answers pings before `-run dist_bench serve` has registered dbecho: a message
+  // sent then is dropped, and the loop below would wait for its echo forever.
+  let ready = false;
+  for (let i = 0; i < 100 && !ready; i++) {
+    send(echo, [me, 'ready']);
+    ready = yield* receive(on(['echo', 'ready'], () => true), after(100, () => false));
+  }
+  if (!ready) throw new Error('the server node never registered dbecho');
+  while (yield* receive(on(['echo', 'ready'], () => true), after(0, () => false)));
+  // Warm-up, as long on both clients: V8 compiles the hot paths on other threads meanwhile,
+  // which would otherwise run during (and be counted in) the timed loop on a 2-core machine.
+  for (let i = 0; i < WARMUP; i++) {
     send(echo, [me, p]);
     yield* receive(on(['echo', _]));
   }
+  const c0 = cpu_us();
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < rounds; i++) {
     send(echo, [me, p]);
     yield* receive(on(['echo', _]));
   }
   const t1 = process.hrtime.bigint();
+  const c1 = cpu_us();
   send(sink, ['start', me, msgs]);
+  const c2 = cpu_us();
   const t2 = process.hrtime.bigint();
   for (let i = 0; i < msgs; i++) send(sink, ['msg', p]);
   yield* receive(on(['done', msgs]));
   const t3 = process.hrtime.bigint();
-  return [Number(t1 - t0) / 1000 / rounds, msgs / (Number(t3 - t2) / 1e9)];
+  const c3 = cpu_us();
+  return {
+    rtt_us: Number(t1 - t0) / 1000 / rounds,
+    msgs_s: msgs / (Number(t3 - t2) / 1e9),
+    cpu_rt_us: (c1 - c0) / rounds,
+    cpu_msg_us: (c3 - c2) / msgs,
+  };
 }
 
-function beam_client(server: string, kind: string, rounds: number, msgs: number): [number, number] {
+function beam_client(server: string, kind: string, rounds: number, msgs: number): Figures {
   const out = execFileSync(
     'erl',
-    ['+S', '1:1', '-sname', `dbc${process.pid}`, '-setcookie', COOKIE, '-noshell', '-pa', OUT, '-run', 'dist_bench', 'main', server, kind, String(rounds), String(msgs), '-s', 'init', 'stop'],
+    ['+S', '1:1', '-sname', `dbc${process.pid}`, '-setcookie', COOKIE, '-noshell', '-pa', OUT, '-run', 'dist_bench', 'main', server, kind, String(rounds), String(msgs), String(WARMUP), '-s', 'init', 'stop'],
     { encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  const m = /result rtt_us=([\d.]+) msgs_s=(\d+)/.exec(out);
+  const m = /result rtt_us=([\d.]+) msgs_s=(\d+) cpu_rt_us=([\d.]+) cpu_msg_us=([\d.]+)/.exec(out);
   if (m === null) throw new Error(`BEAM client printed no result:\n${out}`);
-  return [Number(m[1]), Number(m[2])];
+  return { rtt_us: Number(m[1]), msgs_s: Number(m[2]), cpu_rt_us: Number(m[3]), cpu_msg_us: Number(m[4]) };
 }
 
 export async function main(args: string[]): Promise<void> {
@@ -79,12 +114,13 @@ export async function main(args: string[]): Promise<void> {
     for (const kind of ['small', 'big'] as const) {
       const r = kind === 'small' ? rounds : Math.max(50, Math.floor(rounds / 4));
       const n = kind === 'small' ? msgs : Math.max(100, Math.floor(msgs / 20));
-      const [es_rtt, es_tp] = await run(erlsock_client, server, kind, r, n);
-      const [b_rtt, b_tp] = beam_client(server, kind, r, n);
+      const es = await run(erlsock_client, server, kind, r, n);
+      const b = beam_client(server, kind, r, n);
       const label = kind === 'small' ? 'small term' : '64 KiB binary';
       console.log(
-        `dist ${label}: rtt erlsock→BEAM ${es_rtt.toFixed(1)} µs, BEAM→BEAM ${b_rtt.toFixed(1)} µs (latency ratio ${(b_rtt / es_rtt).toFixed(2)}x); ` +
-          `throughput erlsock→BEAM ${Math.round(es_tp)} msg/s, BEAM→BEAM ${Math.round(b_tp)} msg/s (${(es_tp / b_tp).toFixed(2)}x)`,
+        `dist ${label}: rtt erlsock→BEAM ${es.rtt_us.toFixed(1)} µs, BEAM→BEAM ${b.rtt_us.toFixed(1)} µs (latency ratio ${(b.rtt_us / es.rtt_us).toFixed(2)}x); ` +
+          `throughput erlsock→BEAM ${Math.round(es.msgs_s)} msg/s, BEAM→BEAM ${Math.round(b.msgs_s)} msg/s (${(es.msgs_s / b.msgs_s).toFixed(2)}x); ` +
+          `client CPU per round trip ${es.cpu_rt_us.toFixed(1)} / ${b.cpu_rt_us.toFixed(1)} µs, per message ${es.cpu_msg_us.toFixed(2)} / ${b.cpu_msg_us.toFixed(2)} µs (erlsock / BEAM)`,
       );
     }
   } finally {

@@ -23,10 +23,19 @@ export class Conn {
   reader: Pid | null = null;
   writer: Pid | null = null;
   up = false;
-  /** what is queued for the peer, encoded: packets go straight into it, in order */
-  out: Writer | null = null;
-  /** queued chunks that grew past CHUNK, before `out`, oldest first */
-  full: Buffer[] = [];
+  /**
+   * What is queued for the peer: packets are encoded straight into it, in order; its segs
+   * are what is ready to go out (pieces of its buffer and large binaries, not copied).
+   */
+  out: Writer = out_writer();
+  /**
+   * Packets sent before the handshake ended, as terms: how they are framed depends on the
+   * flags the handshake settles (with DIST_HDR_ATOM_CACHE the BEAM refuses a pass-through
+   * packet as coming from an "incompatible erlang"). null once the connection is up.
+   */
+  early: Array<[unknown[], unknown, boolean]> | null = [];
+  /** A buffer whose bytes went out, for the writer's next turn (no fresh memory per flush). */
+  spare: Buffer | null = null;
   writer_idle = false;
   wrote = false;
   got = false;
@@ -40,6 +49,12 @@ export class Conn {
   constructor(readonly node: string) {}
 }
 
+function out_writer(): Writer {
+  const w = writer(0);
+  w.segs = [];
+  return w;
+}
+
 /** Builds a pass-through packet: Len:32, 112, 131 Ctrl [, 131 Msg] (for tests and tools). */
 export function packet(ctrl: unknown[], msg?: unknown, has_msg = false): Buffer {
   const w = writer(0);
@@ -48,12 +63,21 @@ export function packet(ctrl: unknown[], msg?: unknown, has_msg = false): Buffer 
 }
 
 function put_packet(w: Writer, ctrl: unknown[], msg: unknown, has_msg: boolean, dist_header = false): void {
-  const start = w.pos;
+  w.room(7);
+  // What to go back to if the term cannot be encoded: nothing of it is sent.
+  const buf0 = w.buf;
+  const pos0 = w.pos;
+  const seal0 = w.seal_start;
+  const sealed0 = w.sealed;
+  const segs0 = w.segs === null ? 0 : w.segs.length;
+  // The length goes in last; the writer keeps track of where it is if the buffer grows.
+  w.mark_buf = w.buf;
+  w.mark_at = w.pos;
+  const total0 = w.total();
   try {
     if (dist_header) {
       // Once the atom cache is negotiated the BEAM wants a distribution header on every
       // packet: one with no atom cache references, then the terms without version bytes.
-      w.room(7);
       w.pos += 4;
       w.buf[w.pos++] = 131;
       w.buf[w.pos++] = 68;
@@ -61,17 +85,22 @@ function put_packet(w: Writer, ctrl: unknown[], msg: unknown, has_msg: boolean, 
       encode_bare_into(w, ctrl);
       if (has_msg) encode_bare_into(w, msg);
     } else {
-      w.room(5);
       w.pos += 4;
       w.buf[w.pos++] = 112;
       encode_into(w, ctrl);
       if (has_msg) encode_into(w, msg);
     }
   } catch (e) {
-    w.pos = start; // nothing of a term that cannot be encoded is sent
+    w.buf = buf0;
+    w.pos = pos0;
+    w.seal_start = seal0;
+    w.sealed = sealed0;
+    if (w.segs !== null) w.segs.length = segs0;
+    w.mark_buf = null;
     throw e;
   }
-  w.buf.writeUInt32BE(w.pos - start - 4, start);
+  (w.mark_buf as Buffer).writeUInt32BE(w.total() - total0 - 4, w.mark_at);
+  w.mark_buf = null;
 }
 
 /**
@@ -79,17 +108,27 @@ function put_packet(w: Writer, ctrl: unknown[], msg: unknown, has_msg: boolean, 
  * is encoded straight into the connection's out buffer: no buffer per message, no concat.
  */
 export function send_packet(conn: Conn, ctrl: unknown[], msg?: unknown, has_msg = false): void {
-  const w = (conn.out ??= writer(0));
-  put_packet(w, ctrl, msg, has_msg, (conn.flags & DFLAG.DIST_HDR_ATOM_CACHE) !== 0n);
-  // A burst of large messages is queued as chunks: no buffer of the whole burst grown by doubling.
-  if (w.pos >= CHUNK) {
-    conn.full.push(w.buf.subarray(0, w.pos));
-    conn.out = null;
+  if (conn.early !== null) {
+    // Encoded once now so that a term that cannot be encoded raises here, as it would later.
+    trial.pos = 0;
+    put_packet(trial, ctrl, msg, has_msg);
+    conn.early.push([ctrl, msg, has_msg]);
+    conn.wrote = true;
+    return;
   }
+  const w = conn.out;
+  put_packet(w, ctrl, msg, has_msg, (conn.flags & DFLAG.DIST_HDR_ATOM_CACHE) !== 0n);
+  // A burst is queued as pieces of CHUNK bytes: no buffer of the whole burst grown by doubling.
+  if (w.pos - w.seal_start >= CHUNK) w.seal();
   queued(conn);
 }
 
+const trial = writer(0);
 const CHUNK = 256 * 1024;
+/** The largest buffer kept for reuse once written. */
+const KEEP_MAX = 1024 * 1024;
+const MORE = ['more'];
+const LAST: string[] = [];
 
 function queued(conn: Conn): void {
   conn.wrote = true;
@@ -100,7 +139,7 @@ function queued(conn: Conn): void {
 }
 
 function queue_tick(conn: Conn): void {
-  const w = (conn.out ??= writer(0));
+  const w = conn.out;
   w.room(4);
   w.buf.writeUInt32BE(0, w.pos);
   w.pos += 4;
@@ -108,43 +147,73 @@ function queue_tick(conn: Conn): void {
 }
 
 function* writer_loop(conn: Conn): Proc<void> {
+  const s = conn.sock as Socket;
   for (;;) {
-    let data: Buffer;
-    if (conn.full.length > 0) data = conn.full.shift() as Buffer;
-    else {
-      const w = conn.out;
-      if (w === null || w.pos === 0) {
-        conn.writer_idle = true;
-        yield* receive(on('flush'));
-        continue;
-      }
-      conn.out = null;
-      data = w.buf.subarray(0, w.pos);
+    const w = conn.out;
+    w.seal();
+    const batch = w.segs as Buffer[];
+    if (batch.length === 0) {
+      conn.writer_idle = true;
+      yield* receive(on('flush'));
+      continue;
     }
-    const r = yield* socket.send(conn.sock as Socket, data);
-    if (r !== 'ok') exit(['shutdown', 'connection_closed']);
+    // Take everything queued; senders go on in another buffer while this one is written.
+    w.segs = [];
+    w.sealed = 0;
+    const used = w.buf;
+    w.buf = conn.spare ?? (used.length >= 4096 ? Buffer.allocUnsafeSlow(used.length) : Buffer.allocUnsafe(used.length));
+    conn.spare = null;
+    w.pos = 0;
+    w.seal_start = 0;
+    // Pieces but the last go with MSG_MORE: the kernel packs them into full segments.
+    const last = batch.length - 1;
+    for (let i = 0; i <= last; i++) {
+      const r = yield* socket.send(s, batch[i], i < last ? MORE : LAST);
+      if (r !== 'ok') exit(['shutdown', 'connection_closed']);
+    }
+    if (used.length <= KEEP_MAX) conn.spare = used;
   }
 }
 
 /** Runs in the socket's owner once the handshake is done: starts the writer and ticks, then reads. */
 export function* run_connection(conn: Conn, ticktime_s: number, dispatch: Dispatch): Proc<void> {
   const s = conn.sock as Socket;
-  socket.setopt(s, 'otp', 'rcvbuf', 65536);
+  // recv(S, 0) returns what is there up to this much: a burst or a large packet in one call.
+  socket.setopt(s, 'otp', 'rcvbuf', READ_MAX);
   socket.setopt(s, 'tcp', 'nodelay', true);
   conn.writer = spawn_link(writer_loop, conn);
+  const early = conn.early ?? [];
+  conn.early = null;
+  for (const [ctrl, msg, has_msg] of early) {
+    try {
+      send_packet(conn, ctrl, msg, has_msg);
+    } catch (e) {
+      // Only a term changed since it was sent can fail now; it alone is dropped.
+      log(`dropped a message to ${conn.node}: ${(e as Error).message}`);
+    }
+  }
   conn.up = true;
   start_ticker(conn, ticktime_s);
-  let pending: Buffer | null = null;
+  // The start of a packet that has not all come: its pieces, joined once it has (one copy).
+  let parts: Buffer[] = [];
+  let have = 0;
+  let need = 0;
   for (;;) {
-    // A packet known to be incomplete is read to its end in one call.
-    let want = 0;
-    if (pending !== null && pending.length >= 4) want = pending.readUInt32BE(0) + 4 - pending.length;
-    const r = yield* socket.recv(s, want > 0 ? want : 0);
+    const r = yield* socket.recv(s, 0);
     if (r[0] !== 'ok') exit(['shutdown', 'connection_closed']);
     conn.got = true;
     const chunk = r[1] as Buffer;
-    const buf: Buffer = pending === null ? chunk : Buffer.concat([pending, chunk]);
+    let buf: Buffer;
+    if (have === 0) buf = chunk;
+    else {
+      parts.push(chunk);
+      have += chunk.length;
+      if (have < need) continue;
+      buf = Buffer.concat(parts, have);
+      parts = [];
+    }
     let off = 0;
+    need = 4;
     while (buf.length - off >= 4) {
       const n = buf.readUInt32BE(off);
       if (n === 0) {
@@ -155,13 +224,21 @@ export function* run_connection(conn: Conn, ticktime_s: number, dispatch: Dispat
         log(`closing the connection to ${conn.node}: a ${n}-byte packet`);
         exit(['shutdown', 'bad_packet']);
       }
-      if (buf.length - off - 4 < n) break;
+      if (buf.length - off - 4 < n) {
+        need = n + 4;
+        break;
+      }
       handle_packet(conn, buf, off + 4, off + 4 + n, dispatch);
       off += 4 + n;
     }
-    pending = off < buf.length ? buf.subarray(off) : null;
+    if (off < buf.length) {
+      parts.push(off === 0 ? buf : buf.subarray(off));
+      have = buf.length - off;
+    } else have = 0;
   }
 }
+
+const READ_MAX = 256 * 1024;
 
 function handle_packet(conn: Conn, buf: Buffer, start: number, end: number, dispatch: Dispatch): void {
   let ctrl: unknown;
@@ -218,8 +295,8 @@ export function stop_connection(conn: Conn): void {
   if (conn.ticker !== null) clearInterval(conn.ticker);
   conn.ticker = null;
   if (conn.writer !== null) exit(conn.writer, 'kill');
-  conn.out = null;
-  conn.full = [];
+  conn.out = out_writer();
+  conn.spare = null;
 }
 
 export type { Process };

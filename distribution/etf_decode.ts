@@ -221,7 +221,12 @@ function term(r: Reader, depth: number): unknown {
       return new List(Array.from(b));
     }
     case T.LIST: return list(r, depth);
-    case T.BINARY: return r.bytes(r.u32());
+    case T.BINARY: {
+      // A view of the packet, but a small binary from a large read is copied, as the BEAM
+      // copies binaries of up to 64 bytes: holding it must not hold the whole read.
+      const b = r.bytes(r.u32());
+      return b.length <= 64 && r.buf.length > 65536 ? Buffer.from(b) : b;
+    }
     case T.BIT_BINARY: {
       const n = r.u32();
       const bits = r.u8();

@@ -9,16 +9,49 @@ import { EtfError, MAX_DEPTH, T, VERSION } from './etf_tags';
 export class Writer {
   buf: Buffer;
   pos = 0;
+  /**
+   * Gathered output (a connection's queue): sealed pieces of buf and, in between, large
+   * binaries themselves, in order. null: everything is copied into buf.
+   */
+  segs: Buffer[] | null = null;
+  /** Where the bytes not yet sealed into segs start. */
+  seal_start = 0;
+  /** How many bytes have been sealed into segs (a packet's length spans pieces). */
+  sealed = 0;
+  /** A place that must follow buf when it grows (a packet's length field, written last). */
+  mark_buf: Buffer | null = null;
+  mark_at = 0;
   constructor(size: number) {
     this.buf = Buffer.allocUnsafe(size);
   }
   room(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.pos + n) size *= 2;
-    const b = Buffer.allocUnsafe(size);
-    this.buf.copy(b, 0, 0, this.pos);
+    // Sealed bytes stay where they are (segs holds views of them): only the live tail moves.
+    const from = this.seal_start;
+    const live = this.pos - from;
+    let size = from > 0 ? this.buf.length : this.buf.length * 2;
+    while (size < live + n) size *= 2;
+    const old = this.buf;
+    const b = size >= 4096 ? Buffer.allocUnsafeSlow(size) : Buffer.allocUnsafe(size);
+    old.copy(b, 0, from, this.pos);
     this.buf = b;
+    this.pos = live;
+    this.seal_start = 0;
+    if (this.mark_buf === old && this.mark_at >= from) {
+      this.mark_buf = b;
+      this.mark_at -= from;
+    }
+  }
+  /** Bytes written since the writer was made (or the count was reset), sealed or not. */
+  total(): number {
+    return this.sealed + this.pos - this.seal_start;
+  }
+  /** Moves the live bytes into segs (as a view: no copy). */
+  seal(): void {
+    if (this.segs === null || this.pos === this.seal_start) return;
+    this.segs.push(this.buf.subarray(this.seal_start, this.pos));
+    this.sealed += this.pos - this.seal_start;
+    this.seal_start = this.pos;
   }
   u8(v: number): void {
     this.room(1);
@@ -41,6 +74,12 @@ export class Writer {
   }
 }
 
+/**
+ * Binaries at least this large go into a gathering writer's queue as they are (the socket
+ * writes them from the sender's Buffer) instead of being copied: the copy, and the fresh
+ * memory a burst of them would take, cost more than the extra write call.
+ */
+export const GATHER_MIN = 16384;
 
 /** term_to_binary (uncompressed). */
 export function encode(t: unknown): Buffer {
@@ -180,6 +219,16 @@ function put_term(w: Writer, t: unknown, depth: number): void {
     return;
   }
   if (Buffer.isBuffer(t)) {
+    if (w.segs !== null && t.length >= GATHER_MIN) {
+      w.room(5);
+      w.buf[w.pos++] = T.BINARY;
+      w.buf.writeUInt32BE(t.length, w.pos);
+      w.pos += 4;
+      w.seal();
+      w.segs.push(t);
+      w.sealed += t.length;
+      return;
+    }
     w.room(5 + t.length);
     w.buf[w.pos++] = T.BINARY;
     w.buf.writeUInt32BE(t.length, w.pos);

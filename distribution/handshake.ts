@@ -10,6 +10,9 @@ export class HandshakeError extends Error {
   override name = 'HandshakeError';
 }
 
+/** The peer is connecting to us at the same time and its attempt wins (it answered `nok`). */
+export class SimultaneousLost extends HandshakeError {}
+
 export interface Peer {
   name: string;
   flags: bigint;
@@ -130,6 +133,7 @@ export function* connect_handshake(s: Socket, us: Us, to: string): Proc<Peer> {
   yield* send_msg(s, name_msg(78, us, null), t);
   const status = (yield* recv_msg(s, t)).toString('latin1');
   if (status === 'salive') yield* send_msg(s, Buffer.from('strue'), t);
+  else if (status === 'snok') throw new SimultaneousLost(`${to} is connecting to us too, and its attempt wins`);
   else if (status !== 'sok' && status !== 'sok_simultaneous') throw new HandshakeError(`${to} refused the connection: ${status.slice(1)}`);
   const ch = yield* recv_msg(s, t);
   if (ch[0] !== 78) throw new HandshakeError(`bad challenge from ${to}`);

@@ -12,7 +12,7 @@ import type { Socket } from '../sockets/socket_term';
 import { me } from './identity';
 import { our_flags } from './flags';
 import { register as epmd_register, port_please, DistError } from './epmd';
-import { accept_handshake, connect_handshake, Admit, HandshakeError, Us } from './handshake';
+import { accept_handshake, connect_handshake, Admit, HandshakeError, SimultaneousLost, Us } from './handshake';
 import { Conn, run_connection, stop_connection } from './connection';
 import { log } from './log';
 import { rex } from './rex';
@@ -314,6 +314,13 @@ function* connect_conn(conn: Conn, st: NodeState): Proc<void> {
     conn.sock = s;
   } catch (e) {
     if (s !== null) socket.close(s);
+    if (e instanceof SimultaneousLost) {
+      // The peer's own attempt reaches our acceptor, which takes this connection over (and
+      // its queue) and kills us: until then the connection stays pending, as net_kernel's does.
+      yield* receive(after(st.us.timeout_ms));
+      log(`cannot connect to ${conn.node}: its simultaneous attempt never came`);
+      exit(['shutdown', 'noconnection']);
+    }
     if (e instanceof HandshakeError || e instanceof DistError) {
       log(`cannot connect to ${conn.node}: ${e.message}`);
       exit(['shutdown', 'noconnection']); // quiet: the down hooks tell whoever waited

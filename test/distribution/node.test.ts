@@ -186,6 +186,21 @@ describe('distribution: erlsock as a node with real erl nodes', function () {
       });
       expect(r).to.equal('yes');
     });
+
+    it('gen_server:call from BEAM to an erlsock gen_server: OTP 25 tags it [alias | Mref], the reply to the pid matches', async () => {
+      const started = await run(function* () {
+        return yield* gen_server.start({ local: 'es_gs' }, {
+          init: () => ['ok', 0],
+          handle_call: (req: unknown, from: [Pid, unknown], n: number) => ['reply', [req, from[1]], n + 1],
+          handle_cast: (_m: unknown, n: number) => ['noreply', n],
+        }, null);
+      });
+      expect(started[0]).to.equal('ok');
+      // What the tag looked like on the erlsock side, as the BEAM sees it echoed back.
+      const r = await b.eval(`{ping, [alias | GsTagRef]} = gen_server:call({es_gs, '${ES_NODE}'}, ping), is_reference(GsTagRef).`);
+      expect(r).to.equal('true');
+      expect(await b.eval(`element(1, gen_server:call({es_gs, '${ES_NODE}'}, again)).`)).to.equal('again');
+    });
   });
 
   it('gives every term BEAM sends back exactly as sent (=:= on the BEAM side)', async () => {
