@@ -6,6 +6,9 @@
 // Readiness is believed from the poller's edges (core.ts): after a short read or eagain a
 // socket is known empty, and a read answers with a select without a syscall; or, once the
 // peer's FIN has been seen, with {error, closed}.
+// Buffer from node:buffer, not the global: Node defines globalThis.Buffer as a getter, so
+// every bare `Buffer.x` in a hot path is a global load plus a getter call (per read here).
+import { Buffer } from 'node:buffer';
 import * as prim from './prim_socket';
 import { Socket } from './socket_term';
 import { raise_invalid } from './errors';
