@@ -74,6 +74,10 @@ function park(sock: Sock, q: Q, pid: Pid, handle: Ref | null): Ref {
 const SLAB = 32768;
 const SLAB_READ = 8192;
 let slab = Buffer.allocUnsafeSlow(SLAB);
+// The slab's ArrayBuffer and offset, kept with it: .buffer and .byteOffset are getters on
+// the typed array prototype, which each read's take() would otherwise call.
+let slab_ab = slab.buffer;
+let slab_off = slab.byteOffset;
 let slab_used = 0;
 let scratch: Buffer | null = null;
 
@@ -85,6 +89,8 @@ function read_into(want: number): void {
   if (want <= SLAB_READ) {
     if (SLAB - slab_used < want) {
       slab = Buffer.allocUnsafeSlow(SLAB);
+      slab_ab = slab.buffer;
+      slab_off = slab.byteOffset;
       slab_used = 0;
     }
     read_buf = slab;
@@ -99,7 +105,7 @@ function read_into(want: number): void {
 /** The n bytes just read into read_buf at read_at, as a Buffer of their own size. */
 function take(n: number): Buffer {
   if (read_buf === slab) {
-    const out = Buffer.from(slab.buffer, slab.byteOffset + read_at, n);
+    const out = Buffer.from(slab_ab, slab_off + read_at, n);
     slab_used = (read_at + n + 7) & ~7; // the next read starts 8-aligned after this one
     return out;
   }
