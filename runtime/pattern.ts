@@ -4,6 +4,9 @@
 // a predicate function (an element guard), a Buffer (equal bytes), an array (same length,
 // each element matches), or a plain object (each listed key present and matching; other keys
 // allowed, like an Erlang map pattern).
+// Buffer from node:buffer, not the global: Node defines globalThis.Buffer as a getter, so
+// every bare `Buffer.x` in a hot path is a global load plus a getter call.
+import { Buffer } from 'node:buffer';
 import { Pid, Ref } from './terms';
 
 /** The wildcard pattern: matches anything. */

@@ -79,6 +79,14 @@ function on_timeout(p: Process, seq: number, deadline: number): void {
   enqueue(p);
 }
 
+/** The receive's after clause or null, once every other clause is known to be a Clause. */
+function checked_timeout(clauses: AnyClause[]): After<unknown> | null {
+  const timeout = timeout_of(clauses);
+  const n = clauses.length - (timeout === null ? 0 : 1);
+  for (let i = 0; i < n; i++) if (!(clauses[i] instanceof Clause)) error('badarg');
+  return timeout;
+}
+
 /** The clauses (all but an After) all require ref: messages older than ref cannot match. */
 function all_need(clauses: AnyClause[], n: number, ref: Ref): boolean {
   if (n === 0) return false;
@@ -105,22 +113,35 @@ const enum Op {
  * `yield*` drives it; return() and throw() reach a generator clause body it is running.
  */
 class ReceiveOp implements Iter {
+  // The fields are set by init, not by initializers or parameter properties: the constructor
+  // then stays under V8's small-function size (27 bytes of bytecode), which is inlined into
+  // its caller whatever the caller's inlining budget. A loop that builds a receive per
+  // message (the OTP socket idiom) otherwise calls it through the generic construct stub.
   // The op is also its own iterator result ({done, value}): yield* reads both at once, so
   // one object serves every step and a receive allocates nothing else.
-  done = false;
-  value: unknown = undefined;
-  private state = Op.Start;
-  private inner: Iter | null = null;
+  declare done: boolean;
+  declare value: unknown;
+  private declare state: Op;
+  private declare inner: Iter | null;
+  private declare clauses: AnyClause[];
   // The clause count is not kept (clauses.length, less one for an after clause): a waiting
   // process holds its op for as long as it waits. The after clause is, as finding it at every
   // scan (an instanceof) cost the ring benchmark 3-5%.
-  private readonly timeout: After<unknown> | null;
+  private declare timeout: After<unknown> | null;
 
-  constructor(private readonly clauses: AnyClause[]) {
-    const timeout = timeout_of(clauses);
-    const n = clauses.length - (timeout === null ? 0 : 1);
-    for (let i = 0; i < n; i++) if (!(clauses[i] instanceof Clause)) error('badarg');
-    this.timeout = timeout;
+  constructor(clauses: AnyClause[]) {
+    ReceiveOp.init(this, clauses);
+  }
+
+  /** The fields, in one order for every op (one map); the clauses checked first. */
+  private static init(op: ReceiveOp, clauses: AnyClause[]): void {
+    const timeout = checked_timeout(clauses);
+    op.done = false;
+    op.value = undefined;
+    op.state = Op.Start;
+    op.inner = null;
+    op.clauses = clauses;
+    op.timeout = timeout;
   }
 
   [Symbol.iterator](): this {

@@ -1,5 +1,8 @@
 // Argument checks and result shapes shared by the socket module's files: what OTP raises
 // for arguments of the wrong shape, and the error tuples every call builds.
+// Buffer from node:buffer, not the global: Node defines globalThis.Buffer as a getter, so
+// every bare `Buffer.x` in a hot path is a global load plus a getter call.
+import { Buffer } from 'node:buffer';
 import * as prim from './prim_socket';
 import { Socket } from './socket_term';
 import { badarg, raise_invalid } from './errors';

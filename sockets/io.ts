@@ -6,6 +6,9 @@
 // Readiness is believed from the poller's edges (core.ts): after a short read or eagain a
 // socket is known empty, and a read answers with a select without a syscall; or, once the
 // peer's FIN has been seen, with {error, closed}.
+// Buffer from node:buffer, not the global: Node defines globalThis.Buffer as a getter, so
+// every bare `Buffer.x` in a hot path is a global load plus a getter call (per read here).
+import { Buffer } from 'node:buffer';
 import * as prim from './prim_socket';
 import { Socket } from './socket_term';
 import { raise_invalid } from './errors';
@@ -71,6 +74,10 @@ function park(sock: Sock, q: Q, pid: Pid, handle: Ref | null): Ref {
 const SLAB = 32768;
 const SLAB_READ = 8192;
 let slab = Buffer.allocUnsafeSlow(SLAB);
+// The slab's ArrayBuffer and offset, kept with it: .buffer and .byteOffset are getters on
+// the typed array prototype, which each read's take() would otherwise call.
+let slab_ab = slab.buffer;
+let slab_off = slab.byteOffset;
 let slab_used = 0;
 let scratch: Buffer | null = null;
 
@@ -82,6 +89,8 @@ function read_into(want: number): void {
   if (want <= SLAB_READ) {
     if (SLAB - slab_used < want) {
       slab = Buffer.allocUnsafeSlow(SLAB);
+      slab_ab = slab.buffer;
+      slab_off = slab.byteOffset;
       slab_used = 0;
     }
     read_buf = slab;
@@ -96,7 +105,7 @@ function read_into(want: number): void {
 /** The n bytes just read into read_buf at read_at, as a Buffer of their own size. */
 function take(n: number): Buffer {
   if (read_buf === slab) {
-    const out = Buffer.from(slab.buffer, slab.byteOffset + read_at, n);
+    const out = Buffer.from(slab_ab, slab_off + read_at, n);
     slab_used = (read_at + n + 7) & ~7; // the next read starts 8-aligned after this one
     return out;
   }
