@@ -1,8 +1,11 @@
 // OTP's sys for the behaviours: system messages ['system', From, Request] that any behaviour
 // process answers between its callbacks (get_state, replace_state, get_status, suspend,
-// resume, trace), the client calls that send them, and the *DBG* trace lines in OTP's format.
-import { receive, on, after, _, send, self, exit, monitor, demonitor, whereis, format_term, dictionary_of, Pid, Proc, Ref } from '../runtime';
+// resume, trace, change_code), the client calls that send them, and the *DBG* trace lines in
+// OTP's format.
+import { receive, on, after, _, send, self, exit, monitor, demonitor, format_term, dictionary_of, Pid, Proc, Ref } from '../runtime';
 import { ErlangExit } from '../runtime/exits';
+import { resolve } from './gen_name';
+import type { ServerRef } from './gen_server_types';
 
 export { behaviour_state } from './behaviour_state';
 export type { BehaviourState } from './behaviour_state';
@@ -26,6 +29,17 @@ export interface SystemTarget {
   replace_state(fn: (s: unknown) => unknown): unknown;
   /** get_status's last element (format_status's output): [header, data, data]. */
   status(sys_state: SysState): unknown[];
+  /**
+   * system_code_change: runs the callback module's code_change and takes its new state →
+   * 'ok', or ['error', What] as sys:change_code answers (What: the callback's own other
+   * return, a throw's value, or ['EXIT', Reason] for a crash).
+   */
+  code_change?(module: unknown, old_vsn: unknown, extra: unknown): Proc<'ok' | ['error', unknown]>;
+}
+
+/** A system request: ['change_code', Module, OldVsn, Extra]. */
+function is_change_code(req: unknown): req is ['change_code', unknown, unknown, unknown] {
+  return Array.isArray(req) && req.length === 4 && req[0] === 'change_code';
 }
 
 // ---- trace output ----
@@ -106,8 +120,11 @@ function* answer(req: unknown, from: unknown, t: SystemTarget, st: SysState): Pr
   } else if (Array.isArray(req) && req[0] === 'debug' && Array.isArray(req[1]) && req[1][0] === 'trace') {
     t.debug.trace = req[1][1] === true;
     reply(from, 'ok');
+  } else if (is_change_code(req) && st === 'suspended' && t.code_change !== undefined) {
+    // As OTP's sys, only a suspended process changes code; a running one does not know the request.
+    reply(from, yield* t.code_change(req[1], req[2], req[3]));
   } else {
-    reply(from, ['error', 'unknown_system_msg']);
+    reply(from, ['error', ['unknown_system_msg', req]]);
   }
   return 'continue';
 }
@@ -121,9 +138,8 @@ export function status_header(tag: string, name: unknown): string {
 
 const TIMEOUT = Symbol('sys.timeout');
 
-function* system_call(server: Pid | string, req: unknown, timeout: number | 'infinity'): Proc<unknown> {
-  const pid = typeof server === 'string' ? whereis(server) : server;
-  if (pid === 'undefined') return exit('noproc');
+function* system_call(server: ServerRef, req: unknown, timeout: number | 'infinity'): Proc<unknown> {
+  const pid = resolve(server);
   const mref = monitor('process', pid);
   send(pid, ['system', [self(), mref], req]);
   const r = yield* receive(
@@ -136,7 +152,7 @@ function* system_call(server: Pid | string, req: unknown, timeout: number | 'inf
 }
 
 /** As sys: a failed call exits with [Reason, ['sys', Fn, Args]]. */
-function* sys_call(fn: string, args: unknown[], server: Pid | string, req: unknown, timeout: number | 'infinity'): Proc<unknown> {
+function* sys_call(fn: string, args: unknown[], server: ServerRef, req: unknown, timeout: number | 'infinity'): Proc<unknown> {
   try {
     return yield* system_call(server, req, timeout);
   } catch (e) {
@@ -152,40 +168,54 @@ function timeout_of(t: T): number | 'infinity' {
 }
 
 /** sys:get_state: the behaviour's state (a gen_statem's is [State, Data]). */
-export function* get_state(server: Pid | string, ...t: T): Proc<unknown> {
+export function* get_state(server: ServerRef, ...t: T): Proc<unknown> {
   const r = (yield* sys_call('get_state', [server, ...t], server, 'get_state', timeout_of(t))) as [string, unknown];
   return r[0] === 'ok' ? r[1] : exit(r[1]);
 }
 
 /** sys:replace_state(Server, Fun): the new state; a crashing Fun leaves the state and raises. */
-export function* replace_state(server: Pid | string, fn: (s: unknown) => unknown, ...t: T): Proc<unknown> {
+export function* replace_state(server: ServerRef, fn: (s: unknown) => unknown, ...t: T): Proc<unknown> {
   const r = (yield* sys_call('replace_state', [server, fn, ...t], server, ['replace_state', fn], timeout_of(t))) as [string, unknown];
   return r[0] === 'ok' ? r[1] : exit(r[1]);
 }
 
 /** sys:get_status: ['status', Pid, ['module', Mod], [PDict, SysState, Parent, Dbg, Misc]]. */
-export function get_status(server: Pid | string, ...t: T): Proc<unknown> {
+export function get_status(server: ServerRef, ...t: T): Proc<unknown> {
   return sys_call('get_status', [server, ...t], server, 'get_status', timeout_of(t));
 }
 
 /** sys:suspend: the process answers only system messages until resume. */
-export function* suspend(server: Pid | string, ...t: T): Proc<'ok'> {
+export function* suspend(server: ServerRef, ...t: T): Proc<'ok'> {
   return (yield* sys_call('suspend', [server, ...t], server, 'suspend', timeout_of(t))) as 'ok';
 }
 
-export function* resume(server: Pid | string, ...t: T): Proc<'ok'> {
+export function* resume(server: ServerRef, ...t: T): Proc<'ok'> {
   return (yield* sys_call('resume', [server, ...t], server, 'resume', timeout_of(t))) as 'ok';
 }
 
 /** sys:trace(Server, Flag): *DBG* lines for every event, in OTP's format. */
-export function* trace(server: Pid | string, flag: boolean, ...t: T): Proc<'ok'> {
+export function* trace(server: ServerRef, flag: boolean, ...t: T): Proc<'ok'> {
   return (yield* sys_call('trace', [server, flag, ...t], server, ['debug', ['trace', flag]], timeout_of(t))) as 'ok';
 }
 
+/**
+ * sys:change_code(Server, Module, OldVsn, Extra[, Timeout]): the suspended process runs its
+ * callback module's code_change → 'ok' | ['error', What] (['error', ['unknown_system_msg',
+ * Request]] when the process is not suspended, as OTP 25 answers).
+ */
+export function* change_code(server: ServerRef, module: unknown, old_vsn: unknown, extra: unknown, ...t: T): Proc<'ok' | ['error', unknown]> {
+  const req = ['change_code', module, old_vsn, extra];
+  return (yield* sys_call('change_code', [server, module, old_vsn, extra, ...t], server, req, timeout_of(t))) as 'ok' | ['error', unknown];
+}
+
 /** sys:terminate(Server, Reason): the process runs its terminate and exits with Reason. */
-export function* terminate(server: Pid | string, reason: unknown, timeout: number | 'infinity' = 'infinity'): Proc<'ok'> {
-  const pid = typeof server === 'string' ? whereis(server) : server;
-  if (pid === 'undefined') return exit(['noproc', ['sys', 'terminate', [server, reason, timeout]]]);
+export function* terminate(server: ServerRef, reason: unknown, timeout: number | 'infinity' = 'infinity'): Proc<'ok'> {
+  let pid: Pid | [string, string];
+  try {
+    pid = resolve(server);
+  } catch {
+    return exit(['noproc', ['sys', 'terminate', [server, reason, timeout]]]);
+  }
   const mref = monitor('process', pid);
   send(pid, ['system', [self(), mref], ['terminate', reason]]);
   yield* receive(on(['DOWN', mref, _, _, _]), after(timeout));
