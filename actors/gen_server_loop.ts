@@ -97,6 +97,22 @@ class ServerSys<S> implements SystemTarget, SysDebug {
     return this.state;
   }
 
+  /** gen_server:system_code_change: Mod:code_change(OldVsn, State, Extra) under catch. */
+  *code_change(_module: unknown, old_vsn: unknown, extra: unknown): Proc<'ok' | ['error', unknown]> {
+    const st = this.state;
+    const cc = this.mod.code_change?.bind(this.mod);
+    const r: Dispatched<unknown> = cc === undefined
+      ? ['EXIT', ['undef', [[this.mod.name ?? 'undefined', 'code_change', [old_vsn, st, extra]]]], undefined]
+      : yield* dispatch(() => cc(old_vsn, st, extra));
+    if (r[0] === 'EXIT') return ['error', ['EXIT', r[1]]];
+    const v = r[1];
+    if (Array.isArray(v) && v.length === 2 && v[0] === 'ok') {
+      this.state = v[1] as S;
+      return 'ok';
+    }
+    return ['error', v];
+  }
+
   status(st: SysState): unknown[] {
     let shown: unknown = this.state;
     const f = this.mod.format_status?.bind(this.mod);
