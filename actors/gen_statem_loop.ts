@@ -93,7 +93,8 @@ export class Machine<D> implements SystemTarget {
       } catch (e) {
         return ['error', ['EXIT', e instanceof Stop ? stop_reason(e) : e]];
       }
-      [this.state, this.data] = [v[1], v[2] as D];
+      this.state = v[1] as unknown;
+      this.data = v[2] as D;
       [this.mode, this.enter] = cm;
       return 'ok';
     }
