@@ -4,7 +4,7 @@
 // events, the postponed events in their original order, then the rest.
 import { isDeepStrictEqual } from 'util';
 import {
-  receive, on, _, send, self, exit, start_timer, cancel_timer, format_term, Pid, Proc, Ref,
+  receive, on, _, send, self, exit, get, start_timer, cancel_timer, format_term, Pid, Proc, Ref,
 } from '../runtime';
 import { ErlangError, ErlangExit, reason_of } from '../runtime/exits';
 import { dispatch, Dispatched } from './callback';
@@ -214,9 +214,14 @@ export function* init_it<A, D>(
   sm.data = (v as unknown[])[2] as D;
   publish_state(self(), sm);
   ack(starter, ['ok', self()]);
+  yield* run(sm, (v as unknown[])[3] ?? []);
+}
+
+/** The machine from its first state on: init's (or enter_loop's) actions, then the loop. */
+function* run<D>(sm: Machine<D>, actions: unknown): Proc<void> {
   try {
-    // init's actions as a transition into the first state: its enter call runs (OldState = State).
-    const p = parse_actions(sm, (v as unknown[])[3] ?? [], false, 'init', sm.state);
+    // The actions as a transition into the first state: its enter call runs (OldState = State).
+    const p = parse_actions(sm as Machine<unknown>, actions, false, 'init', sm.state);
     p.state = sm.state;
     p.data = sm.data;
     yield* transition(sm, p, null, true);
@@ -225,6 +230,34 @@ export function* init_it<A, D>(
     if (e instanceof Stop) return yield* terminate(sm, e.reason, e.exc);
     throw e;
   }
+}
+
+/**
+ * gen_statem:enter_loop: the calling process (started through proc_lib) becomes a state
+ * machine in state with data, after the actions. With a name, the process must already be
+ * registered under it (else exits process_not_registered, ..._globally, ..._via, as OTP's gen).
+ */
+export function* enter_loop<D>(
+  mod: GenStatemModule<unknown, D>, state: unknown, data: D, opts: { name?: ServerName; actions?: unknown } = {},
+): Proc<void> {
+  const name = opts.name ?? null;
+  if (name !== null && where(name) !== self()) {
+    if ('local' in name) exit('process_not_registered');
+    exit('global' in name ? 'process_not_registered_globally' : ['process_not_registered_via', name.via[0]]);
+  }
+  const anc = get('$ancestors');
+  const parent = Array.isArray(anc) && anc[0] instanceof Pid ? (anc[0] as Pid) : exit('process_was_not_started_by_proc_lib');
+  const sm = new Machine<D>(parent, display_name(name, self()), mod);
+  sm.state = state;
+  sm.data = data;
+  try {
+    [sm.mode, sm.enter] = fetch_mode(mod as Module<unknown>);
+  } catch (e) {
+    if (e instanceof Stop) return yield* terminate(sm, e.reason, e.exc);
+    throw e;
+  }
+  publish_state(self(), sm);
+  yield* run(sm, opts.actions ?? []);
 }
 
 function safe_mode(m: GenStatemModule<unknown, unknown>): unknown {
