@@ -6,7 +6,7 @@ import { ProcessKilled } from '../runtime/exits';
 import { dispatch, Dispatched } from './callback';
 import { display_name, register_name, unregister_name, where } from './gen_name';
 import { publish_state } from './behaviour_state';
-import { handle_system_msg, is_system, status_header, trace_line, SysDebug, SystemTarget, SysState } from './sys';
+import { debug_event, handle_system_msg, is_system, status_header, DebugOpts, SysDebug, SystemTarget, SysState } from './sys';
 import type { From, GenServerModule, ServerName, StartResult, Timeout } from './gen_server_types';
 
 const TIMEOUT = Symbol('gen_server.timeout');
@@ -75,8 +75,10 @@ function* terminate<S>(mod: GenServerModule<unknown, S>, reason: unknown, state:
 /** What sys sees of a server: the callback state, and OTP's get_status layout. */
 class ServerSys<S> implements SystemTarget, SysDebug {
   readonly module = 'gen_server';
-  /** sys:trace's flag, on this object itself: one object less per server. */
+  /** sys's debug options, on this object itself: one object less per server. */
   trace = false;
+  on = false;
+  opts: DebugOpts | null = null;
   constructor(
     readonly parent: Pid | null,
     readonly name: unknown,
@@ -132,14 +134,14 @@ class ServerSys<S> implements SystemTarget, SysDebug {
   }
 }
 
-function trace_in(name: unknown, msg: unknown): void {
-  if (Array.isArray(msg) && msg.length === 3 && msg[0] === '$gen_call') {
-    trace_line(name, `got call ${fmt(msg[2])} from ${fmt((msg[1] as From)[0])}`);
-  } else if (Array.isArray(msg) && msg.length === 2 && msg[0] === '$gen_cast') {
-    trace_line(name, `got cast ${fmt(msg[1])}`);
-  } else {
-    trace_line(name, `got ${fmt(msg === TIMEOUT ? 'timeout' : msg)}`);
-  }
+/** sys's event for a message in: ['in', Msg], as OTP's gen_server logs it. */
+function debug_in(sys: SysDebug, name: unknown, msg: unknown): void {
+  const m = msg === TIMEOUT ? 'timeout' : msg;
+  debug_event(sys, name, ['in', m], () => {
+    if (Array.isArray(m) && m.length === 3 && m[0] === '$gen_call') return `got call ${fmt(m[2])} from ${fmt((m[1] as From)[0])}`;
+    if (Array.isArray(m) && m.length === 2 && m[0] === '$gen_cast') return `got cast ${fmt(m[1])}`;
+    return `got ${fmt(m)}`;
+  });
 }
 
 const fmt = format_term;
@@ -176,7 +178,7 @@ function* loop<A, S>(
         // OTP keeps the timeout running across system messages; a fresh one is close enough here.
         continue;
       }
-      if (sys.trace) trace_in(sys.name, msg);
+      if (sys.on) debug_in(sys, sys.name, msg);
       if (msg === TIMEOUT) {
         r = yield* info(m, 'timeout', st);
       } else if (Array.isArray(msg) && msg.length === 3 && msg[0] === '$gen_call') {
@@ -199,10 +201,17 @@ function* loop<A, S>(
     if (v[0] === 'reply' && from !== null && (v.length === 3 || v.length === 4)) {
       send(from[0], [from[1], v[1]]);
       [sys.state, timeout] = [v[2] as S, (v[3] as Timeout | undefined) ?? 'infinity'];
-      if (sys.trace) trace_line(sys.name, `sent ${fmt(v[1])} to ${fmt(from[0])}, new state ${fmt(sys.state)}`);
+      if (sys.on) {
+        const r: unknown = v[1];
+        const [f, st] = [from, sys.state];
+        debug_event(sys, sys.name, ['out', r, f, st], () => `sent ${fmt(r)} to ${fmt(f[0])}, new state ${fmt(st)}`);
+      }
     } else if (v[0] === 'noreply' && (v.length === 2 || v.length === 3)) {
       [sys.state, timeout] = [v[1] as S, (v[2] as Timeout | undefined) ?? 'infinity'];
-      if (sys.trace) trace_line(sys.name, `new state ${fmt(sys.state)}`);
+      if (sys.on) {
+        const st = sys.state;
+        debug_event(sys, sys.name, ['noreply', st], () => `new state ${fmt(st)}`);
+      }
     } else if (v[0] === 'stop' && v.length === 3) {
       return yield* terminate(m, v[1], v[2] as S);
     } else if (v[0] === 'stop' && v.length === 4 && from !== null) {

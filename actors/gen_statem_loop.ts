@@ -10,7 +10,7 @@ import { ErlangError, ErlangExit, reason_of } from '../runtime/exits';
 import { dispatch, Dispatched } from './callback';
 import { display_name, register_name, unregister_name, where } from './gen_name';
 import { publish_state } from './behaviour_state';
-import { handle_system_msg, is_system, status_header, trace_line, SysDebug, SystemTarget, SysState } from './sys';
+import { debug_event, handle_system_msg, is_system, status_header, SysDebug, SystemTarget, SysState } from './sys';
 import type { From, ServerName, StartResult } from './gen_server_types';
 import type { CallbackMode, EventType, GenStatemModule, Ret, StateFunction } from './gen_statem_types';
 
@@ -50,7 +50,7 @@ type Module<D> = GenStatemModule<unknown, D>;
 
 export class Machine<D> implements SystemTarget {
   readonly module = 'gen_statem';
-  readonly debug: SysDebug = { trace: false };
+  readonly debug: SysDebug = { trace: false, on: false, opts: null };
   /** The callback module stack (push_callback_module), the current one first. */
   modules: Module<D>[];
   state: unknown = undefined;
@@ -126,8 +126,9 @@ export class Machine<D> implements SystemTarget {
     ];
   }
 
-  trace(text: string): void {
-    if (this.debug.trace) trace_line(this.name, text);
+  /** sys's event (OTP's term) and its *DBG* text, when a debug option is on. */
+  event(ev: unknown, text: () => string): void {
+    if (this.debug.on) debug_event(this.debug, this.name, ev, text);
   }
 }
 
@@ -269,7 +270,8 @@ function safe_mode(m: GenStatemModule<unknown, unknown>): unknown {
 }
 
 function* terminate<D>(sm: Machine<D>, reason: unknown, exc?: unknown): Proc<never> {
-  sm.trace(`terminate ${format_term(reason)} in state ${format_term(sm.state)}`);
+  const st = sm.state;
+  sm.event(['terminate', reason, st], () => `terminate ${format_term(reason)} in state ${format_term(st)}`);
   const t = sm.mod.terminate?.bind(sm.mod);
   if (t !== undefined) {
     const r = yield* dispatch(() => t(reason, sm.state, sm.data));
@@ -284,7 +286,10 @@ function* next_event<D>(sm: Machine<D>): Proc<Event | null> {
   if (queued !== undefined) return queued;
   const ev = yield* receive_event(sm);
   // OTP traces 'receive' for events from the mailbox only (not queued or postponed ones).
-  if (ev !== null) sm.trace(`receive ${event_string(ev)} in state ${format_term(sm.state)}`);
+  if (ev !== null && sm.debug.on) {
+    const st = sm.state;
+    sm.event(['in', ev, st], () => `receive ${event_string(ev)} in state ${format_term(st)}`);
+  }
   return ev;
 }
 
@@ -356,7 +361,7 @@ function bad(enter: boolean, what: 'return' | 'action', v: unknown): never {
 function reply_to(sm: Machine<unknown>, from: unknown, r: unknown): void {
   if (!(Array.isArray(from) && from[0] instanceof Pid)) throw error_stop(['bad_action_from_state_function', ['reply', from, r]]);
   send(from[0], [from[1], r]);
-  sm.trace(`send ${format_term(r)} to ${format_term(from[0])}`);
+  if (sm.debug.on) sm.event(['out', r, from], () => `send ${format_term(r)} to ${format_term(from[0])}`);
 }
 
 /** A callback's result as a transition; stop results end the process here. */
@@ -439,7 +444,8 @@ function is_module(m: unknown): m is Module<unknown> {
 function set_modules(sm: Machine<unknown>, mods: Module<unknown>[], next: unknown): void {
   [sm.mode, sm.enter] = fetch_mode(mods[0]);
   sm.modules = mods;
-  sm.trace(`module ${format_term(mods[0].name ?? 'undefined')} in state ${format_term(next)}`);
+  const mname = mods[0].name ?? 'undefined';
+  sm.event(['module', mname, next], () => `module ${format_term(mname)} in state ${format_term(next)}`);
 }
 
 function parse_actions(sm: Machine<unknown>, actions: unknown, enter: boolean, _ctx: 'init' | 'event', next: unknown): Parsed {
@@ -490,9 +496,10 @@ function* transition<D>(sm: Machine<D>, p: Parsed, ev: Event | null, initial: bo
   if (p.postpone && ev !== null) sm.postponed.push(ev);
   sm.state = p.state;
   sm.data = p.data as D;
-  if (ev !== null) {
-    const states = changed ? `${format_term(old)} => ${format_term(p.state)}` : format_term(old);
-    sm.trace(`${p.postpone ? 'postpone' : 'consume'} ${event_string(ev)} in state ${states}`);
+  if (ev !== null && sm.debug.on) {
+    const [tag, next] = [p.postpone ? 'postpone' : 'consume', p.state];
+    const states = (): string => (changed ? `${format_term(old)} => ${format_term(next)}` : format_term(old));
+    sm.event([tag, ev, old, next], () => `${tag} ${event_string(ev)} in state ${states()}`);
   }
   if (changed && !initial) {
     cancel(sm as Machine<unknown>, 'state_timeout');
