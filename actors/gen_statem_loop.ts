@@ -136,16 +136,6 @@ function ack(starter: Pid, ret: StartResult): void {
   send(starter, ['ack', self(), ret]);
 }
 
-function callback_mode(mod: GenStatemModule<unknown, unknown>): [CallbackMode, boolean] | null {
-  let v: unknown;
-  try {
-    v = mod.callback_mode();
-  } catch {
-    return null;
-  }
-  return mode_of(v);
-}
-
 function mode_of(v: unknown): [CallbackMode, boolean] | null {
   const list: unknown[] = Array.isArray(v) ? v : [v];
   let mode: CallbackMode | null = null;
@@ -207,14 +197,19 @@ export function* init_it<A, D>(
     fail(['error', ['bad_return_from_init', v]], ['bad_return_from_init', v]);
   }
   const m = mod as GenStatemModule<unknown, D>;
-  const cm = callback_mode(m);
-  if (cm === null) fail(['error', ['bad_return_from_callback_mode', safe_mode(m)]], ['bad_return_from_callback_mode', safe_mode(m)]);
   const sm = new Machine<D>(parent, display_name(name, self()), m);
-  [sm.mode, sm.enter] = cm as [CallbackMode, boolean];
   sm.state = (v as unknown[])[1];
   sm.data = (v as unknown[])[2] as D;
-  publish_state(self(), sm);
+  // As OTP 25's: the ack first, then callback_mode, so a bad one stops a machine whose start
+  // returned ['ok', Pid] (with [['bad_return_from_callback_mode', V], Stack]).
   ack(starter, ['ok', self()]);
+  try {
+    [sm.mode, sm.enter] = fetch_mode(m as Module<unknown>);
+  } catch (e) {
+    if (e instanceof Stop) return yield* terminate(sm, e.reason, e.exc);
+    throw e;
+  }
+  publish_state(self(), sm);
   yield* run(sm, (v as unknown[])[3] ?? []);
 }
 
@@ -259,14 +254,6 @@ export function* enter_loop<D>(
   }
   publish_state(self(), sm);
   yield* run(sm, opts.actions ?? []);
-}
-
-function safe_mode(m: GenStatemModule<unknown, unknown>): unknown {
-  try {
-    return m.callback_mode();
-  } catch (e) {
-    return e;
-  }
 }
 
 function* terminate<D>(sm: Machine<D>, reason: unknown, exc?: unknown): Proc<never> {

@@ -197,7 +197,7 @@ describe('actors/code_change', () => {
     ]);
   });
 
-  it('a module with a bad callback_mode, a module that is not one, and a change in an enter call stop the machine as OTP', async () => {
+  it('a module with a bad callback_mode (also from the start), a module that is not one, and a change in an enter call stop the machine as OTP', async () => {
     const r = await run(function* () {
       const out: unknown[] = [];
       for (const req of [['change_callback_module', cc_badmode], ['push_callback_module', 42]]) {
@@ -210,12 +210,19 @@ describe('actors/code_change', () => {
       process_flag('trap_exit', true);
       const e = yield* started(gen_statem.start_link(machine(true), null));
       out.push(no_stack(yield* receive(on(['EXIT', e, _], (m) => m[2]), after(1000, () => 'alive'))));
+      // A bad callback_mode from the start: the start returns ok, then the machine stops.
+      const badstart: GenStatemModule<null, null> = {
+        name: 'cc_badstart', callback_mode: () => 'sideways' as unknown as 'state_functions', init: () => ['ok', 's', null],
+      };
+      const bs = yield* gen_statem.start_link(badstart, null);
+      out.push(bs[0], no_stack(yield* receive(on(['EXIT', bs[1], _], (m) => m[2]), after(1000, () => 'alive'))));
       return out;
     });
     expect(r).to.deep.equal([
       'ok', [['bad_return_from_callback_mode', 'sideways'], 'stack'],
       'ok', [['bad_action_from_state_function', ['push_callback_module', 42]], 'stack'],
       [['bad_state_enter_action_from_state_function', ['change_callback_module', cc_other]], 'stack'],
+      'ok', [['bad_return_from_callback_mode', 'sideways'], 'stack'],
     ]);
   });
 });

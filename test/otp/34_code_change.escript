@@ -113,4 +113,10 @@ main(_) ->
     ?P(receive {'DOWN', R3, _, _, Why3} -> strip({'EXIT', Why3}) after 1000 -> alive end),
     {ok, {_M4, R4}} = gen_statem:start_monitor(?MODULE, {statem, true}, []),
     ?P(receive {'DOWN', R4, _, _, Why4} -> strip({'EXIT', Why4}) after 1000 -> alive end),
+    %% A bad callback_mode from the start: the start returns ok, then the machine stops.
+    load(["-module(cc_badstart).", "-export([init/1, callback_mode/0]).", "init(_) -> {ok, s, d}.", "callback_mode() -> sideways."]),
+    Started = gen_statem:start_monitor(cc_badstart, [], []),
+    ?P(element(1, Started)),
+    {ok, {_, R6}} = Started,
+    ?P(receive {'DOWN', R6, _, _, Why6} -> strip({'EXIT', Why6}) after 1000 -> alive end),
     ok.
