@@ -6,7 +6,7 @@ import { ProcessKilled } from '../runtime/exits';
 import { dispatch, Dispatched } from './callback';
 import { display_name, register_name, unregister_name, where } from './gen_name';
 import { publish_state } from './behaviour_state';
-import { debug_event, handle_system_msg, is_system, status_header, DebugOpts, SysDebug, SystemTarget, SysState } from './sys';
+import { debug_event, handle_system_msg, is_system, status_header, SysDebug, SystemTarget, SysState } from './sys';
 import type { From, GenServerModule, ServerName, StartResult, Timeout } from './gen_server_types';
 
 const TIMEOUT = Symbol('gen_server.timeout');
@@ -73,12 +73,10 @@ function* terminate<S>(mod: GenServerModule<unknown, S>, reason: unknown, state:
 }
 
 /** What sys sees of a server: the callback state, and OTP's get_status layout. */
-class ServerSys<S> implements SystemTarget, SysDebug {
+class ServerSys<S> implements SystemTarget {
   readonly module = 'gen_server';
-  /** sys's debug options, on this object itself: one object less per server. */
-  trace = false;
-  on = false;
-  opts: DebugOpts | null = null;
+  /** sys's debug options, made on the first debug request: a server with none has a null here. */
+  dbg: SysDebug | null = null;
   constructor(
     readonly parent: Pid | null,
     readonly name: unknown,
@@ -87,7 +85,7 @@ class ServerSys<S> implements SystemTarget, SysDebug {
   ) {}
 
   get debug(): SysDebug {
-    return this;
+    return (this.dbg ??= { trace: false, on: false, opts: null });
   }
 
   get_state(): unknown {
@@ -178,7 +176,7 @@ function* loop<A, S>(
         // OTP keeps the timeout running across system messages; a fresh one is close enough here.
         continue;
       }
-      if (sys.on) debug_in(sys, sys.name, msg);
+      if (sys.dbg?.on === true) debug_in(sys.dbg, sys.name, msg);
       if (msg === TIMEOUT) {
         r = yield* info(m, 'timeout', st);
       } else if (Array.isArray(msg) && msg.length === 3 && msg[0] === '$gen_call') {
@@ -201,16 +199,16 @@ function* loop<A, S>(
     if (v[0] === 'reply' && from !== null && (v.length === 3 || v.length === 4)) {
       send(from[0], [from[1], v[1]]);
       [sys.state, timeout] = [v[2] as S, (v[3] as Timeout | undefined) ?? 'infinity'];
-      if (sys.on) {
+      if (sys.dbg?.on === true) {
         const r: unknown = v[1];
         const [f, st] = [from, sys.state];
-        debug_event(sys, sys.name, ['out', r, f, st], () => `sent ${fmt(r)} to ${fmt(f[0])}, new state ${fmt(st)}`);
+        debug_event(sys.dbg, sys.name, ['out', r, f, st], () => `sent ${fmt(r)} to ${fmt(f[0])}, new state ${fmt(st)}`);
       }
     } else if (v[0] === 'noreply' && (v.length === 2 || v.length === 3)) {
       [sys.state, timeout] = [v[1] as S, (v[2] as Timeout | undefined) ?? 'infinity'];
-      if (sys.on) {
+      if (sys.dbg?.on === true) {
         const st = sys.state;
-        debug_event(sys, sys.name, ['noreply', st], () => `new state ${fmt(st)}`);
+        debug_event(sys.dbg, sys.name, ['noreply', st], () => `new state ${fmt(st)}`);
       }
     } else if (v[0] === 'stop' && v.length === 3) {
       return yield* terminate(m, v[1], v[2] as S);

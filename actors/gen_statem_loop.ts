@@ -50,7 +50,8 @@ type Module<D> = GenStatemModule<unknown, D>;
 
 export class Machine<D> implements SystemTarget {
   readonly module = 'gen_statem';
-  readonly debug: SysDebug = { trace: false, on: false, opts: null };
+  /** sys's debug options, made on the first debug request. */
+  dbg: SysDebug | null = null;
   /** The callback module stack (push_callback_module), the current one first. */
   modules: Module<D>[];
   state: unknown = undefined;
@@ -126,9 +127,18 @@ export class Machine<D> implements SystemTarget {
     ];
   }
 
+  get debug(): SysDebug {
+    return (this.dbg ??= { trace: false, on: false, opts: null });
+  }
+
+  /** Whether a debug option is on: events are made and reported only then. */
+  debugging(): boolean {
+    return this.dbg !== null && this.dbg.on;
+  }
+
   /** sys's event (OTP's term) and its *DBG* text, when a debug option is on. */
   event(ev: unknown, text: () => string): void {
-    if (this.debug.on) debug_event(this.debug, this.name, ev, text);
+    if (this.dbg !== null && this.dbg.on) debug_event(this.dbg, this.name, ev, text);
   }
 }
 
@@ -273,7 +283,7 @@ function* next_event<D>(sm: Machine<D>): Proc<Event | null> {
   if (queued !== undefined) return queued;
   const ev = yield* receive_event(sm);
   // OTP traces 'receive' for events from the mailbox only (not queued or postponed ones).
-  if (ev !== null && sm.debug.on) {
+  if (ev !== null && sm.debugging()) {
     const st = sm.state;
     sm.event(['in', ev, st], () => `receive ${event_string(ev)} in state ${format_term(st)}`);
   }
@@ -348,7 +358,7 @@ function bad(enter: boolean, what: 'return' | 'action', v: unknown): never {
 function reply_to(sm: Machine<unknown>, from: unknown, r: unknown): void {
   if (!(Array.isArray(from) && from[0] instanceof Pid)) throw error_stop(['bad_action_from_state_function', ['reply', from, r]]);
   send(from[0], [from[1], r]);
-  if (sm.debug.on) sm.event(['out', r, from], () => `send ${format_term(r)} to ${format_term(from[0])}`);
+  if (sm.debugging()) sm.event(['out', r, from], () => `send ${format_term(r)} to ${format_term(from[0])}`);
 }
 
 /** A callback's result as a transition; stop results end the process here. */
@@ -483,7 +493,7 @@ function* transition<D>(sm: Machine<D>, p: Parsed, ev: Event | null, initial: bo
   if (p.postpone && ev !== null) sm.postponed.push(ev);
   sm.state = p.state;
   sm.data = p.data as D;
-  if (ev !== null && sm.debug.on) {
+  if (ev !== null && sm.debugging()) {
     const [tag, next] = [p.postpone ? 'postpone' : 'consume', p.state];
     const states = (): string => (changed ? `${format_term(old)} => ${format_term(next)}` : format_term(old));
     sm.event([tag, ev, old, next], () => `${tag} ${event_string(ev)} in state ${states()}`);
