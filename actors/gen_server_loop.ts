@@ -6,7 +6,7 @@ import { ProcessKilled } from '../runtime/exits';
 import { dispatch, Dispatched } from './callback';
 import { display_name, register_name, unregister_name, where } from './gen_name';
 import { publish_state } from './behaviour_state';
-import { debug_event, handle_system_msg, is_system, status_header, SysDebug, SystemTarget, SysState } from './sys';
+import { debug_event, logged_events, handle_system_msg, is_system, status_header, SysDebug, SystemTarget, SysState } from './sys';
 import type { From, GenServerModule, ServerName, StartResult, Timeout } from './gen_server_types';
 
 const TIMEOUT = Symbol('gen_server.timeout');
@@ -126,7 +126,7 @@ class ServerSys<S> implements SystemTarget {
     }
     return [
       ['header', status_header('Status for generic server', this.name)],
-      ['data', [['Status', st], ['Parent', this.parent ?? self()], ['Logged events', []]]],
+      ['data', [['Status', st], ['Parent', this.parent ?? self()], ['Logged events', logged_events(this.dbg)]]],
       ['data', [['State', shown]]],
     ];
   }

@@ -10,7 +10,7 @@ import { ErlangError, ErlangExit, reason_of } from '../runtime/exits';
 import { dispatch, Dispatched } from './callback';
 import { display_name, register_name, unregister_name, where } from './gen_name';
 import { publish_state } from './behaviour_state';
-import { debug_event, handle_system_msg, is_system, status_header, SysDebug, SystemTarget, SysState } from './sys';
+import { debug_event, logged_events, handle_system_msg, is_system, status_header, SysDebug, SystemTarget, SysState } from './sys';
 import type { From, ServerName, StartResult } from './gen_server_types';
 import type { CallbackMode, EventType, GenStatemModule, Ret, StateFunction } from './gen_statem_types';
 
@@ -121,7 +121,7 @@ export class Machine<D> implements SystemTarget {
       ['header', status_header('Status for state machine', this.name)],
       ['data', [
         ['Status', st], ['Parent', this.parent ?? self()], ['Modules', this.modules.map((m) => m.name ?? 'undefined')],
-        ['Time-outs', [timeouts.length, timeouts]], ['Logged Events', []], ['Postponed', this.postponed],
+        ['Time-outs', [timeouts.length, timeouts]], ['Logged Events', logged_events(this.dbg)], ['Postponed', this.postponed],
       ]],
       ['data', [['State', [this.state, this.data]]]],
     ];

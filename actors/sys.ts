@@ -118,6 +118,11 @@ export function debug_event(d: SysDebug, proc_state: unknown, ev: unknown, text:
   if (o.funcs.length > 0) run_funcs(d, o, proc_state, ev);
 }
 
+/** sys:get_log: the logged events, oldest first ([] with no log): get_status's 'Logged events'. */
+export function logged_events(d: SysDebug | null): unknown[] {
+  return d?.opts?.log?.items.map((it) => it.ev) ?? [];
+}
+
 function run_funcs(d: SysDebug, o: DebugOpts, proc_state: unknown, ev: unknown): void {
   for (const f of [...o.funcs]) {
     let r: unknown;

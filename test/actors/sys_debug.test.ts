@@ -69,7 +69,9 @@ describe('actors/sys (debug options)', () => {
       out.push(yield* sys.log('sys_server', 'print'), yield* sys.log('sys_server', false), yield* sys.log('sys_server', 'get'));
       out.push(yield* sys.log('sys_server', [true, 2]));
       for (const n of [1, 2, 3]) gen_server.cast('sys_server', ['set', n]);
-      out.push(yield* sys.log('sys_server', 'get'), yield* sys.log('sys_server', false));
+      out.push(yield* sys.log('sys_server', 'get'));
+      const status = (yield* sys.get_status('sys_server')) as unknown[];
+      out.push(plain(((status[3] as unknown[])[4] as unknown[])[1], me), yield* sys.log('sys_server', false));
       out.push(yield* sys.statistics('sys_server', 'get'), yield* sys.statistics('sys_server', true));
       out.push(yield* gen_server.call('sys_server', ['req', 1]));
       gen_server.cast('sys_server', ['set', 1]);
@@ -85,7 +87,9 @@ describe('actors/sys (debug options)', () => {
       'ok', ['ok', -44],
       ['ok', [['in', ['$gen_call', ['me', 'ref'], ['req', 44]]], ['out', ['ok', -44], ['me', 'ref'], 1], ['in', ['$gen_cast', ['set', 5]]],
         ['noreply', 5], ['in', 'hello'], ['noreply', 5]]],
-      'ok', 'ok', ['ok', []], 'ok', ['ok', [['in', ['$gen_cast', ['set', 3]]], ['noreply', 3]]], 'ok',
+      'ok', 'ok', ['ok', []], 'ok', ['ok', [['in', ['$gen_cast', ['set', 3]]], ['noreply', 3]]],
+      // Unlinked, its parent is itself (as OTP's gen_server:start).
+      ['data', [['Status', 'running'], ['Parent', 'other'], ['Logged events', [['in', ['$gen_cast', ['set', 3]]], ['noreply', 3]]]]], 'ok',
       ['ok', 'no_statistics'], 'ok', ['ok', -1],
       ['start_time', 'current_time', 'reductions', 'messages_in', 'messages_out'], [['messages_in', 2], ['messages_out', 1]],
       true, true, 'ok', ['ok', 'no_statistics'],
@@ -157,18 +161,21 @@ describe('actors/sys (debug options)', () => {
       out.push(plain(yield* sys.log(m, 'get'), me));
       const [, stats] = (yield* sys.statistics(m, 'get')) as ['ok', Array<[string, unknown]>];
       out.push(stats.filter((x) => x[0].startsWith('messages_')));
+      const status = (yield* sys.get_status(m)) as unknown[];
+      const data = (((status[3] as unknown[])[4] as unknown[])[1] as unknown[])[1] as unknown[][];
+      out.push(plain(data.find((x) => x[0] === 'Logged Events'), me));
       lines.length = 0;
       out.push(yield* sys.log(m, 'print'));
       yield* gen_statem.stop(m);
       return out;
     });
     const call = [['call', ['me', 'ref']], 'get'];
+    const log = [['in', ['cast', 'other'], 'idle'], ['postpone', ['cast', 'other'], 'idle', 'idle'], ['in', ['cast', 'go'], 'idle'],
+      ['consume', ['cast', 'go'], 'idle', 'busy'], ['postpone', ['cast', 'other'], 'busy', 'busy'], ['in', call, 'busy'],
+      ['out', ['busy', 1], ['me', 'ref']], ['consume', call, 'busy', 'busy']];
     expect(r).to.deep.equal([
-      'ok', 'ok', ['busy', 1],
-      ['ok', [['in', ['cast', 'other'], 'idle'], ['postpone', ['cast', 'other'], 'idle', 'idle'], ['in', ['cast', 'go'], 'idle'],
-        ['consume', ['cast', 'go'], 'idle', 'busy'], ['postpone', ['cast', 'other'], 'busy', 'busy'], ['in', call, 'busy'],
-        ['out', ['busy', 1], ['me', 'ref']], ['consume', call, 'busy', 'busy']]],
-      [['messages_in', 3], ['messages_out', 1]], 'ok',
+      'ok', 'ok', ['busy', 1], ['ok', log],
+      [['messages_in', 3], ['messages_out', 1]], ['Logged Events', log], 'ok',
     ]);
     expect(lines.map((l) => l.replace(/<\d+\.\d+\.\d+>/g, '<PID>'))).to.deep.equal([
       '*DBG* sys_statem receive cast other in state idle\n', '*DBG* sys_statem postpone cast other in state idle\n',

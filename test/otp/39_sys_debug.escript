@@ -34,6 +34,7 @@ main(_) ->
     ?P(sys:log(sys_server, {true, 2})),
     [gen_server:cast(sys_server, {set, N}) || N <- [1, 2, 3]],
     ?P(sys:log(sys_server, get)),
+    ?P(lists:nth(2, lists:last(element(4, sys:get_status(sys_server))))),
     ?P(sys:log(sys_server, false)),
     %% statistics
     ?P(sys:statistics(sys_server, get)),
@@ -90,4 +91,5 @@ main(_) ->
     {ok, MStats} = sys:statistics(M, get),
     ?P([{K, V} || {K, V} <- MStats, K =:= messages_in orelse K =:= messages_out]),
     ?P(sys:log(M, print)),
+    ?P(lists:keyfind("Logged Events", 1, element(2, lists:nth(2, lists:last(element(4, sys:get_status(M))))))),
     ok = gen_server:stop(S).
