@@ -12,5 +12,6 @@ export * as supervisor from './actors/supervisor';
 export * as proc_lib from './actors/proc_lib';
 export * as sys from './actors/sys';
 export * as gen_statem from './actors/gen_statem';
+export * as global from './actors/global';
 export * as distribution from './distribution';
 export * as observer from './observer';

@@ -6,7 +6,7 @@ import { ProcessKilled } from '../runtime/exits';
 import { dispatch, dispatch_now, Dispatched } from './callback';
 import { display_name, register_name, unregister_name, where } from './gen_name';
 import { publish_state } from './behaviour_state';
-import { handle_system_msg, is_system, status_header, trace_line, SysDebug, SystemTarget, SysState } from './sys';
+import { debug_event, logged_events, handle_system_msg, is_system, status_header, SysDebug, SystemTarget, SysState } from './sys';
 import type { From, GenServerModule, InitResult, ServerName, StartResult, Timeout } from './gen_server_types';
 
 const TIMEOUT = Symbol('gen_server.timeout');
@@ -94,10 +94,10 @@ function* terminate<S>(mod: GenServerModule<unknown, S>, reason: unknown, state:
 }
 
 /** What sys sees of a server: the callback state, and OTP's get_status layout. */
-class ServerSys<S> implements SystemTarget, SysDebug {
+class ServerSys<S> implements SystemTarget {
   readonly module = 'gen_server';
-  /** sys:trace's flag, on this object itself: one object less per server. */
-  trace = false;
+  /** sys's debug options, made on the first debug request: a server with none has a null here. */
+  dbg: SysDebug | null = null;
   constructor(
     readonly parent: Pid | null,
     readonly name: unknown,
@@ -106,7 +106,7 @@ class ServerSys<S> implements SystemTarget, SysDebug {
   ) {}
 
   get debug(): SysDebug {
-    return this;
+    return (this.dbg ??= { trace: false, on: false, opts: null });
   }
 
   get_state(): unknown {
@@ -116,6 +116,22 @@ class ServerSys<S> implements SystemTarget, SysDebug {
   replace_state(fn: (s: unknown) => unknown): unknown {
     this.state = fn(this.state) as S;
     return this.state;
+  }
+
+  /** gen_server:system_code_change: Mod:code_change(OldVsn, State, Extra) under catch. */
+  *code_change(_module: unknown, old_vsn: unknown, extra: unknown): Proc<'ok' | ['error', unknown]> {
+    const st = this.state;
+    const cc = this.mod.code_change?.bind(this.mod);
+    const r: Dispatched<unknown> = cc === undefined
+      ? ['EXIT', ['undef', [[this.mod.name ?? 'undefined', 'code_change', [old_vsn, st, extra]]]], undefined]
+      : yield* dispatch(() => cc(old_vsn, st, extra));
+    if (r[0] === 'EXIT') return ['error', ['EXIT', r[1]]];
+    const v = r[1];
+    if (Array.isArray(v) && v.length === 2 && v[0] === 'ok') {
+      this.state = v[1] as S;
+      return 'ok';
+    }
+    return ['error', v];
   }
 
   status(st: SysState): unknown[] {
@@ -131,20 +147,20 @@ class ServerSys<S> implements SystemTarget, SysDebug {
     }
     return [
       ['header', status_header('Status for generic server', this.name)],
-      ['data', [['Status', st], ['Parent', this.parent ?? self()], ['Logged events', []]]],
+      ['data', [['Status', st], ['Parent', this.parent ?? self()], ['Logged events', logged_events(this.dbg)]]],
       ['data', [['State', shown]]],
     ];
   }
 }
 
-function trace_in(name: unknown, msg: unknown): void {
-  if (Array.isArray(msg) && msg.length === 3 && msg[0] === '$gen_call') {
-    trace_line(name, `got call ${fmt(msg[2])} from ${fmt((msg[1] as From)[0])}`);
-  } else if (Array.isArray(msg) && msg.length === 2 && msg[0] === '$gen_cast') {
-    trace_line(name, `got cast ${fmt(msg[1])}`);
-  } else {
-    trace_line(name, `got ${fmt(msg === TIMEOUT ? 'timeout' : msg)}`);
-  }
+/** sys's event for a message in: ['in', Msg], as OTP's gen_server logs it. */
+function debug_in(sys: SysDebug, name: unknown, msg: unknown): void {
+  const m = msg === TIMEOUT ? 'timeout' : msg;
+  debug_event(sys, name, ['in', m], () => {
+    if (Array.isArray(m) && m.length === 3 && m[0] === '$gen_call') return `got call ${fmt(m[2])} from ${fmt((m[1] as From)[0])}`;
+    if (Array.isArray(m) && m.length === 2 && m[0] === '$gen_cast') return `got cast ${fmt(m[1])}`;
+    return `got ${fmt(m)}`;
+  });
 }
 
 const fmt = format_term;
@@ -181,7 +197,7 @@ function* loop<A, S>(
         // OTP keeps the timeout running across system messages; a fresh one is close enough here.
         continue;
       }
-      if (sys.trace) trace_in(sys.name, msg);
+      if (sys.dbg?.on === true) debug_in(sys.dbg, sys.name, msg);
       if (msg === TIMEOUT) {
         r = yield* info(m, 'timeout', st);
       } else if (Array.isArray(msg) && msg.length === 3 && msg[0] === '$gen_call') {
@@ -204,10 +220,17 @@ function* loop<A, S>(
     if (v[0] === 'reply' && from !== null && (v.length === 3 || v.length === 4)) {
       send(from[0], [from[1], v[1]]);
       [sys.state, timeout] = [v[2] as S, (v[3] as Timeout | undefined) ?? 'infinity'];
-      if (sys.trace) trace_line(sys.name, `sent ${fmt(v[1])} to ${fmt(from[0])}, new state ${fmt(sys.state)}`);
+      if (sys.dbg?.on === true) {
+        const r: unknown = v[1];
+        const [f, st] = [from, sys.state];
+        debug_event(sys.dbg, sys.name, ['out', r, f, st], () => `sent ${fmt(r)} to ${fmt(f[0])}, new state ${fmt(st)}`);
+      }
     } else if (v[0] === 'noreply' && (v.length === 2 || v.length === 3)) {
       [sys.state, timeout] = [v[1] as S, (v[2] as Timeout | undefined) ?? 'infinity'];
-      if (sys.trace) trace_line(sys.name, `new state ${fmt(sys.state)}`);
+      if (sys.dbg?.on === true) {
+        const st = sys.state;
+        debug_event(sys.dbg, sys.name, ['noreply', st], () => `new state ${fmt(st)}`);
+      }
     } else if (v[0] === 'stop' && v.length === 3) {
       return yield* terminate(m, v[1], v[2] as S);
     } else if (v[0] === 'stop' && v.length === 4 && from !== null) {

@@ -28,6 +28,11 @@ export interface GenServerModule<A, S> {
   handle_cast(msg: unknown, state: S): Ret<NoreplyResult<S>>;
   handle_info?(msg: unknown, state: S): Ret<NoreplyResult<S>>;
   terminate?(reason: unknown, state: S): Ret<unknown>;
+  /**
+   * sys:change_code's callback, on a suspended server: ['ok', NewState] takes the new
+   * state; any other return (or a throw's value) is answered as ['error', It].
+   */
+  code_change?(old_vsn: unknown, state: S, extra: unknown): Ret<['ok', S] | unknown>;
   /** Runs after a return with ['continue', C], before the next message. */
   handle_continue?(c: unknown, state: S): Ret<NoreplyResult<S>>;
   /**
@@ -49,13 +54,16 @@ export interface ViaModule {
 
 export type ViaName = { via: [ViaModule, unknown] };
 
-/**
- * A server reference: its pid, its registered name, {via: [Module, Name]}, or [Name, Node]
- * for a process registered on another node.
- */
-export type ServerRef = Pid | string | ViaName | [string, string];
+/** OTP's {global, Name}: a name in the global registry (actors/global.ts), any term. */
+export type GlobalName = { global: unknown };
 
-/** OTP's start name: {local, Name} or {via, Module, Name}. */
-export type ServerName = { local: string } | ViaName;
+/**
+ * A server reference: its pid, its registered name, {global: Name}, {via: [Module, Name]},
+ * or [Name, Node] for a process registered on another node.
+ */
+export type ServerRef = Pid | string | GlobalName | ViaName | [string, string];
+
+/** OTP's start name: {local, Name}, {global, Name} or {via, Module, Name}. */
+export type ServerName = { local: string } | GlobalName | ViaName;
 
 export type StartResult = ['ok', Pid] | ['error', unknown] | 'ignore';

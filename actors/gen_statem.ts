@@ -58,6 +58,8 @@ export function stop(server: ServerRef, reason: unknown = 'normal', timeout: num
   return gen.stop(server, reason, timeout);
 }
 
+export { enter_loop } from './gen_statem_loop';
+
 export type { Pid };
 
 /** The module's name, as reports print a child's start {M, F, A}. */

@@ -4,20 +4,26 @@
 // events, the postponed events in their original order, then the rest.
 import { isDeepStrictEqual } from 'util';
 import {
-  receive, on, _, send, self, exit, start_timer, cancel_timer, format_term, Pid, Proc, Ref,
+  receive, on, _, send, self, exit, get, start_timer, cancel_timer, format_term, Pid, Proc, Ref,
 } from '../runtime';
+import { ErlangError, ErlangExit, reason_of } from '../runtime/exits';
 import { dispatch, Dispatched } from './callback';
 import { display_name, register_name, unregister_name, where } from './gen_name';
 import { publish_state } from './behaviour_state';
-import { handle_system_msg, is_system, status_header, trace_line, SysDebug, SystemTarget, SysState } from './sys';
+import { debug_event, logged_events, handle_system_msg, is_system, status_header, SysDebug, SystemTarget, SysState } from './sys';
 import type { From, ServerName, StartResult } from './gen_server_types';
-import type { CallbackMode, EventType, GenStatemModule, StateFunction } from './gen_statem_types';
+import type { CallbackMode, EventType, GenStatemModule, Ret, StateFunction } from './gen_statem_types';
 
 type Event = [EventType, unknown];
 const TIMER_TAG = '$gen_statem_timeout';
 
 class Stop {
   constructor(readonly reason: unknown, readonly exc?: unknown) {}
+}
+
+/** An error-class stop, as OTP's terminate(error, Reason, Stack): the exit reason is [Reason, Stack]. */
+function error_stop(reason: unknown): Stop {
+  return new Stop(reason, new ErlangError(reason));
 }
 
 interface Timer {
@@ -40,9 +46,14 @@ function timer_key(type: EventType): string {
   return typeof type === 'string' ? type : `g:${format_term(type[1])}`;
 }
 
+type Module<D> = GenStatemModule<unknown, D>;
+
 export class Machine<D> implements SystemTarget {
   readonly module = 'gen_statem';
-  readonly debug: SysDebug = { trace: false };
+  /** sys's debug options, made on the first debug request. */
+  dbg: SysDebug | null = null;
+  /** The callback module stack (push_callback_module), the current one first. */
+  modules: Module<D>[];
   state: unknown = undefined;
   data!: D;
   postponed: Event[] = [];
@@ -54,8 +65,44 @@ export class Machine<D> implements SystemTarget {
   constructor(
     readonly parent: Pid | null,
     readonly name: unknown,
-    readonly mod: GenStatemModule<unknown, D>,
-  ) {}
+    mod: Module<D>,
+  ) {
+    this.modules = [mod];
+  }
+
+  get mod(): Module<D> {
+    return this.modules[0];
+  }
+
+  /**
+   * gen_statem:system_code_change: the current module's code_change(OldVsn, State, Data,
+   * Extra); ['ok', S, D] takes the new state and data and reads callback_mode again.
+   */
+  *code_change(_module: unknown, old_vsn: unknown, extra: unknown): Proc<'ok' | ['error', unknown]> {
+    const m = this.mod;
+    const [st, data] = [this.state, this.data];
+    const cc = typeof m.code_change === 'function' ? (m.code_change as (...a: unknown[]) => unknown).bind(m) : undefined;
+    const r: Dispatched<unknown> = cc === undefined
+      ? ['EXIT', ['undef', [[m.name ?? 'undefined', 'code_change', [old_vsn, st, data, extra]]]], undefined]
+      : yield* dispatch(() => cc(old_vsn, st, data, extra) as Ret<unknown>);
+    if (r[0] === 'EXIT') return ['error', ['EXIT', r[1]]];
+    const v = r[1];
+    if (Array.isArray(v) && v[0] === 'ok' && v.length === 3) {
+      let cm: [CallbackMode, boolean];
+      try {
+        cm = fetch_mode(m);
+      } catch (e) {
+        return ['error', ['EXIT', e instanceof Stop ? stop_reason(e) : e]];
+      }
+      this.state = v[1] as unknown;
+      this.data = v[2] as D;
+      [this.mode, this.enter] = cm;
+      return 'ok';
+    }
+    // OTP's case has no clause for a 2-tuple ok: error({case_clause, V}), caught by sys.
+    if (Array.isArray(v) && v[0] === 'ok' && v.length === 2) return ['error', ['EXIT', reason_of(new ErlangError(['case_clause', v]))]];
+    return ['error', v];
+  }
 
   get_state(): unknown {
     return [this.state, this.data];
@@ -73,15 +120,25 @@ export class Machine<D> implements SystemTarget {
     return [
       ['header', status_header('Status for state machine', this.name)],
       ['data', [
-        ['Status', st], ['Parent', this.parent ?? self()], ['Modules', [this.mod.name ?? 'undefined']],
-        ['Time-outs', [timeouts.length, timeouts]], ['Logged Events', []], ['Postponed', this.postponed],
+        ['Status', st], ['Parent', this.parent ?? self()], ['Modules', this.modules.map((m) => m.name ?? 'undefined')],
+        ['Time-outs', [timeouts.length, timeouts]], ['Logged Events', logged_events(this.dbg)], ['Postponed', this.postponed],
       ]],
       ['data', [['State', [this.state, this.data]]]],
     ];
   }
 
-  trace(text: string): void {
-    if (this.debug.trace) trace_line(this.name, text);
+  get debug(): SysDebug {
+    return (this.dbg ??= { trace: false, on: false, opts: null });
+  }
+
+  /** Whether a debug option is on: events are made and reported only then. */
+  debugging(): boolean {
+    return this.dbg !== null && this.dbg.on;
+  }
+
+  /** sys's event (OTP's term) and its *DBG* text, when a debug option is on. */
+  event(ev: unknown, text: () => string): void {
+    if (this.dbg !== null && this.dbg.on) debug_event(this.dbg, this.name, ev, text);
   }
 }
 
@@ -89,13 +146,7 @@ function ack(starter: Pid, ret: StartResult): void {
   send(starter, ['ack', self(), ret]);
 }
 
-function callback_mode(mod: GenStatemModule<unknown, unknown>): [CallbackMode, boolean] | null {
-  let v: unknown;
-  try {
-    v = mod.callback_mode();
-  } catch {
-    return null;
-  }
+function mode_of(v: unknown): [CallbackMode, boolean] | null {
   const list: unknown[] = Array.isArray(v) ? v : [v];
   let mode: CallbackMode | null = null;
   let enter = false;
@@ -105,6 +156,29 @@ function callback_mode(mod: GenStatemModule<unknown, unknown>): [CallbackMode, b
     else return null;
   }
   return mode === null ? null : [mode, enter];
+}
+
+/** The exit reason a Stop gives: its exception's, or its reason. */
+function stop_reason(s: Stop): unknown {
+  return s.exc === undefined ? s.reason : reason_of(s.exc);
+}
+
+/**
+ * get_callback_mode for a module taking over (code change, change or push or pop of the
+ * callback module): [Mode, StateEnter], or throws the Stop OTP terminates with.
+ */
+function fetch_mode(mod: Module<unknown>): [CallbackMode, boolean] {
+  if (typeof mod.callback_mode !== 'function') throw error_stop(['undef', [[mod.name ?? 'undefined', 'callback_mode', []]]]);
+  let v: unknown;
+  try {
+    v = mod.callback_mode();
+  } catch (e) {
+    if (!(e instanceof Error)) v = e; // a throw is the result, as OTP's catch
+    else throw new Stop(e instanceof ErlangExit || e instanceof ErlangError ? e.reason : e, e);
+  }
+  const cm = mode_of(v);
+  if (cm === null) throw error_stop(['bad_return_from_callback_mode', v]);
+  return cm;
 }
 
 /** The body of a state machine: registers, runs init, acks the starter, then loops. */
@@ -133,17 +207,27 @@ export function* init_it<A, D>(
     fail(['error', ['bad_return_from_init', v]], ['bad_return_from_init', v]);
   }
   const m = mod as GenStatemModule<unknown, D>;
-  const cm = callback_mode(m);
-  if (cm === null) fail(['error', ['bad_return_from_callback_mode', safe_mode(m)]], ['bad_return_from_callback_mode', safe_mode(m)]);
   const sm = new Machine<D>(parent, display_name(name, self()), m);
-  [sm.mode, sm.enter] = cm as [CallbackMode, boolean];
   sm.state = (v as unknown[])[1];
   sm.data = (v as unknown[])[2] as D;
-  publish_state(self(), sm);
+  // As OTP 25's: the ack first, then callback_mode, so a bad one stops a machine whose start
+  // returned ['ok', Pid] (with [['bad_return_from_callback_mode', V], Stack]).
   ack(starter, ['ok', self()]);
   try {
-    // init's actions as a transition into the first state: its enter call runs (OldState = State).
-    const p = parse_actions(sm, (v as unknown[])[3] ?? [], false, 'init');
+    [sm.mode, sm.enter] = fetch_mode(m as Module<unknown>);
+  } catch (e) {
+    if (e instanceof Stop) return yield* terminate(sm, e.reason, e.exc);
+    throw e;
+  }
+  publish_state(self(), sm);
+  yield* run(sm, (v as unknown[])[3] ?? []);
+}
+
+/** The machine from its first state on: init's (or enter_loop's) actions, then the loop. */
+function* run<D>(sm: Machine<D>, actions: unknown): Proc<void> {
+  try {
+    // The actions as a transition into the first state: its enter call runs (OldState = State).
+    const p = parse_actions(sm as Machine<unknown>, actions, false, 'init', sm.state);
     p.state = sm.state;
     p.data = sm.data;
     yield* transition(sm, p, null, true);
@@ -154,16 +238,37 @@ export function* init_it<A, D>(
   }
 }
 
-function safe_mode(m: GenStatemModule<unknown, unknown>): unknown {
-  try {
-    return m.callback_mode();
-  } catch (e) {
-    return e;
+/**
+ * gen_statem:enter_loop: the calling process (started through proc_lib) becomes a state
+ * machine in state with data, after the actions. With a name, the process must already be
+ * registered under it (else exits process_not_registered, ..._globally, ..._via, as OTP's gen).
+ */
+export function* enter_loop<D>(
+  mod: GenStatemModule<unknown, D>, state: unknown, data: D, opts: { name?: ServerName; actions?: unknown } = {},
+): Proc<void> {
+  const name = opts.name ?? null;
+  if (name !== null && where(name) !== self()) {
+    if ('local' in name) exit('process_not_registered');
+    exit('global' in name ? 'process_not_registered_globally' : ['process_not_registered_via', name.via[0]]);
   }
+  const anc = get('$ancestors');
+  const parent = Array.isArray(anc) && anc[0] instanceof Pid ? (anc[0] as Pid) : exit('process_was_not_started_by_proc_lib');
+  const sm = new Machine<D>(parent, display_name(name, self()), mod);
+  sm.state = state;
+  sm.data = data;
+  try {
+    [sm.mode, sm.enter] = fetch_mode(mod as Module<unknown>);
+  } catch (e) {
+    if (e instanceof Stop) return yield* terminate(sm, e.reason, e.exc);
+    throw e;
+  }
+  publish_state(self(), sm);
+  yield* run(sm, opts.actions ?? []);
 }
 
 function* terminate<D>(sm: Machine<D>, reason: unknown, exc?: unknown): Proc<never> {
-  sm.trace(`terminate ${format_term(reason)} in state ${format_term(sm.state)}`);
+  const st = sm.state;
+  sm.event(['terminate', reason, st], () => `terminate ${format_term(reason)} in state ${format_term(st)}`);
   const t = sm.mod.terminate?.bind(sm.mod);
   if (t !== undefined) {
     const r = yield* dispatch(() => t(reason, sm.state, sm.data));
@@ -178,7 +283,10 @@ function* next_event<D>(sm: Machine<D>): Proc<Event | null> {
   if (queued !== undefined) return queued;
   const ev = yield* receive_event(sm);
   // OTP traces 'receive' for events from the mailbox only (not queued or postponed ones).
-  if (ev !== null) sm.trace(`receive ${event_string(ev)} in state ${format_term(sm.state)}`);
+  if (ev !== null && sm.debugging()) {
+    const st = sm.state;
+    sm.event(['in', ev, st], () => `receive ${event_string(ev)} in state ${format_term(st)}`);
+  }
   return ev;
 }
 
@@ -244,19 +352,19 @@ function bad(enter: boolean, what: 'return' | 'action', v: unknown): never {
   const tag = enter
     ? what === 'return' ? 'bad_state_enter_return_from_state_function' : 'bad_state_enter_action_from_state_function'
     : what === 'return' ? 'bad_return_from_state_function' : 'bad_action_from_state_function';
-  throw new Stop([tag, v]);
+  throw error_stop([tag, v]);
 }
 
 function reply_to(sm: Machine<unknown>, from: unknown, r: unknown): void {
-  if (!(Array.isArray(from) && from[0] instanceof Pid)) throw new Stop(['bad_action_from_state_function', ['reply', from, r]]);
+  if (!(Array.isArray(from) && from[0] instanceof Pid)) throw error_stop(['bad_action_from_state_function', ['reply', from, r]]);
   send(from[0], [from[1], r]);
-  sm.trace(`send ${format_term(r)} to ${format_term(from[0])}`);
+  if (sm.debugging()) sm.event(['out', r, from], () => `send ${format_term(r)} to ${format_term(from[0])}`);
 }
 
 /** A callback's result as a transition; stop results end the process here. */
 function parse_result<D>(sm: Machine<D>, r: unknown, enter: boolean): Parsed {
   const keep = (data: unknown, actions: unknown, repeat: boolean): Parsed => {
-    const p = parse_actions(sm as Machine<unknown>, actions, enter, 'event');
+    const p = parse_actions(sm as Machine<unknown>, actions, enter, 'event', sm.state);
     p.state = sm.state;
     p.data = data;
     p.repeat = repeat;
@@ -270,7 +378,7 @@ function parse_result<D>(sm: Machine<D>, r: unknown, enter: boolean): Parsed {
     case 'next_state':
       if (r.length === 3 || r.length === 4) {
         if (enter && !isDeepStrictEqual(r[1], sm.state)) return bad(true, 'return', r);
-        const p = parse_actions(sm as Machine<unknown>, r[3] ?? [], enter, 'event');
+        const p = parse_actions(sm as Machine<unknown>, r[3] ?? [], enter, 'event', r[1]);
         p.state = r[1];
         p.data = r[2];
         return p;
@@ -318,11 +426,26 @@ function is_single_action(a: unknown[]): boolean {
   const t = a[0];
   // 'postpone' and 'hibernate' are actions alone too: a list may start with them.
   if (t === 'postpone' || t === 'hibernate') return a.length === 2 && typeof a[1] === 'boolean';
-  if (typeof t === 'string') return ['next_event', 'reply', 'timeout', 'state_timeout'].includes(t);
+  if (typeof t === 'string') {
+    return ['next_event', 'reply', 'timeout', 'state_timeout', 'change_callback_module', 'push_callback_module'].includes(t);
+  }
   return Array.isArray(t) && t.length === 2 && t[0] === 'timeout' && a.length >= 2 && (typeof a[1] === 'number' || a[1] === 'infinity' || a[1] === 'cancel' || a[1] === 'update');
 }
 
-function parse_actions(sm: Machine<unknown>, actions: unknown, enter: boolean, _ctx: 'init' | 'event'): Parsed {
+/** A callback module, as OTP's is_atom(Module): an object (not a list, not a pid). */
+function is_module(m: unknown): m is Module<unknown> {
+  return typeof m === 'object' && m !== null && !Array.isArray(m) && !(m instanceof Pid);
+}
+
+/** The module stack changes for the events after this one (and this transition's enter call). */
+function set_modules(sm: Machine<unknown>, mods: Module<unknown>[], next: unknown): void {
+  [sm.mode, sm.enter] = fetch_mode(mods[0]);
+  sm.modules = mods;
+  const mname = mods[0].name ?? 'undefined';
+  sm.event(['module', mname, next], () => `module ${format_term(mname)} in state ${format_term(next)}`);
+}
+
+function parse_actions(sm: Machine<unknown>, actions: unknown, enter: boolean, _ctx: 'init' | 'event', next: unknown): Parsed {
   const p: Parsed = { state: undefined, data: undefined, repeat: false, postpone: false, next_events: [], timeouts: [] };
   for (const a of as_list(actions)) {
     if (a === 'postpone' || (Array.isArray(a) && a[0] === 'postpone' && a.length === 2 && typeof a[1] === 'boolean')) {
@@ -335,6 +458,12 @@ function parse_actions(sm: Machine<unknown>, actions: unknown, enter: boolean, _
       p.next_events.push([a[1] as EventType, a[2]]);
     } else if (Array.isArray(a) && a[0] === 'reply' && a.length === 3) {
       reply_to(sm, a[1], a[2]);
+    } else if (Array.isArray(a) && a.length === 2 && (a[0] === 'change_callback_module' || a[0] === 'push_callback_module') && is_module(a[1])) {
+      if (enter) bad(true, 'action', a);
+      set_modules(sm, a[0] === 'push_callback_module' ? [a[1], ...sm.modules] : [a[1], ...sm.modules.slice(1)], next);
+    } else if (a === 'pop_callback_module' && sm.modules.length > 1) {
+      if (enter) bad(true, 'action', a);
+      set_modules(sm, sm.modules.slice(1), next);
     } else if (typeof a === 'number') {
       p.timeouts.push(['timeout', a, a]);
     } else if (Array.isArray(a) && (a[0] === 'timeout' || a[0] === 'state_timeout' || (Array.isArray(a[0]) && a[0][0] === 'timeout' && a[0].length === 2))) {
@@ -364,9 +493,10 @@ function* transition<D>(sm: Machine<D>, p: Parsed, ev: Event | null, initial: bo
   if (p.postpone && ev !== null) sm.postponed.push(ev);
   sm.state = p.state;
   sm.data = p.data as D;
-  if (ev !== null) {
-    const states = changed ? `${format_term(old)} => ${format_term(p.state)}` : format_term(old);
-    sm.trace(`${p.postpone ? 'postpone' : 'consume'} ${event_string(ev)} in state ${states}`);
+  if (ev !== null && sm.debugging()) {
+    const [tag, next] = [p.postpone ? 'postpone' : 'consume', p.state];
+    const states = (): string => (changed ? `${format_term(old)} => ${format_term(next)}` : format_term(old));
+    sm.event([tag, ev, old, next], () => `${tag} ${event_string(ev)} in state ${states()}`);
   }
   if (changed && !initial) {
     cancel(sm as Machine<unknown>, 'state_timeout');

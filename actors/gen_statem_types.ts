@@ -39,7 +39,11 @@ export type Action =
   | [['timeout', unknown], TimeoutTime, unknown]
   | [['timeout', unknown], TimeoutTime, unknown, TimeoutOpts]
   | [['timeout', unknown], 'cancel']
-  | [['timeout', unknown], 'update', unknown];
+  | [['timeout', unknown], 'update', unknown]
+  /** OTP 25's callback module actions: the module (an object) handles the events after this one. */
+  | ['change_callback_module', object]
+  | ['push_callback_module', object]
+  | 'pop_callback_module';
 
 export type Actions = Action | Action[];
 
@@ -74,6 +78,12 @@ export interface GenStatemModule<A, D> {
   init(args: A): Ret<StatemInitResult<D>>;
   handle_event?(type: EventType, content: unknown, state: unknown, data: D): Ret<EventResult<D>>;
   terminate?(reason: unknown, state: unknown, data: D): Ret<unknown>;
+  /**
+   * sys:change_code's callback, on a suspended machine: ['ok', State, Data] takes them (and
+   * callback_mode is read again); any other return (or a throw's value) is answered as
+   * ['error', It].
+   */
+  code_change?(old_vsn: unknown, state: unknown, data: D, extra: unknown): Ret<['ok', unknown, D] | unknown>;
   readonly name?: string;
   /** State functions, by state name. */
   [state: string]: unknown;

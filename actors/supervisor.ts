@@ -26,7 +26,7 @@ export function start_link<A>(
     return gen_server.start_link(supervisor_server, [null, a[0], a[1]] as unknown as SupInitArgs);
   }
   const [name, mod, args] = a;
-  const term = 'local' in name ? ['local', name.local] : ['via', name.via[0], name.via[1]];
+  const term = 'local' in name ? ['local', name.local] : 'global' in name ? ['global', name.global] : ['via', name.via[0], name.via[1]];
   return gen_server.start_link(name, supervisor_server, [term, mod, args] as SupInitArgs);
 }
 

@@ -11,6 +11,7 @@ import {
 } from './supervisor_spec';
 import { report_error, report_progress } from './supervisor_report';
 import { do_terminate, terminate_dynamic } from './supervisor_shutdown';
+import { code_change } from './supervisor_code_change';
 import type { AutoShutdown, ChildInfo, SupervisorModule } from './supervisor_types';
 
 /** A dynamic child's start args ('undefined' for a temporary one: never restarted). */
@@ -477,7 +478,7 @@ function* terminate(_reason: unknown, s: SupState): Proc<void> {
 }
 
 export const supervisor_server: GenServerModule<SupInitArgs, SupState> = {
-  init, handle_call, handle_cast, handle_info, terminate,
+  init, handle_call, handle_cast, handle_info, terminate, code_change,
 };
 
 export type { AutoShutdown };

@@ -1,7 +1,7 @@
 // The types of OTP 25's supervisor: flags, child specs (map and tuple forms), the callback
 // module, and what the API returns. Atoms are strings, tuples arrays, maps plain objects.
 import type { Pid } from '../runtime';
-import type { Ret, ServerName } from './gen_server_types';
+import type { Ret, ServerName, ServerRef } from './gen_server_types';
 
 export type Strategy = 'one_for_one' | 'one_for_all' | 'rest_for_one' | 'simple_one_for_one';
 export type AutoShutdown = 'never' | 'any_significant' | 'all_significant';
@@ -79,7 +79,8 @@ export interface SupervisorModule<A = unknown> {
 }
 
 export type SupName = ServerName;
-export type SupRef = Pid | string;
+/** A supervisor: its pid, its name, {global: Name}, {via: [Module, Name]} (as gen_server's ServerRef). */
+export type SupRef = ServerRef;
 
 export type ChildPid = Pid | 'undefined';
 export type StartChildResult =

@@ -157,7 +157,9 @@ describe('actors/gen_statem', () => {
     expect(r.dead).to.deep.equal(['noproc', ['gen_statem', 'call', ['nobody', 'x', 'infinity']]]);
     expect((r.slow as unknown[])[0]).to.equal('timeout');
     expect(((r.slow as unknown[][])[1][2] as unknown[]).slice(1)).to.deep.equal([['never'], 10]);
-    expect(r.exit_msg).to.deep.equal(['bad_return_from_state_function', ['bogus']]);
+    // An error-class stop, as OTP's terminate(error, ...): the reason comes with a stack.
+    expect((r.exit_msg as unknown[])[0]).to.deep.equal(['bad_return_from_state_function', ['bogus']]);
+    expect((r.exit_msg as unknown[])[1]).to.be.an('array');
   });
 
   it('runs under a supervisor and restarts there; sys:replace_state sets [State, Data]', async () => {
