@@ -6,6 +6,7 @@ import { GenSocket, ACT_FALSE, ACT_TRUE, ACT_ONCE } from './gen_socket';
 import { parse_setopt, is_gen_opt, sock_opt_spec, GenOpts, SockOpt, ACTIVE_MAX, ACTIVE_MIN } from './options';
 import { apply_gen, apply_sock } from './apply';
 import { pump, stop, note_anc } from './active';
+import { park_if_drained } from '../sockets/readiness';
 import { exit, send } from '../runtime';
 
 export type IpTuple = number[];
@@ -31,7 +32,12 @@ export function setopts(s: GenSocket, opts: unknown[]): 'ok' | ['error', unknown
     const o = opts[0] as unknown;
     if (Array.isArray(o) && o.length === 2 && o[0] === 'active' && (o[1] === 'once' || o[1] === true)) {
       g.active = o[1] === true ? ACT_TRUE : ACT_ONCE;
-      if (!g.listening) pump(g);
+      if (g.listening) return 'ok';
+      // Nothing buffered and the last read drained the socket: parking the callback is all
+      // the pump would do.
+      const ready = g.ready;
+      if (ready !== null && g.pending === null && g.proto === 'tcp' && park_if_drained(g.sock, ready)) return 'ok';
+      pump(g);
       return 'ok';
     }
   }

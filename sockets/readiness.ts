@@ -22,6 +22,7 @@ type AnyReadyRef = ReadyRef<any>;
 export type ArmResult<T> = ['ok', T] | Error | 'wait';
 
 let scratch = Buffer.allocUnsafe(65536);
+const SMALL_COPY = 128;
 
 /**
  * Parks ref on s's read queue for the owner (behind another process's pending read, if
@@ -77,7 +78,10 @@ function read_or_arm(s: Socket, len: number, ref: AnyReadyRef, from: boolean): A
   if (n > 0 || (n === 0 && !stream)) {
     const got = n > want ? want : n;
     const data = Buffer.allocUnsafe(got);
-    scratch.copy(data, 0, 0, got);
+    // A short message (the common echo / request case) is copied by a loop: Buffer#copy's
+    // argument checks and calls cost more than the bytes do below a cache line or two.
+    if (got <= SMALL_COPY) for (let i = 0; i < got; i++) data[i] = scratch[i]!;
+    else scratch.copy(data, 0, 0, got);
     if (stream && got < want && !st.hup) st.readable = false;
     count_read(st.counters, got);
     return from ? ['ok', [stream ? unspec() : (prim.last_addr() as SockAddr), data]] : ['ok', data];
@@ -102,6 +106,19 @@ export function recv_or_arm(s: Socket, len: number, ref: AnyReadyRef): ArmResult
 /** recvfrom(S, Len) without a process; as recv_or_arm. */
 export function recvfrom_or_arm(s: Socket, len: number, ref: AnyReadyRef): ArmResult<[SockAddr, Buffer]> {
   return read_or_arm(s, len, ref, true) as ArmResult<[SockAddr, Buffer]>;
+}
+
+/**
+ * The re-arm of an {active, once} loop: parks ref when s is believed unreadable (the last
+ * read drained it), without a read: what recv_or_arm would do then, minus its work. False
+ * when a read may find data or s is closed: the caller takes recv_or_arm's path.
+ */
+export function park_if_drained(s: Socket, ref: AnyReadyRef): boolean {
+  const sock = sock_of(s);
+  const st = sock.state;
+  if (st.closed || st.readable) return false;
+  park(sock, ref);
+  return true;
 }
 
 /** Parks ref without reading: it fires on the next readable edge, or now if s may be readable. */

@@ -1,7 +1,7 @@
 // sockets/readiness: reads without a process, and the callback handle on the read queue.
 import { expect } from 'chai';
 import * as socket from '../../sockets/socket';
-import { recv_or_arm, recvfrom_or_arm, recvmsg_or_arm, arm, disarm, is_armed, ReadyRef } from '../../sockets/readiness';
+import { recv_or_arm, recvfrom_or_arm, recvmsg_or_arm, arm, disarm, is_armed, park_if_drained, ReadyRef } from '../../sockets/readiness';
 import { run, receive, after, spawn } from '../../runtime';
 import { ok, pair, close_all, open_fds, flush } from '../support/sockets';
 
@@ -33,6 +33,34 @@ describe('sockets/readiness', () => {
     // A process recv still works after the callback left the queue.
     expect(yield* socket.recv(a, 0, 1000)).to.deep.equal(['ok', Buffer.from('x')]);
     close_all(c, a, l);
+  }));
+
+  it('park_if_drained parks only after a read drained the socket; short and long reads come back whole', () => run(function* () {
+    const [l, c, a] = yield* pair();
+    const fired: number[] = [];
+    const ref = new ReadyRef((n: number) => fired.push(n), 1);
+    const short = Buffer.alloc(100, 7);
+    const long = Buffer.from(Array.from({ length: 300 }, (_, i) => i & 255));
+    yield* socket.send(c, short);
+    yield* pause(30);
+    // Believed readable: the caller must read (recv_or_arm), nothing is parked.
+    expect(park_if_drained(a, ref)).to.equal(false);
+    expect(is_armed(a, ref)).to.equal(false);
+    expect(recv_or_arm(a, 0, ref)).to.deep.equal(['ok', short]);
+    // The short read drained it: parked without a read, and the next edge calls it once.
+    expect(park_if_drained(a, ref)).to.equal(true);
+    expect(is_armed(a, ref)).to.equal(true);
+    expect(park_if_drained(a, ref)).to.equal(true);
+    expect(socket.info(a).num_readers).to.equal(1);
+    yield* socket.send(c, long);
+    yield* pause(30);
+    expect(fired).to.deep.equal([1]);
+    expect(recv_or_arm(a, 0, ref)).to.deep.equal(['ok', long]);
+    expect(recv_or_arm(a, 0, ref)).to.equal('wait');
+    disarm(a, ref);
+    socket.close(a);
+    expect(park_if_drained(a, ref)).to.equal(false);
+    close_all(c, l);
   }));
 
   it('EOF and close: closed; an armed handle gets no abort message sent anywhere', () => run(function* () {
