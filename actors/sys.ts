@@ -1,15 +1,16 @@
 // OTP's sys for the behaviours: system messages ['system', From, Request] that any behaviour
 // process answers between its callbacks (get_state, replace_state, get_status, suspend,
-// resume, trace, log, statistics, installed debug funs, change_code), the client calls that
-// send them, and the *DBG* trace lines in OTP's format.
+// resume, trace, log, statistics, installed debug funs, change_code), the same for special
+// processes (handle_system_msg/6 and their system_* callbacks), and the *DBG* trace lines in
+// OTP's format. The client calls that send the messages are in sys_client.ts.
 import * as fs from 'fs';
 import { isDeepStrictEqual } from 'util';
 import {
-  receive, on, after, _, send, self, exit, monitor, demonitor, format_term, dictionary_of, process_info, Pid, Proc, Ref,
+  receive, on, _, send, self, exit, format_term, dictionary_of, process_info, Pid, Proc, Ref,
 } from '../runtime';
-import { ErlangExit } from '../runtime/exits';
-import { resolve } from './gen_name';
-import type { ServerRef } from './gen_server_types';
+import { ErlangError, ErlangExit } from '../runtime/exits';
+import { apply, dispatch } from './callback';
+import type { Ret } from './gen_server_types';
 
 export { behaviour_state } from './behaviour_state';
 export type { BehaviourState } from './behaviour_state';
@@ -243,10 +244,20 @@ export function is_system(msg: unknown): msg is ['system', unknown, unknown] {
 }
 
 /**
- * Answers one system message. 'suspend' waits here (answering system messages only) until
- * 'resume'; a terminate request, or the parent's EXIT while suspended, ends the process.
+ * Answers one system message of a behaviour (its loop's SystemTarget). 'suspend' waits here
+ * (answering system messages only) until 'resume'; a terminate request, or the parent's EXIT
+ * while suspended, ends the process. With six arguments, sys:handle_system_msg/6 for a
+ * special process (see SpecialModule).
  */
-export function* handle_system_msg(req: unknown, from: unknown, t: SystemTarget): Proc<Outcome> {
+export function handle_system_msg(req: unknown, from: unknown, t: SystemTarget): Proc<Outcome>;
+export function handle_system_msg<M>(req: unknown, from: unknown, parent: Pid, mod: SpecialModule<M>, debug: SysDebug, misc: M): Proc<unknown>;
+export function handle_system_msg<M>(
+  ...a: [unknown, unknown, SystemTarget] | [unknown, unknown, Pid, SpecialModule<M>, SysDebug, M]
+): Proc<unknown> {
+  return a.length === 3 ? handle_target_msg(a[0], a[1], a[2]) : handle_special(a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+function* handle_target_msg(req: unknown, from: unknown, t: SystemTarget): Proc<Outcome> {
   const r = yield* answer(req, from, t, 'running');
   if (r === 'resume') return 'continue';
   if (r !== 'suspend') return r;
@@ -301,128 +312,138 @@ export function status_header(tag: string, name: unknown): string {
   return `${tag} ${typeof name === 'string' ? name : String(name)}`;
 }
 
-// ---- the client side ----
+// ---- special processes ----
 
-const TIMEOUT = Symbol('sys.timeout');
-
-function* system_call(server: ServerRef, req: unknown, timeout: number | 'infinity'): Proc<unknown> {
-  const pid = resolve(server);
-  const mref = monitor('process', pid);
-  send(pid, ['system', [self(), mref], req]);
-  const r = yield* receive(
-    on([mref, _], (m) => ({ v: m[1] })),
-    on(['DOWN', mref, _, _, _], (d) => exit(d[4])),
-    after(timeout, () => TIMEOUT),
-  );
-  demonitor(mref, ['flush']);
-  return typeof r === 'symbol' ? exit('timeout') : r.v;
+/**
+ * A special process's callback module (OTP's system_* callbacks): a plain process (started
+ * with proc_lib) that takes its own ['system', From, Request] messages and passes them to
+ * handle_system_msg. Any callback may be a generator function.
+ */
+export interface SpecialModule<M> {
+  /** The module's name, as get_status shows it (['module', Name]). */
+  readonly name?: string;
+  /** Goes back to the process's loop with the (maybe changed) misc. */
+  system_continue(parent: Pid, debug: SysDebug, misc: M): unknown;
+  /** Ends the process (sys.terminate, or the parent's EXIT while suspended): should exit(reason). */
+  system_terminate(reason: unknown, parent: Pid, debug: SysDebug, misc: M): unknown;
+  /** sys.get_state's answer → ['ok', State]; without it, get_state gives misc itself. */
+  system_get_state?(misc: M): ['ok', unknown];
+  /** sys.replace_state → ['ok', NewState, NewMisc]; without it, the fun replaces misc itself. */
+  system_replace_state?(fn: (s: unknown) => unknown, misc: M): ['ok', unknown, M];
+  /** sys.change_code on the suspended process → ['ok', NewMisc]; another result R answers ['error', R]. */
+  system_code_change(misc: M, module: unknown, old_vsn: unknown, extra: unknown): unknown;
+  /** get_status's last element: format_status('normal', [PDict, SysState, Parent, Debug, Misc]); misc without it. */
+  format_status?(opt: 'normal', args: unknown[]): unknown;
 }
 
-/** As sys: a failed call exits with [Reason, ['sys', Fn, Args]]. */
-function* sys_call(fn: string, args: unknown[], server: ServerRef, req: unknown, timeout: number | 'infinity'): Proc<unknown> {
-  try {
-    return yield* system_call(server, req, timeout);
-  } catch (e) {
-    if (e instanceof ErlangExit) exit([e.reason, ['sys', fn, args]]);
-    throw e;
+/** sys:debug_options(Options): a special process's debug state ('trace', 'log', 'statistics' or none). */
+export function debug_options(options: unknown[] = []): SysDebug {
+  const d: SysDebug = { trace: false, on: false, opts: null };
+  for (const o of options) {
+    if (o === 'trace') d.trace = true;
+    else if (o === 'log' || o === 'statistics') debug_cmd(d, [o, true], undefined);
+  }
+  refresh(d);
+  return d;
+}
+
+/**
+ * sys:handle_debug(Debug, FormFunc, Extra, Event) → Debug: a special process's event, printed
+ * (while traced) as `*DBG* <Extra> <format(event, extra)>`, logged, counted.
+ */
+export function handle_debug(debug: SysDebug, format: (event: unknown, extra: unknown) => string, extra: unknown, event: unknown): SysDebug {
+  if (debug.on) debug_event(debug, extra, event, () => format(event, extra));
+  return debug;
+}
+
+/** Erlang's catch-class of an exception: [Class, Reason]. */
+function class_of(e: unknown): [string, unknown] {
+  if (e instanceof ErlangExit) return ['exit', e.reason];
+  if (e instanceof ErlangError) return ['error', e.reason];
+  return e instanceof Error ? ['error', e] : ['throw', e];
+}
+
+/** Runs a callback that may be a generator, to its result. */
+function* call_cb(fn: () => unknown): Proc<unknown> {
+  return yield* apply(fn as () => Ret<unknown>);
+}
+
+type Next<M> = { go: 'running' | 'suspended'; misc: M } | { go: 'terminate'; reason: unknown; misc: M };
+
+function* special_cmd<M>(st: SysState, req: unknown, from: unknown, parent: Pid, mod: SpecialModule<M>, debug: SysDebug, misc: M): Proc<Next<M>> {
+  const mname = mod.name ?? 'undefined';
+  let r: unknown = 'ok';
+  let next: SysState = st;
+  if (req === 'get_state') {
+    const g = mod.system_get_state?.bind(mod);
+    try {
+      const v = g === undefined ? ['ok', misc] : g(misc);
+      r = Array.isArray(v) && v.length === 2 && v[0] === 'ok' ? v : exit(['badmatch', v]);
+    } catch (e) {
+      r = ['error', ['callback_failed', [mname, 'system_get_state'], class_of(e)]];
+    }
+  } else if (Array.isArray(req) && req[0] === 'replace_state' && typeof req[1] === 'function') {
+    const fn = req[1] as (s: unknown) => unknown;
+    const rs = mod.system_replace_state?.bind(mod);
+    try {
+      if (rs === undefined) {
+        misc = fn(misc) as M;
+        r = ['ok', misc];
+      } else {
+        const v = rs(fn, misc);
+        if (!(Array.isArray(v) && v.length === 3 && v[0] === 'ok')) exit(['badmatch', v]);
+        misc = v[2];
+        r = ['ok', v[1]];
+      }
+    } catch (e) {
+      r = ['error', ['callback_failed', rs === undefined ? fn : [mname, 'system_replace_state'], class_of(e)]];
+    }
+  } else if (req === 'get_status') {
+    const pd = dictionary_of(self());
+    const args = [pd === 'undefined' ? [] : pd, st, parent, [], misc];
+    const shown = mod.format_status === undefined ? misc : yield* call_cb(() => mod.format_status?.('normal', args));
+    r = ['status', self(), ['module', mname], [...args.slice(0, 4), shown]];
+  } else if (req === 'suspend' || req === 'resume') {
+    next = req === 'suspend' ? 'suspended' : 'running';
+  } else if (Array.isArray(req) && req[0] === 'terminate' && req.length === 2) {
+    // No answer: sys.terminate waits for the process to go down.
+    return { go: 'terminate', reason: req[1], misc };
+  } else if (Array.isArray(req) && req[0] === 'debug' && req.length === 2) {
+    r = debug_cmd(debug, req[1], self());
+  } else if (is_change_code(req) && st === 'suspended') {
+    const cc = yield* dispatch(() => mod.system_code_change(misc, req[1], req[2], req[3]) as Ret<unknown>);
+    const v = cc[0] === 'EXIT' ? ['EXIT', cc[1]] : cc[1];
+    if (Array.isArray(v) && v.length === 2 && v[0] === 'ok') {
+      misc = v[1] as M;
+      r = 'ok';
+    } else r = ['error', v];
+  } else {
+    r = ['error', ['unknown_system_msg', req]];
+  }
+  reply(from, r);
+  return { go: next, misc };
+}
+
+/**
+ * sys:handle_system_msg(Request, From, Parent, Module, Debug, Misc) for a special process:
+ * answers the request (and, once suspended, every system message until resume; the parent's
+ * EXIT then ends it), then runs Module.system_continue (its result is this Proc's) or
+ * Module.system_terminate. As in OTP, the process's loop calls it last: it does not come back
+ * to the loop but continues it through system_continue (each system message nests one
+ * generator, which is nothing for the few a process gets).
+ */
+function* handle_special<M>(req: unknown, from: unknown, parent: Pid, mod: SpecialModule<M>, debug: SysDebug, misc: M): Proc<unknown> {
+  let st: SysState = 'running';
+  for (;;) {
+    const n = yield* special_cmd(st, req, from, parent, mod, debug, misc);
+    misc = n.misc;
+    if (n.go === 'terminate') return yield* call_cb(() => mod.system_terminate(n.reason, parent, debug, misc));
+    if (n.go === 'running') return yield* call_cb(() => mod.system_continue(parent, debug, misc));
+    st = 'suspended';
+    const m = yield* receive(on(['system', _, _]), on(['EXIT', parent, _]));
+    if (m[0] === 'EXIT') return yield* call_cb(() => mod.system_terminate(m[2], parent, debug, misc));
+    [req, from] = [m[2], m[1]];
   }
 }
 
-type T = [] | [number | 'infinity'];
-
-function timeout_of(t: T): number | 'infinity' {
-  return t.length === 0 ? 5000 : t[0];
-}
-
-/** sys:get_state: the behaviour's state (a gen_statem's is [State, Data]). */
-export function* get_state(server: ServerRef, ...t: T): Proc<unknown> {
-  const r = (yield* sys_call('get_state', [server, ...t], server, 'get_state', timeout_of(t))) as [string, unknown];
-  return r[0] === 'ok' ? r[1] : exit(r[1]);
-}
-
-/** sys:replace_state(Server, Fun): the new state; a crashing Fun leaves the state and raises. */
-export function* replace_state(server: ServerRef, fn: (s: unknown) => unknown, ...t: T): Proc<unknown> {
-  const r = (yield* sys_call('replace_state', [server, fn, ...t], server, ['replace_state', fn], timeout_of(t))) as [string, unknown];
-  return r[0] === 'ok' ? r[1] : exit(r[1]);
-}
-
-/** sys:get_status: ['status', Pid, ['module', Mod], [PDict, SysState, Parent, Dbg, Misc]]. */
-export function get_status(server: ServerRef, ...t: T): Proc<unknown> {
-  return sys_call('get_status', [server, ...t], server, 'get_status', timeout_of(t));
-}
-
-/** sys:suspend: the process answers only system messages until resume. */
-export function* suspend(server: ServerRef, ...t: T): Proc<'ok'> {
-  return (yield* sys_call('suspend', [server, ...t], server, 'suspend', timeout_of(t))) as 'ok';
-}
-
-export function* resume(server: ServerRef, ...t: T): Proc<'ok'> {
-  return (yield* sys_call('resume', [server, ...t], server, 'resume', timeout_of(t))) as 'ok';
-}
-
-/** sys:trace(Server, Flag): *DBG* lines for every event, in OTP's format. */
-export function* trace(server: ServerRef, flag: boolean, ...t: T): Proc<'ok'> {
-  return (yield* sys_call('trace', [server, flag, ...t], server, ['debug', ['trace', flag]], timeout_of(t))) as 'ok';
-}
-
-/** sys:log(Server, Flag): true | ['true', N] (keep the last N events, 10 by default) | false | 'print' → 'ok'; 'get' → ['ok', Events]. */
-export function* log(server: ServerRef, flag: boolean | [true, number] | 'print' | 'get', ...t: T): Proc<unknown> {
-  return yield* sys_call('log', [server, flag, ...t], server, ['debug', ['log', flag]], timeout_of(t));
-}
-
-/** sys:log_to_file(Server, File | false): *DBG* lines to a file → 'ok' | ['error', 'open_file']. */
-export function* log_to_file(server: ServerRef, file: string | false, ...t: T): Proc<'ok' | ['error', 'open_file']> {
-  return (yield* sys_call('log_to_file', [server, file, ...t], server, ['debug', ['log_to_file', file]], timeout_of(t))) as 'ok' | ['error', 'open_file'];
-}
-
-/**
- * sys:statistics(Server, true | false | 'get'): 'get' → ['ok', [['start_time', T],
- * ['current_time', T], ['reductions', N], ['messages_in', N], ['messages_out', N]]] or
- * ['ok', 'no_statistics']; times as localtime [[Y, M, D], [H, Mi, S]].
- */
-export function* statistics(server: ServerRef, flag: boolean | 'get', ...t: T): Proc<unknown> {
-  return yield* sys_call('statistics', [server, flag, ...t], server, ['debug', ['statistics', flag]], timeout_of(t));
-}
-
-/** sys:no_debug(Server): every debug option off (trace, log, statistics, file, funs). */
-export function* no_debug(server: ServerRef, ...t: T): Proc<'ok'> {
-  return (yield* sys_call('no_debug', [server, ...t], server, ['debug', 'no_debug'], timeout_of(t))) as 'ok';
-}
-
-/**
- * sys:install(Server, [Fun, FunState] | [FunId, Fun, FunState]): Fun(FunState, Event,
- * ProcState) runs on every event; it returns its next state, or 'done' to be removed. An
- * installed Fun (or FunId) is not installed again.
- */
-export function* install(server: ServerRef, spec: [DebugFun, unknown] | [unknown, DebugFun, unknown], ...t: T): Proc<'ok'> {
-  return (yield* sys_call('install', [server, spec, ...t], server, ['debug', ['install', spec]], timeout_of(t))) as 'ok';
-}
-
-/** sys:remove(Server, Fun | FunId). */
-export function* remove(server: ServerRef, fn_or_id: unknown, ...t: T): Proc<'ok'> {
-  return (yield* sys_call('remove', [server, fn_or_id, ...t], server, ['debug', ['remove', fn_or_id]], timeout_of(t))) as 'ok';
-}
-
-/**
- * sys:change_code(Server, Module, OldVsn, Extra[, Timeout]): the suspended process runs its
- * callback module's code_change → 'ok' | ['error', What] (['error', ['unknown_system_msg',
- * Request]] when the process is not suspended, as OTP 25 answers).
- */
-export function* change_code(server: ServerRef, module: unknown, old_vsn: unknown, extra: unknown, ...t: T): Proc<'ok' | ['error', unknown]> {
-  const req = ['change_code', module, old_vsn, extra];
-  return (yield* sys_call('change_code', [server, module, old_vsn, extra, ...t], server, req, timeout_of(t))) as 'ok' | ['error', unknown];
-}
-
-/** sys:terminate(Server, Reason): the process runs its terminate and exits with Reason. */
-export function* terminate(server: ServerRef, reason: unknown, timeout: number | 'infinity' = 'infinity'): Proc<'ok'> {
-  let pid: Pid | [string, string];
-  try {
-    pid = resolve(server);
-  } catch {
-    return exit(['noproc', ['sys', 'terminate', [server, reason, timeout]]]);
-  }
-  const mref = monitor('process', pid);
-  send(pid, ['system', [self(), mref], ['terminate', reason]]);
-  yield* receive(on(['DOWN', mref, _, _, _]), after(timeout));
-  return 'ok';
-}
+export * from './sys_client';
