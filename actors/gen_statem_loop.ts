@@ -4,12 +4,13 @@
 // events, the postponed events in their original order, then the rest.
 import { isDeepStrictEqual } from 'util';
 import {
-  receive, on, _, send, self, exit, get, start_timer, cancel_timer, format_term, Pid, Proc, Ref,
+  receive, on, _, send, self, exit, get, start_timer, cancel_timer, format_term, dictionary_of, Pid, Proc, Ref,
 } from '../runtime';
 import { ErlangError, ErlangExit, reason_of } from '../runtime/exits';
 import { dispatch, Dispatched } from './callback';
 import { display_name, register_name, unregister_name, where } from './gen_name';
 import { publish_state } from './behaviour_state';
+import { format_status } from './gen_format_status';
 import { debug_event, logged_events, handle_system_msg, is_system, status_header, SysDebug, SystemTarget, SysState } from './sys';
 import type { From, ServerName, StartResult } from './gen_server_types';
 import type { CallbackMode, EventType, GenStatemModule, Ret, StateFunction } from './gen_statem_types';
@@ -115,15 +116,28 @@ export class Machine<D> implements SystemTarget {
     return r;
   }
 
+  /**
+   * gen_statem:format_status: the header and the machine's data, through the callback
+   * module's format_status (test/otp/51_gen_statem_status.escript).
+   */
   status(st: SysState): unknown[] {
-    const timeouts = [...this.timers.values()].map((t) => [t.type, t.msg]);
+    const timeouts = list_timeouts(this.timers);
+    const status = { state: this.state, data: this.data, postponed: this.postponed, log: logged_events(this.dbg), timeouts };
+    const pd = dictionary_of(self());
+    const ns = format_status(this.mod, 'normal', status, [pd === 'undefined' ? [] : pd, this.state, this.data]);
+    let rest: unknown;
+    if (ns.EXIT !== undefined) rest = [['data', [['State', [this.state, ns.EXIT]]]]];
+    // A list of status items is the tail as it is, any other term is wrapped. Tuples being
+    // arrays here, a list is an array of arrays (['data', ...] items); ['normal', S] is a term.
+    else if ('$status' in ns) rest = is_item_list(ns.$status) ? ns.$status : [ns.$status];
+    else rest = [['data', [['State', [ns.state, ns.data]]]]];
     return [
       ['header', status_header('Status for state machine', this.name)],
       ['data', [
         ['Status', st], ['Parent', this.parent ?? self()], ['Modules', this.modules.map((m) => m.name ?? 'undefined')],
-        ['Time-outs', [timeouts.length, timeouts]], ['Logged Events', logged_events(this.dbg)], ['Postponed', this.postponed],
+        ['Time-outs', [timeouts.length, ns.timeouts]], ['Logged Events', ns.log], ['Postponed', ns.postponed],
       ]],
-      ['data', [['State', [this.state, this.data]]]],
+      ...(rest as unknown[]),
     ];
   }
 
@@ -140,6 +154,18 @@ export class Machine<D> implements SystemTarget {
   event(ev: unknown, text: () => string): void {
     if (this.dbg !== null && this.dbg.on) debug_event(this.dbg, this.name, ev, text);
   }
+}
+
+function is_item_list(v: unknown): v is unknown[] {
+  return Array.isArray(v) && v.every((x) => Array.isArray(x));
+}
+
+/** Running timers as [Type, Msg], in OTP's order (descending by type: generic ones, timeout, state_timeout). */
+function list_timeouts(timers: Map<string, Timer>): unknown[] {
+  const rank = (t: Timer): number => (t.type === 'state_timeout' ? 2 : t.type === 'timeout' ? 1 : 0);
+  return [...timers.values()]
+    .sort((a, b) => rank(a) - rank(b) || -format_term(a.type).localeCompare(format_term(b.type)))
+    .map((t) => [t.type, t.msg]);
 }
 
 function ack(starter: Pid, ret: StartResult): void {
@@ -451,8 +477,9 @@ function parse_actions(sm: Machine<unknown>, actions: unknown, enter: boolean, _
     if (a === 'postpone' || (Array.isArray(a) && a[0] === 'postpone' && a.length === 2 && typeof a[1] === 'boolean')) {
       if (enter || _ctx === 'init') bad(enter, 'action', a);
       p.postpone = a === 'postpone' || (a as unknown[])[1] === true;
-    } else if (a === 'hibernate' || (Array.isArray(a) && a[0] === 'hibernate' && a.length === 2)) {
-      // Accepted; the runtime's processes need no hibernation to stay small.
+    } else if (a === 'hibernate' || (Array.isArray(a) && a[0] === 'hibernate' && a.length === 2 && typeof a[1] === 'boolean')) {
+      // Accepted (['hibernate', NotBool] is a bad action, as OTP's); the runtime's processes
+      // need no hibernation to stay small, and the state and timers are kept as they are.
     } else if (Array.isArray(a) && a[0] === 'next_event' && a.length === 3) {
       if (enter) bad(true, 'action', a);
       p.next_events.push([a[1] as EventType, a[2]]);

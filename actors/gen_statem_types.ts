@@ -66,6 +66,15 @@ export type EventResult<D> =
 
 export type StatemInitResult<D> = ['ok', unknown, D] | ['ok', unknown, D, Actions] | 'ignore' | ['stop', unknown];
 
+/** gen_statem's status map, as format_status/1 gets it. */
+export interface GenStatemStatus {
+  state: unknown;
+  data: unknown;
+  postponed: unknown;
+  log: unknown;
+  timeouts: unknown;
+}
+
 /** A state function (state_functions mode): the module's method named after the state. */
 export type StateFunction<D> = (type: EventType, content: unknown, data: D) => Ret<EventResult<D>>;
 
@@ -84,6 +93,14 @@ export interface GenStatemModule<A, D> {
    * ['error', It].
    */
   code_change?(old_vsn: unknown, state: unknown, data: D, extra: unknown): Ret<['ok', unknown, D] | unknown>;
+  /**
+   * What sys:get_status shows. OTP 25's map form, declared with one parameter:
+   * format_status(status) gets {state, data, postponed, log, timeouts} and returns the map
+   * with values changed (all its keys: a part of it is refused, as OTP 25 does). The legacy
+   * form, declared with two: format_status('normal', [PDict, State, Data]) → the status's
+   * tail (a list of ['data', ...] items, or one term).
+   */
+  format_status?: ((status: GenStatemStatus) => GenStatemStatus) | ((opt: 'normal' | 'terminate', args: unknown[]) => unknown);
   readonly name?: string;
   /** State functions, by state name. */
   [state: string]: unknown;
