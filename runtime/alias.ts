@@ -76,8 +76,10 @@ export function alias(opts: readonly AliasOpt[] = []): Ref {
   if (!Array.isArray(opts)) error('badarg');
   let mode = AliasMode.Explicit;
   for (const o of opts) {
+    // The last option wins (as on OTP 25).
     if (o === 'reply') mode = AliasMode.Reply;
-    else if (o !== 'explicit_unalias') error('badarg');
+    else if (o === 'explicit_unalias') mode = AliasMode.Explicit;
+    else error('badarg');
   }
   return new_alias(me, mode);
 }
