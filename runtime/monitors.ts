@@ -101,8 +101,9 @@ export function remove_monitor(p: Process, ref: Ref): boolean {
     tidy_ext(p);
     tidy_ext(m.target);
   }
+  if (m === undefined && !remote) return false; // not p's monitor (or gone): its alias, if any, stays as it is
   monitor_gone(ref);
-  return m !== undefined || remote;
+  return true;
 }
 
 /**

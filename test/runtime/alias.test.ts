@@ -166,6 +166,27 @@ describe('runtime/alias', () => {
     expect(r).to.deep.equal([['reply'], false, false, [], true, [], false]);
   });
 
+  it("demonitor of another process's monitor alias leaves that alias active", async () => {
+    const r = await run(function* () {
+      const me = self();
+      const target = spawn(idle);
+      const owner = spawn(function* () {
+        const m = monitor('process', target, [['alias', 'demonitor']]);
+        send(me, ['mref', m]);
+        const got = yield* receive(on(['via', _], (x) => x[1]));
+        send(me, ['owner_got', got]);
+      });
+      const m = yield* receive(on(['mref', _], (x) => x[1] as Ref));
+      const d = demonitor(m, ['info']);
+      send(m, ['via', 'still active']);
+      const got = yield* receive(on(['owner_got', _], (x) => x[1]), after(500, () => 'lost'));
+      exit(target, 'kill');
+      exit(owner, 'kill');
+      return [d, got];
+    });
+    expect(r).to.deep.equal([false, 'still active']);
+  });
+
   it('monitor by name with an alias; bad monitor options raise badarg', async () => {
     const r = await run(function* () {
       const p = spawn(idle);
