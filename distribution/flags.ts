@@ -38,14 +38,15 @@ export const MANDATORY =
 
 /**
  * erlsock's offer: the OTP 26 mandatory set, monitors (without DIST_MONITOR a BEAM never fires
- * a monitor on us), SPAWN (rpc:call needs it since OTP 25), payload exits. No atom cache and no
+ * a monitor on us), SPAWN (rpc:call needs it since OTP 25), ALIAS (without it a BEAM drops every
+ * send to an erlsock alias), payload exits. No atom cache and no
  * fragments: the BEAM then sends plain pass-through packets. PUBLISHED only for a visible node.
  */
 export function our_flags(visible: boolean): bigint {
   return (
     MANDATORY | DFLAG.DIST_MONITOR | DFLAG.DIST_MONITOR_NAME | DFLAG.SMALL_ATOM_TAGS | DFLAG.EXIT_PAYLOAD |
     DFLAG.DIST_HDR_ATOM_CACHE |
-    DFLAG.SPAWN | DFLAG.MANDATORY_25_DIGEST | DFLAG.UNICODE_IO | (visible ? DFLAG.PUBLISHED : 0n)
+    DFLAG.SPAWN | DFLAG.ALIAS | DFLAG.MANDATORY_25_DIGEST | DFLAG.UNICODE_IO | (visible ? DFLAG.PUBLISHED : 0n)
   );
 }
 

@@ -6,8 +6,10 @@ import { Pid, Ref, send, whereis } from '../runtime';
 import { on_exit, ExitHandle } from '../runtime/hooks';
 import { RemotePid, Router, set_router } from '../runtime/remote';
 import { remote_exit_signal } from '../runtime/signals';
+import { remote_down } from '../runtime/monitors';
 import type { Process } from '../runtime/process';
 import { me } from './identity';
+import { ExtRef } from './terms';
 import { Conn, send_packet } from './connection';
 import { DFLAG } from './flags';
 import { ensure_connection, on_connection_down, set_dispatch, set_router_installer, connection, all_connections } from './node';
@@ -17,7 +19,7 @@ import { spawn_request_in, spawn_reply_in, told_reason } from './spawn';
 export const OP = {
   LINK: 1, SEND: 2, EXIT: 3, UNLINK: 4, REG_SEND: 6, EXIT2: 8, MONITOR_P: 19, DEMONITOR_P: 20,
   MONITOR_P_EXIT: 21, SEND_SENDER: 22, PAYLOAD_EXIT: 24, PAYLOAD_EXIT2: 26, PAYLOAD_MONITOR_P_EXIT: 28,
-  SPAWN_REQUEST: 29, SPAWN_REPLY: 31, ALIAS_SEND: 33, UNLINK_ID: 35, UNLINK_ID_ACK: 36,
+  SPAWN_REQUEST: 29, SPAWN_REPLY: 31, ALIAS_SEND: 33, ALIAS_SEND_TT: 34, UNLINK_ID: 35, UNLINK_ID_ACK: 36,
 } as const;
 
 /** A monitor this node's process holds on a remote one. */
@@ -186,7 +188,7 @@ const router: Router = {
     const tag: RemotePid | [string, string] = to instanceof RemotePid ? to : [to[0], to[1]];
     const conn = ensure_connection(node);
     if (conn === null) {
-      send(from.pid, ['DOWN', ref, 'process', tag, 'noconnection']);
+      remote_down(from.pid, ref, tag, 'noconnection');
       return;
     }
     const target = to instanceof RemotePid ? to : to[0];
@@ -204,6 +206,14 @@ const router: Router = {
       }
     }
     return false;
+  },
+  alias_send(to, msg, from) {
+    // Only another node's ref can be an alias there; a peer without DFLAG_ALIAS cannot take
+    // ALIAS_SEND, and a BEAM drops such a send too.
+    if (!(to instanceof ExtRef) || to.node === me.name) return;
+    const conn = ensure_connection(to.node);
+    if (conn === null || (conn.flags & DFLAG.ALIAS) === 0n) return;
+    send_packet(conn, [OP.ALIAS_SEND, sender(from), to], msg, true);
   },
 };
 
@@ -229,6 +239,13 @@ function dispatch(conn: Conn, ctrl: unknown, msg: unknown, has_msg: boolean): vo
     case OP.SEND_SENDER: { // [22, From, ToPid]
       const to = local_target(ctrl[2]);
       if (to !== null && has_msg) send(to, msg);
+      return;
+    }
+    case OP.ALIAS_SEND: // [33, From, Alias]
+    case OP.ALIAS_SEND_TT: { // [34, From, Alias, Token]: erlsock keeps no seq_trace token
+      // The runtime delivers to a local alias while it is active and drops it otherwise.
+      const alias: unknown = ctrl[2];
+      if (has_msg && alias instanceof Ref && !(alias instanceof ExtRef)) send(alias, msg);
       return;
     }
     case OP.REG_SEND: { // [6, From, Cookie, ToName]
@@ -260,7 +277,7 @@ function dispatch(conn: Conn, ctrl: unknown, msg: unknown, has_msg: boolean): vo
       const s = sig(conn);
       const m = drop_out_monitor(s, ref);
       if (m === undefined) return;
-      send(m.watcher.pid, ['DOWN', ref, 'process', m.tag, reason]);
+      remote_down(m.watcher.pid, ref, m.tag, reason);
       return;
     }
     case OP.LINK: { // [1, From, To]
@@ -309,7 +326,7 @@ function dispatch(conn: Conn, ctrl: unknown, msg: unknown, has_msg: boolean): vo
       spawn_reply_in(conn, ctrl);
       return;
     default:
-      return; // ops we did not negotiate (aliases, tracing): ignored, as the BEAM ignores unknown ones
+      return; // ops we did not negotiate (seq_trace tokens): ignored, as the BEAM ignores unknown ones
   }
 }
 
@@ -318,7 +335,7 @@ function connection_down(conn: Conn): void {
   const s = sig(conn);
   for (const [ref, m] of s.out_monitors) {
     m.gone.cancel();
-    send(m.watcher.pid, ['DOWN', ref, 'process', m.tag, 'noconnection']);
+    remote_down(m.watcher.pid, ref, m.tag, 'noconnection');
   }
   s.out_monitors.clear();
   for (const h of s.in_monitors.values()) h.cancel();

@@ -1,6 +1,7 @@
 // The process record: state, mailbox (a singly linked list), and the table of live processes
 // (an intrusive doubly linked list, so spawn and exit are O(1) with no Map).
 import { Pid, Ref } from './terms';
+import type { Aliases } from './alias';
 
 export const enum Status {
   Runnable = 0,
@@ -131,6 +132,8 @@ export class ProcessExt {
   dict: unknown[] | null = null;
   /** An opaque value a layer above attaches to the process (runtime/process_tag.ts). */
   tag: unknown = undefined;
+  /** The process's active aliases (runtime/alias.ts). */
+  aliases: Aliases = null;
 }
 
 export class Process {
@@ -192,7 +195,7 @@ export function tidy_ext(p: Process): void {
   if (x.monitored_by instanceof Map && x.monitored_by.size === 0) x.monitored_by = null;
   if (
     x.links === null && x.monitors === null && x.monitored_by === null && x.name === null && !x.trap_exit &&
-    x.result === undefined && x.dict === null && x.tag === undefined
+    x.result === undefined && x.dict === null && x.tag === undefined && x.aliases === null
   ) {
     p.ext = null;
   }

@@ -39,6 +39,11 @@ export interface Router {
   monitor(from: Process, to: RemotePid | [string, string], ref: Ref): void;
   /** true if ref was a remote monitor of from's (now removed). */
   demonitor(from: Process, ref: Ref): boolean;
+  /**
+   * send(Ref, Msg) for a ref that is not a local alias: the router sends it to the alias on the
+   * ref's node, if the ref is another node's (else drops it, as a BEAM drops a send to a plain ref).
+   */
+  alias_send?(to: Ref, msg: unknown, from: Process | null): void;
 }
 
 let router: Router | null = null;

@@ -6,6 +6,8 @@ import { current_process, running, deliver } from './scheduler';
 import { lookup } from './registry';
 import { RemotePid, current_router } from './remote';
 import { tracing, trace_send } from './trace';
+import { AliasRef, send_alias } from './alias';
+import { remove_monitor } from './monitors';
 
 /** The calling process's pid; throws outside any process. */
 export function self(): Pid {
@@ -14,9 +16,10 @@ export function self(): Pid {
 
 /**
  * send(Dest, Msg) → Msg. Dest is a pid (dropped silently if dead), a registered name
- * (error badarg if none) or [Name, Node]. Works from outside any process too (I/O callbacks).
+ * (error badarg if none), [Name, Node], or an alias (dropped silently once inactive; any other
+ * ref too). Works from outside any process too (I/O callbacks).
  */
-export function send<M>(dest: Pid | string | [string, string], msg: M): M {
+export function send<M>(dest: Pid | string | [string, string] | Ref, msg: M): M {
   const me = current_process();
   if (me !== null && me.status === Status.Dead) return msg; // a dead process's finally cannot send
   if (dest instanceof Pid) {
@@ -34,7 +37,10 @@ export function send<M>(dest: Pid | string | [string, string], msg: M): M {
     return msg;
   }
   if (Array.isArray(dest)) return send_named(dest, msg, me);
-  return error('badarg');
+  if (dest instanceof AliasRef) send_alias(me, dest, msg, remove_monitor);
+  else if (dest instanceof Ref) current_router()?.alias_send?.(dest, msg, me);
+  else error('badarg');
+  return msg;
 }
 
 /** `{Name, Node} ! Msg`: Node is this node (or no distribution runs) → as send(Name); else the router's. */

@@ -11,6 +11,7 @@ import { forget } from './registry';
 import { RemotePid, current_router } from './remote';
 import { tracing, trace_link } from './trace';
 import { on_terminate } from './trace_hooks';
+import { monitor_gone } from './alias';
 import { set_queue_limit, QueueLimit } from './mailbox_limit';
 
 
@@ -69,6 +70,7 @@ export function terminate(p: Process, reason: unknown): void {
         if (wx !== null) wx.monitors = monitors_delete(wx.monitors, m.ref);
         if (m.watcher !== p) tidy_ext(m.watcher);
         deliver(m.watcher, ['DOWN', m.ref, 'process', m.tag, reason]);
+        monitor_gone(m.ref);
       }
     }
   }
