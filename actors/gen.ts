@@ -2,6 +2,7 @@
 // named or anonymous behaviour process and waiting for its ack, the call protocol, and stop.
 import { isDeepStrictEqual } from 'util';
 import { receive, on, after, _, send, self, exit, monitor, demonitor, Pid, Proc } from '../runtime';
+import { receive_in } from '../runtime/receive';
 import * as proc_lib from './proc_lib';
 import { resolve, where } from './gen_name';
 import type { ServerName, ServerRef, StartResult } from './gen_server_types';
@@ -29,7 +30,7 @@ export function* start<M extends { readonly name?: unknown }, A>(
     ? proc_lib.spawn_link_mfa(mfa, init_it, starter, parent, name, mod, args)
     : proc_lib.spawn_mfa(mfa, init_it, starter, parent, name, mod, args);
   // As OTP 25's proc_lib:sync_wait: the ack, or (linked and trapping exits) the EXIT.
-  return yield* receive(on(['ack', pid, _], acked), on(['EXIT', pid, _], died_starting));
+  return yield* receive_in([on(['ack', pid, _], acked), on(['EXIT', pid, _], died_starting)]);
 }
 
 // The clause bodies, made once (not two closures per start).
@@ -42,24 +43,29 @@ function died_starting(m: readonly [string, Pid, unknown]): StartResult {
 }
 
 const TIMEOUT = Symbol('gen.timeout');
+const FLUSH = ['flush'] as const;
 
 /**
  * gen:do_call: monitor, send, wait for the reply or the DOWN. Exits with the bare reason
  * (noproc, calling_self, timeout, the server's exit reason); each behaviour wraps it with its
- * own [Reason, [Module, 'call', Args]].
+ * own [Reason, [Module, 'call', Args]]. The clauses have no bodies (the message itself is the
+ * result: a reply [Mref, Reply], a DOWN, or 'timeout'), so a call makes no closure.
  */
 export function* call(server: ServerRef, request: unknown, timeout: number | 'infinity'): Proc<unknown> {
   const pid = resolve(server);
   if (pid === self()) exit('calling_self');
   const mref = monitor('process', pid);
   send(pid, ['$gen_call', [self(), mref], request]);
-  const r = yield* receive(
-    on([mref, _], ([, reply]) => ({ reply })),
-    on(['DOWN', mref, _, _, _], (d) => exit(d[4])),
-    after(timeout, () => TIMEOUT),
-  );
-  demonitor(mref, ['flush']);
-  return typeof r === 'symbol' ? exit('timeout') : r.reply;
+  const r = timeout === 'infinity'
+    ? yield* receive(on([mref, _]), on(['DOWN', mref, _, _, _]))
+    : yield* receive(on([mref, _]), on(['DOWN', mref, _, _, _]), after(timeout));
+  if (r === 'timeout') {
+    demonitor(mref, FLUSH);
+    return exit('timeout');
+  }
+  if (r[0] === 'DOWN') return exit((r as unknown[])[4]);
+  demonitor(mref, FLUSH);
+  return r[1];
 }
 
 /**

@@ -6,7 +6,7 @@ import { receive, on, after, _, send, self, exit, get, format_term, Pid, Proc } 
 import { ProcessKilled } from '../runtime/exits';
 import { receive_in } from '../runtime/receive';
 import { PROC_MARK } from '../runtime/scheduler';
-import { caught, dispatch, dispatch_gen, dispatch_now, is_generator, Dispatched } from './callback';
+import { caught, dispatch, dispatch_now, is_generator, Dispatched } from './callback';
 import { display_name, register_name, unregister_name, where } from './gen_name';
 import { publish_state } from './behaviour_state';
 import { debug_event, logged_events, handle_system_msg, is_system, status_header, SysDebug, SystemTarget, SysState } from './sys';
@@ -279,7 +279,7 @@ class Server<S> implements SystemTarget, Iter {
   }
 
   /** A callback threw: an Erlang throw is its return value, a crash terminates (a kill goes on up). */
-  private failed(e: unknown, from: From | null, st: S): Proc<void> | null {
+  failed(e: unknown, from: From | null, st: S): Proc<void> | null {
     const r = caught<unknown>(e);
     return r[0] === 'EXIT' ? terminate(this.mod, r[1], st, r[2]) : this.result(r[1], from, st);
   }
@@ -365,11 +365,21 @@ class Server<S> implements SystemTarget, Iter {
 // The scheduler runs a body whose result is a generator, or an iterator marked as a Proc.
 (Server.prototype as unknown as Record<symbol, boolean>)[PROC_MARK] = true;
 
-/** A generator callback: run it, then read its result as a plain one's. */
+/**
+ * A generator callback: run it, then read its result as a plain one's. The callback's
+ * exceptions are caught here (as dispatch would), not by another generator around it.
+ */
 function* run_callback<S>(sv: Server<S>, g: Proc<unknown>, from: From | null, st: S): Proc<void> {
-  const r = yield* dispatch_gen(g);
-  if (r[0] === 'EXIT') return yield* terminate(sv.mod, r[1], st, r[2]);
-  const p = sv.result(r[1], from, st);
+  let v: unknown;
+  let p: Proc<void> | null;
+  try {
+    v = yield* g;
+  } catch (e) {
+    p = sv.failed(e, from, st);
+    if (p !== null) yield* p;
+    return;
+  }
+  p = sv.result(v, from, st);
   if (p !== null) yield* p;
 }
 
