@@ -3,6 +3,7 @@
 import { isDeepStrictEqual } from 'util';
 import { receive, on, after, _, send, self, exit, monitor, demonitor, Pid, Proc } from '../runtime';
 import { receive_in } from '../runtime/receive';
+import { done } from '../runtime/done';
 import * as proc_lib from './proc_lib';
 import { resolve, where } from './gen_name';
 import type { ServerName, ServerRef, StartResult } from './gen_server_types';
@@ -13,14 +14,15 @@ export type InitIt<M, A> = (starter: Pid, parent: Pid | null, name: ServerName |
 /**
  * gen:start: ['error', ['already_started', Pid]] when the name is taken, else spawns init_it
  * through proc_lib (so the process has '$ancestors' and '$initial_call' {Mod, init, 1}) and
- * waits for its ack.
+ * waits for its ack. Not a generator: it spawns when called and returns the receive of the
+ * ack (or a finished Proc), so no generator of its own is made and resumed per start.
  */
-export function* start<M extends { readonly name?: unknown }, A>(
+export function start<M extends { readonly name?: unknown }, A>(
   init_it: InitIt<M, A>, link: boolean, name: ServerName | null, mod: M, args: A,
 ): Proc<StartResult> {
   if (name !== null) {
     const w = where(name);
-    if (w !== 'undefined') return ['error', ['already_started', w]];
+    if (w !== 'undefined') return done<StartResult>(['error', ['already_started', w]]);
   }
   const starter = self();
   const mfa = proc_lib.behaviour_initial_call(mod);
@@ -30,7 +32,7 @@ export function* start<M extends { readonly name?: unknown }, A>(
     ? proc_lib.spawn_link_mfa(mfa, init_it, starter, parent, name, mod, args)
     : proc_lib.spawn_mfa(mfa, init_it, starter, parent, name, mod, args);
   // As OTP 25's proc_lib:sync_wait: the ack, or (linked and trapping exits) the EXIT.
-  return yield* receive_in([on(['ack', pid, _], acked), on(['EXIT', pid, _], died_starting)]);
+  return receive_in([on(['ack', pid, _], acked), on(['EXIT', pid, _], died_starting)]);
 }
 
 // The clause bodies, made once (not two closures per start).

@@ -6,7 +6,7 @@ import { receive, on, after, _, send, self, exit, get, format_term, Pid, Proc } 
 import { ProcessKilled } from '../runtime/exits';
 import { receive_in } from '../runtime/receive';
 import { PROC_MARK } from '../runtime/scheduler';
-import { caught, dispatch, dispatch_now, is_generator, Dispatched } from './callback';
+import { caught, dispatch, dispatch_gen, is_generator, Dispatched } from './callback';
 import { display_name, register_name, unregister_name, where } from './gen_name';
 import { publish_state } from './behaviour_state';
 import { debug_event, logged_events, handle_system_msg, is_system, status_header, SysDebug, SystemTarget, SysState } from './sys';
@@ -33,8 +33,16 @@ export function init_it<A, S>(
     ack(starter, ['error', ['already_started', where(name)]]);
     exit('normal');
   }
-  const r = dispatch_now(() => mod.init(args));
-  return Array.isArray(r) ? init_done(starter, parent, name, mod, r) : init_wait(starter, parent, name, mod, r);
+  // init called here, not through a closure (dispatch_now's), with dispatch's catch.
+  let r: Dispatched<InitResult<S>>;
+  try {
+    const v = mod.init(args);
+    if (is_generator(v)) return init_wait(starter, parent, name, mod, dispatch_gen(v as Proc<InitResult<S>>));
+    r = ['ok', v as InitResult<S>];
+  } catch (e) {
+    r = caught<InitResult<S>>(e);
+  }
+  return init_done(starter, parent, name, mod, r);
 }
 
 /** init was a generator: wait for it, then as init_done. */
