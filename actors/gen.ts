@@ -4,6 +4,7 @@ import { isDeepStrictEqual } from 'util';
 import { receive, on, after, _, send, self, exit, monitor, demonitor, Pid, Proc } from '../runtime';
 import { receive_in } from '../runtime/receive';
 import { done } from '../runtime/done';
+import { ErlangExit } from '../runtime/exits';
 import * as proc_lib from './proc_lib';
 import { resolve, where } from './gen_name';
 import type { ServerName, ServerRef, StartResult } from './gen_server_types';
@@ -47,27 +48,38 @@ function died_starting(m: readonly [string, Pid, unknown]): StartResult {
 const TIMEOUT = Symbol('gen.timeout');
 const FLUSH = ['flush'] as const;
 
+const NO_ARGS: readonly unknown[] = [];
+
 /**
  * gen:do_call: monitor, send, wait for the reply or the DOWN. Exits with the bare reason
- * (noproc, calling_self, timeout, the server's exit reason); each behaviour wraps it with its
- * own [Reason, [Module, 'call', Args]]. The clauses have no bodies (the message itself is the
- * result: a reply [Mref, Reply], a DOWN, or 'timeout'), so a call makes no closure.
+ * (noproc, calling_self, timeout, the server's exit reason), or with mod given (a behaviour's
+ * call) [Reason, [Mod, 'call', [Server, Request, ...more]]], where more are the caller's
+ * further arguments (its timeout when it gave one): done here, so the behaviour's call needs
+ * no generator of its own around this one. The clauses have no bodies (the message itself is
+ * the result: a reply [Mref, Reply], a DOWN, or 'timeout'), so a call makes no closure.
  */
-export function* call(server: ServerRef, request: unknown, timeout: number | 'infinity'): Proc<unknown> {
-  const pid = resolve(server);
-  if (pid === self()) exit('calling_self');
-  const mref = monitor('process', pid);
-  send(pid, ['$gen_call', [self(), mref], request]);
-  const r = timeout === 'infinity'
-    ? yield* receive(on([mref, _]), on(['DOWN', mref, _, _, _]))
-    : yield* receive(on([mref, _]), on(['DOWN', mref, _, _, _]), after(timeout));
-  if (r === 'timeout') {
+export function* call(
+  server: ServerRef, request: unknown, timeout: number | 'infinity', mod: string | null = null, more: readonly unknown[] = NO_ARGS,
+): Proc<unknown> {
+  try {
+    const pid = resolve(server);
+    if (pid === self()) exit('calling_self');
+    const mref = monitor('process', pid);
+    send(pid, ['$gen_call', [self(), mref], request]);
+    const r = timeout === 'infinity'
+      ? yield* receive(on([mref, _]), on(['DOWN', mref, _, _, _]))
+      : yield* receive(on([mref, _]), on(['DOWN', mref, _, _, _]), after(timeout));
+    if (r === 'timeout') {
+      demonitor(mref, FLUSH);
+      return exit('timeout');
+    }
+    if (r[0] === 'DOWN') return exit((r as unknown[])[4]);
     demonitor(mref, FLUSH);
-    return exit('timeout');
+    return r[1];
+  } catch (e) {
+    if (mod !== null && e instanceof ErlangExit) exit([e.reason, [mod, 'call', [server, request, ...more]]]);
+    throw e;
   }
-  if (r[0] === 'DOWN') return exit((r as unknown[])[4]);
-  demonitor(mref, FLUSH);
-  return r[1];
 }
 
 /**
