@@ -55,7 +55,7 @@ export function dispatch<T>(fn: () => Ret<T>): Proc<Dispatched<T>> {
 /**
  * dispatch without the finished Proc: a plain callback's Dispatched result itself (an
  * array), or for a generator callback the Proc that runs it. For a caller that continues
- * synchronously when the callback was plain (a behaviour's init: see gen_server_loop).
+ * synchronously when the callback was plain (gen_server_loop now calls init itself, with caught).
  */
 export function dispatch_now<T>(fn: () => Ret<T>): Dispatched<T> | Proc<Dispatched<T>> {
   let v: Ret<T>;
