@@ -9,7 +9,7 @@ import type { Ret } from './gen_server_types';
 
 export type Dispatched<T> = ['ok', T] | ['EXIT', unknown, unknown];
 
-function is_generator(v: unknown): v is Proc<unknown> {
+export function is_generator(v: unknown): v is Proc<unknown> {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
   const g = v as { next?: unknown; [Symbol.iterator]?: unknown };
   return typeof g.next === 'function' && typeof g[Symbol.iterator] === 'function';
@@ -21,13 +21,15 @@ export function* apply<T>(fn: () => Ret<T>): Proc<T> {
   return is_generator(v) ? ((yield* v) as T) : (v as T);
 }
 
-function caught<T>(e: unknown): Dispatched<T> {
+/** A callback's exception as its Dispatched result (a kill is rethrown). */
+export function caught<T>(e: unknown): Dispatched<T> {
   if (e instanceof ProcessKilled) throw e;
   if (!(e instanceof Error)) return ['ok', e as T]; // Erlang's throw: a return value
   return ['EXIT', reason_of(e), e];
 }
 
-function* dispatch_gen<T>(g: Proc<T>): Proc<Dispatched<T>> {
+/** Runs a generator callback to its Dispatched result. */
+export function* dispatch_gen<T>(g: Proc<T>): Proc<Dispatched<T>> {
   try {
     return ['ok', yield* g];
   } catch (e) {
@@ -53,7 +55,7 @@ export function dispatch<T>(fn: () => Ret<T>): Proc<Dispatched<T>> {
 /**
  * dispatch without the finished Proc: a plain callback's Dispatched result itself (an
  * array), or for a generator callback the Proc that runs it. For a caller that continues
- * synchronously when the callback was plain (a behaviour's init: see gen_server_loop).
+ * synchronously when the callback was plain (gen_server_loop now calls init itself, with caught).
  */
 export function dispatch_now<T>(fn: () => Ret<T>): Dispatched<T> | Proc<Dispatched<T>> {
   let v: Ret<T>;

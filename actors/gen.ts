@@ -2,6 +2,9 @@
 // named or anonymous behaviour process and waiting for its ack, the call protocol, and stop.
 import { isDeepStrictEqual } from 'util';
 import { receive, on, after, _, send, self, exit, monitor, demonitor, Pid, Proc } from '../runtime';
+import { receive_in } from '../runtime/receive';
+import { done } from '../runtime/done';
+import { ErlangExit } from '../runtime/exits';
 import * as proc_lib from './proc_lib';
 import { resolve, where } from './gen_name';
 import type { ServerName, ServerRef, StartResult } from './gen_server_types';
@@ -12,14 +15,15 @@ export type InitIt<M, A> = (starter: Pid, parent: Pid | null, name: ServerName |
 /**
  * gen:start: ['error', ['already_started', Pid]] when the name is taken, else spawns init_it
  * through proc_lib (so the process has '$ancestors' and '$initial_call' {Mod, init, 1}) and
- * waits for its ack.
+ * waits for its ack. Not a generator: it spawns when called and returns the receive of the
+ * ack (or a finished Proc), so no generator of its own is made and resumed per start.
  */
-export function* start<M extends { readonly name?: unknown }, A>(
+export function start<M extends { readonly name?: unknown }, A>(
   init_it: InitIt<M, A>, link: boolean, name: ServerName | null, mod: M, args: A,
 ): Proc<StartResult> {
   if (name !== null) {
     const w = where(name);
-    if (w !== 'undefined') return ['error', ['already_started', w]];
+    if (w !== 'undefined') return done<StartResult>(['error', ['already_started', w]]);
   }
   const starter = self();
   const mfa = proc_lib.behaviour_initial_call(mod);
@@ -29,7 +33,7 @@ export function* start<M extends { readonly name?: unknown }, A>(
     ? proc_lib.spawn_link_mfa(mfa, init_it, starter, parent, name, mod, args)
     : proc_lib.spawn_mfa(mfa, init_it, starter, parent, name, mod, args);
   // As OTP 25's proc_lib:sync_wait: the ack, or (linked and trapping exits) the EXIT.
-  return yield* receive(on(['ack', pid, _], acked), on(['EXIT', pid, _], died_starting));
+  return receive_in([on(['ack', pid, _], acked), on(['EXIT', pid, _], died_starting)]);
 }
 
 // The clause bodies, made once (not two closures per start).
@@ -42,24 +46,40 @@ function died_starting(m: readonly [string, Pid, unknown]): StartResult {
 }
 
 const TIMEOUT = Symbol('gen.timeout');
+const FLUSH = ['flush'] as const;
+
+const NO_ARGS: readonly unknown[] = [];
 
 /**
  * gen:do_call: monitor, send, wait for the reply or the DOWN. Exits with the bare reason
- * (noproc, calling_self, timeout, the server's exit reason); each behaviour wraps it with its
- * own [Reason, [Module, 'call', Args]].
+ * (noproc, calling_self, timeout, the server's exit reason), or with mod given (a behaviour's
+ * call) [Reason, [Mod, 'call', [Server, Request, ...more]]], where more are the caller's
+ * further arguments (its timeout when it gave one): done here, so the behaviour's call needs
+ * no generator of its own around this one. The clauses have no bodies (the message itself is
+ * the result: a reply [Mref, Reply], a DOWN, or 'timeout'), so a call makes no closure.
  */
-export function* call(server: ServerRef, request: unknown, timeout: number | 'infinity'): Proc<unknown> {
-  const pid = resolve(server);
-  if (pid === self()) exit('calling_self');
-  const mref = monitor('process', pid);
-  send(pid, ['$gen_call', [self(), mref], request]);
-  const r = yield* receive(
-    on([mref, _], ([, reply]) => ({ reply })),
-    on(['DOWN', mref, _, _, _], (d) => exit(d[4])),
-    after(timeout, () => TIMEOUT),
-  );
-  demonitor(mref, ['flush']);
-  return typeof r === 'symbol' ? exit('timeout') : r.reply;
+export function* call(
+  server: ServerRef, request: unknown, timeout: number | 'infinity', mod: string | null = null, more: readonly unknown[] = NO_ARGS,
+): Proc<unknown> {
+  try {
+    const pid = resolve(server);
+    if (pid === self()) exit('calling_self');
+    const mref = monitor('process', pid);
+    send(pid, ['$gen_call', [self(), mref], request]);
+    const r = timeout === 'infinity'
+      ? yield* receive(on([mref, _]), on(['DOWN', mref, _, _, _]))
+      : yield* receive(on([mref, _]), on(['DOWN', mref, _, _, _]), after(timeout));
+    if (r === 'timeout') {
+      demonitor(mref, FLUSH);
+      return exit('timeout');
+    }
+    if (r[0] === 'DOWN') return exit((r as unknown[])[4]);
+    demonitor(mref, FLUSH);
+    return r[1];
+  } catch (e) {
+    if (mod !== null && e instanceof ErlangExit) exit([e.reason, [mod, 'call', [server, request, ...more]]]);
+    throw e;
+  }
 }
 
 /**

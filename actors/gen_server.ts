@@ -1,6 +1,6 @@
 // OTP's gen_server on the runtime: the client API (start, call, cast, reply, stop). The
 // server process itself is in gen_server_loop.ts; the callback types in gen_server_types.ts.
-import { send, exit, whereis, Proc } from '../runtime';
+import { send, whereis, Proc } from '../runtime';
 import { ErlangExit } from '../runtime/exits';
 import * as gen from './gen';
 import { init_it } from './gen_server_loop';
@@ -35,13 +35,8 @@ export function start_link<A, S>(
  */
 export function call(server: ServerRef, request: unknown): Proc<unknown>;
 export function call(server: ServerRef, request: unknown, timeout: number | 'infinity'): Proc<unknown>;
-export function* call(server: ServerRef, request: unknown, ...t: [] | [number | 'infinity']): Proc<unknown> {
-  try {
-    return yield* gen.call(server, request, t.length === 0 ? 5000 : t[0]);
-  } catch (e) {
-    if (e instanceof ErlangExit) exit([e.reason, ['gen_server', 'call', [server, request, ...t]]]);
-    throw e;
-  }
+export function call(server: ServerRef, request: unknown, ...t: [] | [number | 'infinity']): Proc<unknown> {
+  return gen.call(server, request, t.length === 0 ? 5000 : t[0], 'gen_server', t);
 }
 
 /** gen_server:cast: always 'ok', even for a name nobody has. */

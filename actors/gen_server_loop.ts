@@ -1,9 +1,12 @@
 // The server process: OTP's gen_server:init_it/6 and loop, on the runtime. A process loop
-// (not recursion) so a long-lived server runs in flat memory. System messages (sys) are
+// (not recursion) so a long-lived server runs in flat memory; the loop is an object driven as
+// a generator (Server, below), so a waiting server keeps only its fields. System messages (sys) are
 // answered between callbacks; handle_continue runs before the next message.
 import { receive, on, after, _, send, self, exit, get, format_term, Pid, Proc } from '../runtime';
 import { ProcessKilled } from '../runtime/exits';
-import { dispatch, dispatch_now, Dispatched } from './callback';
+import { receive_in } from '../runtime/receive';
+import { PROC_MARK } from '../runtime/scheduler';
+import { caught, dispatch, dispatch_gen, is_generator, Dispatched } from './callback';
 import { display_name, register_name, unregister_name, where } from './gen_name';
 import { publish_state } from './behaviour_state';
 import { debug_event, logged_events, handle_system_msg, is_system, status_header, SysDebug, SystemTarget, SysState } from './sys';
@@ -30,8 +33,16 @@ export function init_it<A, S>(
     ack(starter, ['error', ['already_started', where(name)]]);
     exit('normal');
   }
-  const r = dispatch_now(() => mod.init(args));
-  return Array.isArray(r) ? init_done(starter, parent, name, mod, r) : init_wait(starter, parent, name, mod, r);
+  // init called here, not through a closure (dispatch_now's), with dispatch's catch.
+  let r: Dispatched<InitResult<S>>;
+  try {
+    const v = mod.init(args);
+    if (is_generator(v)) return init_wait(starter, parent, name, mod, dispatch_gen(v as Proc<InitResult<S>>));
+    r = ['ok', v as InitResult<S>];
+  } catch (e) {
+    r = caught<InitResult<S>>(e);
+  }
+  return init_done(starter, parent, name, mod, r);
 }
 
 /** init was a generator: wait for it, then as init_done. */
@@ -65,7 +76,7 @@ function init_done<A, S>(
     init_fail(starter, name, ['error', ['bad_return_value', v]], ['bad_return_value', v]);
   }
   ack(starter, ['ok', self()]);
-  return loop(parent, name, mod, v[1] as S, (v[2] as Timeout | undefined) ?? 'infinity');
+  return serve(parent, name, mod, v[1] as S, (v[2] as Timeout | undefined) ?? 'infinity');
 }
 
 /**
@@ -79,7 +90,7 @@ export function* enter_loop<S>(
   if (name !== null && where(name) !== self()) exit('process_not_registered');
   const anc = get('$ancestors');
   const parent = Array.isArray(anc) && anc[0] instanceof Pid ? (anc[0] as Pid) : exit('process_was_not_started_by_proc_lib');
-  yield* loop(parent, name, mod, state, opts.timeout ?? 'infinity');
+  yield* serve(parent, name, mod, state, opts.timeout ?? 'infinity');
 }
 
 /** Runs terminate/2 (when the module has it), then exits with reason. */
@@ -93,17 +104,224 @@ function* terminate<S>(mod: GenServerModule<unknown, S>, reason: unknown, state:
   return exit(reason);
 }
 
-/** What sys sees of a server: the callback state, and OTP's get_status layout. */
-class ServerSys<S> implements SystemTarget {
-  readonly module = 'gen_server';
+/** sys's event for a message in: ['in', Msg], as OTP's gen_server logs it. */
+function debug_in(sys: SysDebug, name: unknown, msg: unknown): void {
+  const m = msg === TIMEOUT ? 'timeout' : msg;
+  debug_event(sys, name, ['in', m], () => {
+    if (Array.isArray(m) && m.length === 3 && m[0] === '$gen_call') return `got call ${fmt(m[2])} from ${fmt((m[1] as From)[0])}`;
+    if (Array.isArray(m) && m.length === 2 && m[0] === '$gen_cast') return `got cast ${fmt(m[1])}`;
+    return `got ${fmt(m)}`;
+  });
+}
+
+const fmt = format_term;
+
+function is_continue(t: Timeout): t is ['continue', unknown] {
+  return Array.isArray(t);
+}
+
+/** The clauses of a server's receive with no timeout: one array for every server. */
+const ANY: [typeof any] = [any];
+
+function timed_out(): typeof TIMEOUT {
+  return TIMEOUT;
+}
+
+type Iter = Iterator<unknown, unknown, unknown>;
+
+/**
+ * The server loop, as an object rather than a generator: the callback state, the timeout,
+ * and what the loop waits in (the receive, or a generator it runs: a generator callback, a
+ * system message, terminate) are its fields, and it is the process's body, driven as a
+ * generator is (next/throw/return). A waiting server keeps this object and its receive, where
+ * a suspended generator kept its whole register file and the contexts of its closures (about
+ * 500 bytes per server); a plain callback's message is handled by plain calls, with no
+ * closure made. It is also the server's sys target.
+ */
+class Server<S> implements SystemTarget, Iter {
   /** sys's debug options, made on the first debug request: a server with none has a null here. */
   dbg: SysDebug | null = null;
+  /** The receive the server waits in, or a generator it runs; null between them. */
+  private inner: Iter | null = null;
+  /** inner is the receive: its result is the next message. */
+  private receiving = false;
+  /** return() was called: the process is being stopped. */
+  private ended = false;
+
   constructor(
     readonly parent: Pid | null,
     readonly name: unknown,
     readonly mod: GenServerModule<unknown, S>,
     public state: S,
+    /** The timeout of the next receive ('infinity', 'hibernate', ms), or ['continue', C]. */
+    public timeout: Timeout,
   ) {}
+
+  get module(): string {
+    return 'gen_server';
+  }
+
+  // ---- the process body: yield* drives it as it drives a generator ----
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  next(v?: unknown): IteratorResult<unknown, unknown> {
+    const inner = this.inner;
+    if (inner !== null) return this.resumed(inner.next(v));
+    return this.ended ? { done: true, value: undefined } : this.run();
+  }
+
+  throw(e: unknown): IteratorResult<unknown, unknown> {
+    const inner = this.inner;
+    if (inner === null || inner.throw === undefined) {
+      this.inner = null;
+      this.ended = true;
+      throw e;
+    }
+    return this.resumed(inner.throw(e));
+  }
+
+  return(v?: unknown): IteratorResult<unknown, unknown> {
+    const inner = this.inner;
+    this.inner = null;
+    this.ended = true;
+    if (inner !== null && inner.return !== undefined) inner.return(v);
+    return { done: true, value: v };
+  }
+
+  /** inner stepped: it waits again, or it finished (a message received, or a generator done). */
+  private resumed(r: IteratorResult<unknown, unknown>): IteratorResult<unknown, unknown> {
+    if (r.done !== true) return r;
+    const msg = r.value;
+    const was_receive = this.receiving;
+    this.inner = null;
+    this.receiving = false;
+    if (was_receive) {
+      const p = this.handle(msg);
+      if (p !== null) {
+        const r2 = p.next();
+        if (r2.done !== true) {
+          this.inner = p;
+          return r2;
+        }
+      }
+    }
+    return this.run();
+  }
+
+  /** The loop: messages handled for as long as they are there and handled at once; returns when the server must wait. */
+  private run(): IteratorResult<unknown, unknown> {
+    for (;;) {
+      let p: Proc<void> | null;
+      const t = this.timeout;
+      if (is_continue(t)) {
+        p = this.continue_with(t[1]);
+      } else {
+        const op = (t === 'infinity' || t === 'hibernate' ? receive_in(ANY) : receive(any, after(t, timed_out))) as Iter;
+        const r = op.next();
+        if (r.done !== true) {
+          this.inner = op;
+          this.receiving = true;
+          return r;
+        }
+        p = this.handle(r.value);
+      }
+      if (p !== null) {
+        const r = p.next();
+        if (r.done !== true) {
+          this.inner = p;
+          return r;
+        }
+      }
+    }
+  }
+
+  /** handle_continue(C, State), or terminate with undef when the module has none. */
+  private continue_with(c: unknown): Proc<void> | null {
+    const m = this.mod;
+    const st = this.state;
+    if (m.handle_continue === undefined) {
+      return terminate(m, ['undef', [[m.name ?? 'undefined', 'handle_continue', [c, st]]]], st);
+    }
+    let v: unknown;
+    try {
+      v = m.handle_continue(c, st);
+    } catch (e) {
+      return this.failed(e, null, st);
+    }
+    return is_generator(v) ? run_callback(this, v, null, st) : this.result(v, null, st);
+  }
+
+  /**
+   * One message: a system message, or the callback it is for → null when it was handled at
+   * once, or the generator to run to handle it (a generator callback, sys, terminate).
+   */
+  handle(msg: unknown): Proc<void> | null {
+    if (is_system(msg)) return system(this, msg);
+    const dbg = this.dbg;
+    if (dbg !== null && dbg.on) debug_in(dbg, this.name, msg);
+    const m = this.mod;
+    const st = this.state;
+    let from: From | null = null;
+    let v: unknown;
+    try {
+      if (msg === TIMEOUT) {
+        v = m.handle_info === undefined ? ['noreply', st] : m.handle_info('timeout', st);
+      } else if (Array.isArray(msg) && msg.length === 3 && msg[0] === '$gen_call') {
+        from = msg[1] as From;
+        v = m.handle_call(msg[2], from, st);
+      } else if (Array.isArray(msg) && msg.length === 2 && msg[0] === '$gen_cast') {
+        v = m.handle_cast(msg[1], st);
+      } else if (this.parent !== null && Array.isArray(msg) && msg.length === 3 && msg[0] === 'EXIT' && msg[1] === this.parent) {
+        // Trapping exits, the parent's exit is the server's: OTP's gen_server does the same.
+        return terminate(m, msg[2], st);
+      } else {
+        v = m.handle_info === undefined ? ['noreply', st] : m.handle_info(msg, st);
+      }
+    } catch (e) {
+      return this.failed(e, from, st);
+    }
+    return is_generator(v) ? run_callback(this, v, from, st) : this.result(v, from, st);
+  }
+
+  /** A callback threw: an Erlang throw is its return value, a crash terminates (a kill goes on up). */
+  failed(e: unknown, from: From | null, st: S): Proc<void> | null {
+    const r = caught<unknown>(e);
+    return r[0] === 'EXIT' ? terminate(this.mod, r[1], st, r[2]) : this.result(r[1], from, st);
+  }
+
+  /** A callback's return value read as OTP's handle_msg does → null (go on), or terminate's generator. */
+  result(v: unknown, from: From | null, st: S): Proc<void> | null {
+    const m = this.mod;
+    if (!Array.isArray(v)) return terminate(m, ['bad_return_value', v], st);
+    if (v[0] === 'reply' && from !== null && (v.length === 3 || v.length === 4)) {
+      send(from[0], [from[1], v[1]]);
+      this.state = v[2] as S;
+      this.timeout = (v[3] as Timeout | undefined) ?? 'infinity';
+      if (this.dbg?.on === true) {
+        const r: unknown = v[1];
+        const [f, ns] = [from, this.state];
+        debug_event(this.dbg, this.name, ['out', r, f, ns], () => `sent ${fmt(r)} to ${fmt(f[0])}, new state ${fmt(ns)}`);
+      }
+      return null;
+    }
+    if (v[0] === 'noreply' && (v.length === 2 || v.length === 3)) {
+      this.state = v[1] as S;
+      this.timeout = (v[2] as Timeout | undefined) ?? 'infinity';
+      if (this.dbg?.on === true) {
+        const ns = this.state;
+        debug_event(this.dbg, this.name, ['noreply', ns], () => `new state ${fmt(ns)}`);
+      }
+      return null;
+    }
+    if (v[0] === 'stop' && v.length === 3) return terminate(m, v[1], v[2] as S);
+    if (v[0] === 'stop' && v.length === 4 && from !== null) return stop_and_reply(m, v[1], v[3] as S, from, v[2]);
+    return terminate(m, ['bad_return_value', v], st);
+  }
+
+  // ---- sys ----
 
   get debug(): SysDebug {
     return (this.dbg ??= { trace: false, on: false, opts: null });
@@ -152,104 +370,50 @@ class ServerSys<S> implements SystemTarget {
     ];
   }
 }
+// The scheduler runs a body whose result is a generator, or an iterator marked as a Proc.
+(Server.prototype as unknown as Record<symbol, boolean>)[PROC_MARK] = true;
 
-/** sys's event for a message in: ['in', Msg], as OTP's gen_server logs it. */
-function debug_in(sys: SysDebug, name: unknown, msg: unknown): void {
-  const m = msg === TIMEOUT ? 'timeout' : msg;
-  debug_event(sys, name, ['in', m], () => {
-    if (Array.isArray(m) && m.length === 3 && m[0] === '$gen_call') return `got call ${fmt(m[2])} from ${fmt((m[1] as From)[0])}`;
-    if (Array.isArray(m) && m.length === 2 && m[0] === '$gen_cast') return `got cast ${fmt(m[1])}`;
-    return `got ${fmt(m)}`;
-  });
+/**
+ * A generator callback: run it, then read its result as a plain one's. The callback's
+ * exceptions are caught here (as dispatch would), not by another generator around it.
+ */
+function* run_callback<S>(sv: Server<S>, g: Proc<unknown>, from: From | null, st: S): Proc<void> {
+  let v: unknown;
+  let p: Proc<void> | null;
+  try {
+    v = yield* g;
+  } catch (e) {
+    p = sv.failed(e, from, st);
+    if (p !== null) yield* p;
+    return;
+  }
+  p = sv.result(v, from, st);
+  if (p !== null) yield* p;
 }
 
-const fmt = format_term;
-
-function is_continue(t: Timeout): t is ['continue', unknown] {
-  return Array.isArray(t);
+/** A system message: sys's answer; a terminate request (or the parent's exit while suspended) ends the server. */
+function* system<S>(sv: Server<S>, msg: ['system', unknown, unknown]): Proc<void> {
+  const o = yield* handle_system_msg(msg[2], msg[1], sv);
+  // OTP keeps the timeout running across system messages; a fresh one is close enough here.
+  if (o !== 'continue') yield* terminate(sv.mod, o[1], sv.state);
 }
 
-function* loop<A, S>(
-  parent: Pid | null, name: ServerName | null, mod: GenServerModule<A, S>, state: S, timeout: Timeout,
-): Proc<void> {
-  const m = mod as GenServerModule<unknown, S>;
-  const sys = new ServerSys<S>(parent, display_name(name, self()), m, state);
-  publish_state(self(), sys);
-  for (;;) {
-    let from: From | null = null;
-    let r: Dispatched<unknown>;
-    const st = sys.state;
-    if (is_continue(timeout)) {
-      const c = timeout[1];
-      const h = m.handle_continue?.bind(m);
-      r = h === undefined
-        ? ['EXIT', ['undef', [[m.name ?? 'undefined', 'handle_continue', [c, st]]]], undefined]
-        : yield* dispatch(() => h(c, st));
-      if (r[0] === 'EXIT' && r[2] === undefined) return yield* terminate(m, r[1], st);
-    } else {
-      const msg: unknown =
-        timeout === 'infinity' || timeout === 'hibernate'
-          ? yield* receive(any)
-          : yield* receive(any, after(timeout, () => TIMEOUT));
-      if (is_system(msg)) {
-        const o = yield* handle_system_msg(msg[2], msg[1], sys);
-        if (o !== 'continue') return yield* terminate(m, o[1], sys.state);
-        // OTP keeps the timeout running across system messages; a fresh one is close enough here.
-        continue;
-      }
-      if (sys.dbg?.on === true) debug_in(sys.dbg, sys.name, msg);
-      if (msg === TIMEOUT) {
-        r = yield* info(m, 'timeout', st);
-      } else if (Array.isArray(msg) && msg.length === 3 && msg[0] === '$gen_call') {
-        const f = msg[1] as From;
-        from = f;
-        r = yield* dispatch(() => m.handle_call(msg[2], f, st));
-      } else if (Array.isArray(msg) && msg.length === 2 && msg[0] === '$gen_cast') {
-        r = yield* dispatch(() => m.handle_cast(msg[1], st));
-      } else if (parent !== null && Array.isArray(msg) && msg.length === 3 && msg[0] === 'EXIT' && msg[1] === parent) {
-        // Trapping exits, the parent's exit is the server's: OTP's gen_server does the same.
-        return yield* terminate(m, msg[2], st);
-      } else {
-        r = yield* info(m, msg, st);
-      }
-    }
-    if (r[0] === 'EXIT') return yield* terminate(m, r[1], st, r[2]);
-    const v = r[1];
-    const bad = (): Proc<never> => terminate(m, ['bad_return_value', v], st);
-    if (!Array.isArray(v)) return yield* bad();
-    if (v[0] === 'reply' && from !== null && (v.length === 3 || v.length === 4)) {
-      send(from[0], [from[1], v[1]]);
-      [sys.state, timeout] = [v[2] as S, (v[3] as Timeout | undefined) ?? 'infinity'];
-      if (sys.dbg?.on === true) {
-        const r: unknown = v[1];
-        const [f, st] = [from, sys.state];
-        debug_event(sys.dbg, sys.name, ['out', r, f, st], () => `sent ${fmt(r)} to ${fmt(f[0])}, new state ${fmt(st)}`);
-      }
-    } else if (v[0] === 'noreply' && (v.length === 2 || v.length === 3)) {
-      [sys.state, timeout] = [v[1] as S, (v[2] as Timeout | undefined) ?? 'infinity'];
-      if (sys.dbg?.on === true) {
-        const st = sys.state;
-        debug_event(sys.dbg, sys.name, ['noreply', st], () => `new state ${fmt(st)}`);
-      }
-    } else if (v[0] === 'stop' && v.length === 3) {
-      return yield* terminate(m, v[1], v[2] as S);
-    } else if (v[0] === 'stop' && v.length === 4 && from !== null) {
-      const f: From = from;
-      try {
-        return yield* terminate(m, v[1], v[3] as S);
-      } catch (e) {
-        // terminate always ends in an exit; OTP replies after terminate/2, even when it crashes.
-        if (!(e instanceof ProcessKilled)) send(f[0], [f[1], v[2]]);
-        throw e;
-      }
-    } else {
-      return yield* bad();
-    }
+/** ['stop', Reason, Reply, State] from handle_call: terminate, then the reply, as OTP sends it. */
+function* stop_and_reply<S>(m: GenServerModule<unknown, S>, reason: unknown, st: S, from: From, reply: unknown): Proc<never> {
+  try {
+    return yield* terminate(m, reason, st);
+  } catch (e) {
+    // terminate always ends in an exit; OTP replies after terminate/2, even when it crashes.
+    if (!(e instanceof ProcessKilled)) send(from[0], [from[1], reply]);
+    throw e;
   }
 }
 
-function* info<S>(m: GenServerModule<unknown, S>, msg: unknown, st: S): Proc<Dispatched<unknown>> {
-  if (m.handle_info === undefined) return ['ok', ['noreply', st]];
-  const h = m.handle_info.bind(m);
-  return yield* dispatch(() => h(msg, st));
+/** The server loop from its first receive (or handle_continue), published to sys. */
+function serve<A, S>(
+  parent: Pid | null, name: ServerName | null, mod: GenServerModule<A, S>, state: S, timeout: Timeout,
+): Proc<void> {
+  const sv = new Server<S>(parent, display_name(name, self()), mod as GenServerModule<unknown, S>, state, timeout);
+  publish_state(self(), sv);
+  return sv as unknown as Proc<void>;
 }

@@ -5,6 +5,7 @@ import {
   spawn as rt_spawn, spawn_link as rt_spawn_link, self, send, receive, on, after, _, exit, unlink, get, put, monitor, demonitor,
   Pid, Proc,
 } from '../runtime';
+import { share_dictionary } from '../runtime/dictionary';
 
 /** '$initial_call' as OTP shows it: [Module, Function, Arity]. */
 export type InitialCall = [module: string, fn: string, arity: number];
@@ -14,8 +15,20 @@ function initial_call_of(fn: (...a: never[]) => unknown, mfa?: InitialCall): Ini
 }
 
 // A parent's children share one '$ancestors' list (a supervisor of 10,000 children keeps one,
-// not 10,000 copies); it is made again only if the parent's own list changed.
-const child_ancestors = new WeakMap<Pid, { of: unknown; list: Pid[] }>();
+// not 10,000 copies); it is made again only if the parent's own list changed. Children
+// started with the same initial call share their whole dictionary too (copied by a child's
+// first put or erase: runtime/dictionary.ts share_dictionary).
+const child_ancestors = new WeakMap<Pid, { of: unknown; list: Pid[]; mfa: InitialCall | null; dict: unknown[] | null }>();
+
+/** The entry for the caller's children: its '$ancestors' with the caller in front. */
+function child_entry(me: Pid): { of: unknown; list: Pid[]; mfa: InitialCall | null; dict: unknown[] | null } {
+  const a = get('$ancestors');
+  const cached = child_ancestors.get(me);
+  if (cached !== undefined && cached.of === a) return cached;
+  const e = { of: a, list: [me, ...(Array.isArray(a) ? (a as Pid[]) : [])], mfa: null, dict: null };
+  child_ancestors.set(me, e);
+  return e;
+}
 
 /** The caller's '$ancestors' with the caller in front, or [] outside any process. */
 function ancestors_for_child(): Pid[] {
@@ -25,12 +38,26 @@ function ancestors_for_child(): Pid[] {
   } catch {
     return [];
   }
-  const a = get('$ancestors');
-  const cached = child_ancestors.get(me);
-  if (cached !== undefined && cached.of === a) return cached.list;
-  const list = [me, ...(Array.isArray(a) ? (a as Pid[]) : [])];
-  child_ancestors.set(me, { of: a, list });
-  return list;
+  return child_entry(me).list;
+}
+
+/**
+ * A child's dictionary, in the order OTP's proc_lib puts the keys: ['$ancestors', A,
+ * '$initial_call', MFA], one array for the caller's children with this (cached) initial call.
+ */
+function dictionary_for_child(mfa: InitialCall): unknown[] {
+  let me: Pid;
+  try {
+    me = self();
+  } catch {
+    return ['$ancestors', [], '$initial_call', mfa];
+  }
+  const e = child_entry(me);
+  if (e.mfa !== mfa || e.dict === null) {
+    e.mfa = mfa;
+    e.dict = ['$ancestors', e.list, '$initial_call', mfa];
+  }
+  return e.dict;
 }
 
 function init_p<A extends unknown[]>(
@@ -40,6 +67,12 @@ function init_p<A extends unknown[]>(
   // which differed between runs; test/otp/33_sys.escript prints it sorted, the order used here.
   put('$ancestors', ancestors);
   put('$initial_call', mfa);
+  return fn(...args);
+}
+
+/** init_p with the dictionary made by the parent (dictionary_for_child), shared. */
+function init_shared<A extends unknown[]>(dict: unknown[], fn: (...args: A) => unknown, args: A): unknown {
+  share_dictionary(dict);
   return fn(...args);
 }
 
@@ -67,12 +100,12 @@ export function spawn_link<A extends unknown[]>(fn: (...args: A) => unknown, ...
 
 /** spawn_link with the initial call given (behaviours record their callback module's init/1). */
 export function spawn_link_mfa<A extends unknown[]>(mfa: InitialCall, fn: (...args: A) => unknown, ...args: A): Pid {
-  return rt_spawn_link(init_p<A>, ancestors_for_child(), mfa, fn, args);
+  return rt_spawn_link(init_shared<A>, dictionary_for_child(mfa), fn, args);
 }
 
 /** spawn with the initial call given. */
 export function spawn_mfa<A extends unknown[]>(mfa: InitialCall, fn: (...args: A) => unknown, ...args: A): Pid {
-  return rt_spawn(init_p<A>, ancestors_for_child(), mfa, fn, args);
+  return rt_spawn(init_shared<A>, dictionary_for_child(mfa), fn, args);
 }
 
 /**

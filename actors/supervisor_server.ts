@@ -4,7 +4,7 @@
 import { performance } from 'perf_hooks';
 import { process_flag, self, send_after, is_process_alive, Pid, Proc } from '../runtime';
 import * as gen_server from './gen_server';
-import { apply, dispatch } from './callback';
+import { apply, caught, is_generator } from './callback';
 import type { GenServerModule, NoreplyResult, InitResult } from './gen_server_types';
 import {
   Child, ChildSlot, Flags, check_childspec, check_flags, check_startspec, child_to_spec, id_key, is_spec_error,
@@ -45,13 +45,22 @@ function is_sofo(s: SupState): boolean {
   return s.strategy === 'simple_one_for_one';
 }
 
-/** do_start_child_i: apply(M, F, A) under catch, as OTP reads its result. */
+/**
+ * do_start_child_i: apply(M, F, A) under catch, as OTP reads its result. The catch is here
+ * (no dispatch closure and generator around the start).
+ */
 export function* start_i(m: object, f: string, a: readonly unknown[]): Proc<StartI> {
   const fn = (m as Record<string, unknown>)[f];
   if (typeof fn !== 'function') return ['error', ['EXIT', ['undef', [[m, f, a, []]]]]];
-  const r = yield* dispatch(() => (fn as (...x: unknown[]) => unknown).apply(m, a as unknown[]));
-  if (r[0] === 'EXIT') return ['error', ['EXIT', r[1]]];
-  const v = r[1];
+  let v: unknown;
+  try {
+    v = (fn as (...x: unknown[]) => unknown).apply(m, a as unknown[]);
+    if (is_generator(v)) v = yield* v;
+  } catch (e) {
+    const r = caught<unknown>(e);
+    if (r[0] === 'EXIT') return ['error', ['EXIT', r[1]]];
+    v = r[1];
+  }
   if (Array.isArray(v) && v[0] === 'ok' && v[1] instanceof Pid && (v.length === 2 || v.length === 3)) return v as StartI;
   if (v === 'ignore') return ['ok', 'undefined'];
   if (Array.isArray(v) && v.length === 2 && v[0] === 'error') return v as ['error', unknown];
@@ -335,47 +344,53 @@ type Req =
   | 'count_children'
   | 'get_callback_module';
 
-function* handle_call(req: unknown, _from: unknown, s: SupState): Proc<['reply', unknown, SupState]> {
+type CallReply = ['reply', unknown, SupState];
+
+function reply(v: unknown, s: SupState): CallReply {
+  return ['reply', v, s];
+}
+
+/**
+ * A plain function: a request answered at once returns its reply, one that waits (a start,
+ * a terminate) returns the generator that makes it, so no generator of handle_call's own
+ * stays between the server loop and the child's start.
+ */
+function handle_call(req: unknown, _from: unknown, s: SupState): CallReply | Proc<CallReply> {
   const r = req as Req;
-  const reply = (v: unknown): ['reply', unknown, SupState] => ['reply', v, s];
-  if (r === 'which_children') return reply(which_children(s));
-  if (r === 'count_children') return reply(count_children(s));
-  if (r === 'get_callback_module') return reply(s.module);
+  if (r === 'which_children') return reply(which_children(s), s);
+  if (r === 'count_children') return reply(count_children(s), s);
+  if (r === 'get_callback_module') return reply(s.module, s);
   const [op, arg] = r;
   const sofo = is_sofo(s);
   switch (op) {
     case 'start_child':
-      return reply(sofo ? yield* start_dynamic(s, arg) : yield* start_static(s, arg));
+      return sofo ? start_dynamic(s, arg) : start_static(s, arg);
     case 'terminate_child': {
-      if (sofo && !(arg instanceof Pid)) return reply(['error', 'simple_one_for_one']);
+      if (sofo && !(arg instanceof Pid)) return reply(['error', 'simple_one_for_one'], s);
       const c = find_child(s, arg);
-      if (c === null) return reply(['error', 'not_found']);
-      yield* do_terminate(c, s.name);
-      del_child(s, c);
-      return reply('ok');
+      if (c === null) return reply(['error', 'not_found'], s);
+      return terminate_child(c, s);
     }
     case 'restart_child': {
-      if (sofo) return reply(['error', 'simple_one_for_one']);
+      if (sofo) return reply(['error', 'simple_one_for_one'], s);
       const c = find_child(s, arg);
-      if (c === null) return reply(['error', 'not_found']);
-      if (is_restarting(c.pid)) return reply(['error', 'restarting']);
-      if (c.pid !== 'undefined') return reply(['error', 'running']);
-      const st = yield* do_start_child(s.name, c);
-      if (st[0] === 'ok') set_pid(s, c.id, st[1]);
-      return reply(st);
+      if (c === null) return reply(['error', 'not_found'], s);
+      if (is_restarting(c.pid)) return reply(['error', 'restarting'], s);
+      if (c.pid !== 'undefined') return reply(['error', 'running'], s);
+      return restart_child(c, s);
     }
     case 'delete_child': {
-      if (sofo) return reply(['error', 'simple_one_for_one']);
+      if (sofo) return reply(['error', 'simple_one_for_one'], s);
       const c = find_child(s, arg);
-      if (c === null) return reply(['error', 'not_found']);
-      if (is_restarting(c.pid)) return reply(['error', 'restarting']);
-      if (c.pid !== 'undefined') return reply(['error', 'running']);
+      if (c === null) return reply(['error', 'not_found'], s);
+      if (is_restarting(c.pid)) return reply(['error', 'restarting'], s);
+      if (c.pid !== 'undefined') return reply(['error', 'running'], s);
       s.children.splice(find_index(s, c.id), 1);
-      return reply('ok');
+      return reply('ok', s);
     }
     case 'get_childspec': {
       const c = find_child(s, arg);
-      return reply(c === null ? ['error', 'not_found'] : ['ok', child_to_spec(c)]);
+      return reply(c === null ? ['error', 'not_found'] : ['ok', child_to_spec(c)], s);
     }
     default:
       // OTP's supervisor has no clause for it: the call crashes the supervisor.
@@ -383,10 +398,22 @@ function* handle_call(req: unknown, _from: unknown, s: SupState): Proc<['reply',
   }
 }
 
-function* start_dynamic(s: SupState, extra: unknown): Proc<unknown> {
+function* terminate_child(c: Child, s: SupState): Proc<CallReply> {
+  yield* do_terminate(c, s.name);
+  del_child(s, c);
+  return reply('ok', s);
+}
+
+function* restart_child(c: Child, s: SupState): Proc<CallReply> {
+  const st = yield* do_start_child(s.name, c);
+  if (st[0] === 'ok') set_pid(s, c.id, st[1]);
+  return reply(st, s);
+}
+
+function* start_dynamic(s: SupState, extra: unknown): Proc<CallReply> {
   const c = dyn_child(s);
   const [m, f, a] = c.mfargs;
-  if (!Array.isArray(extra)) return ['error', ['EXIT', ['badarg', []]]];
+  if (!Array.isArray(extra)) return reply(['error', ['EXIT', ['badarg', []]]], s);
   // concat makes the array at its size (a spread into a literal leaves slack): it is kept
   // for every child, to restart it with.
   const args = (a === 'undefined' ? [] : (a as unknown[])).concat(extra as unknown[]);
@@ -394,21 +421,21 @@ function* start_dynamic(s: SupState, extra: unknown): Proc<unknown> {
   if (r[0] === 'ok' && r[1] instanceof Pid) {
     s.dyn.set(r[1], c.restart_type === 'temporary' ? 'undefined' : args);
   }
-  return r;
+  return reply(r, s);
 }
 
-function* start_static(s: SupState, spec: unknown): Proc<unknown> {
+function* start_static(s: SupState, spec: unknown): Proc<CallReply> {
   const c = check_childspec(spec, s.auto_shutdown);
-  if (!(c instanceof Child)) return c;
+  if (!(c instanceof Child)) return reply(c, s);
   const old = find_child(s, c.id);
-  if (old !== null) return old.pid instanceof Pid ? ['error', ['already_started', old.pid]] : ['error', 'already_present'];
+  if (old !== null) return reply(old.pid instanceof Pid ? ['error', ['already_started', old.pid]] : ['error', 'already_present'], s);
   const r = yield* do_start_child(s.name, c);
-  if (r[0] === 'error') return ['error', [r[1], c.term()]];
-  if (r[1] === 'undefined' && c.restart_type === 'temporary') return r;
+  if (r[0] === 'error') return reply(['error', [r[1], c.term()]], s);
+  if (r[1] === 'undefined' && c.restart_type === 'temporary') return reply(r, s);
   let saved = c.with_pid(r[1]);
   if (c.restart_type === 'temporary') saved = saved_without_args(saved);
   s.children.push(saved);
-  return r;
+  return reply(r, s);
 }
 
 /** A temporary child is never restarted, so its start args are not kept (OTP-16804). */

@@ -22,6 +22,33 @@ function dict_of(p: Process): unknown[] | undefined {
   return x === null || x.dict === null ? undefined : x.dict;
 }
 
+/**
+ * Dictionaries that several processes hold (proc_lib's children of one parent start with the
+ * same two keys): copied by the first put or erase of each process, so a supervisor's
+ * 10,000 children keep one. Only the arrays given to share_dictionary are in it.
+ */
+const shared = new WeakSet<unknown[]>();
+
+/** p's dictionary, its own copy if it was shared (for a change). */
+function own_dict(p: Process, d: unknown[]): unknown[] {
+  if (!shared.has(d)) return d;
+  const c = d.slice();
+  (p.ext as ProcessExt).dict = c;
+  return c;
+}
+
+/**
+ * Gives the calling process, whose dictionary is empty, the dictionary d ([K1, V1, ...],
+ * distinct keys), shared with the other processes given the same array: none of them
+ * changes it (a put or erase copies it first). d must not be changed by the caller either.
+ */
+export function share_dictionary(d: unknown[]): void {
+  const p = me();
+  if (dict_of(p) !== undefined) throw new Error('erlsock: share_dictionary on a process with a dictionary');
+  shared.add(d);
+  ext(p).dict = d;
+}
+
 function index_of(d: unknown[], key: unknown): number {
   for (let i = 0; i < d.length; i += 2) if (d[i] === key) return i;
   return -1;
@@ -40,11 +67,11 @@ export function put(key: unknown, value: unknown): unknown {
     // A small dictionary is copied at its new size: push() would grow its backing store by
     // half plus 16 slots (proc_lib's two keys then held 19 slots, not 4, in every process).
     if (d.length < 16) (p.ext as ProcessExt).dict = d.concat([key, value]);
-    else d.push(key, value);
+    else own_dict(p, d).push(key, value);
     return 'undefined';
   }
   const old = d[i + 1];
-  d[i + 1] = value;
+  own_dict(p, d)[i + 1] = value;
   return old;
 }
 
@@ -58,12 +85,13 @@ export function get(key: unknown): unknown {
 
 /** erase(Key) → the value it had, or 'undefined'. */
 export function erase(key: unknown): unknown {
-  const d = dict_of(me());
+  const p = me();
+  const d = dict_of(p);
   if (d === undefined) return 'undefined';
   const i = index_of(d, key);
   if (i < 0) return 'undefined';
   const old = d[i + 1];
-  d.splice(i, 2);
+  own_dict(p, d).splice(i, 2);
   return old;
 }
 

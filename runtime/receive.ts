@@ -297,3 +297,12 @@ class ReceiveOp implements Iter {
 export function receive<C extends AnyClause[]>(...clauses: C): Proc<ReceiveResult<C[number]>> {
   return new ReceiveOp(clauses) as unknown as Proc<ReceiveResult<C[number]>>;
 }
+
+/**
+ * receive with its clauses given as one array, which the caller may keep and pass again: a
+ * loop that waits with the same clauses at every message (a behaviour's) makes no array per
+ * receive, and a process waiting in it holds the shared one.
+ */
+export function receive_in<C extends AnyClause[]>(clauses: C): Proc<ReceiveResult<C[number]>> {
+  return new ReceiveOp(clauses) as unknown as Proc<ReceiveResult<C[number]>>;
+}

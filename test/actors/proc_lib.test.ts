@@ -2,7 +2,9 @@
 // {'$initial_call',{M,init,1}}] for a gen_server; test/otp/33_sys.escript), the start_link/init_ack
 // handshake and its failures.
 import { expect } from 'chai';
-import { run, self, receive, on, after, _, send, process_flag, get, dictionary_of, exit, Pid, Proc, set_crash_logger, CrashLogger } from '../../runtime';
+import {
+  run, self, receive, on, after, _, send, process_flag, get, put, erase, dictionary_of, exit, Pid, Proc, set_crash_logger, CrashLogger,
+} from '../../runtime';
 import * as proc_lib from '../../actors/proc_lib';
 import * as gen_server from '../../actors/gen_server';
 import * as supervisor from '../../actors/supervisor';
@@ -71,5 +73,35 @@ describe('actors/proc_lib', () => {
     });
     expect(r.seen).to.deep.equal([[r.sup_pid, r.me], ['echo_server', 'init', 1]]);
     expect(r.outside).to.deep.equal([['$ancestors', [r.sup_pid, r.me]], ['$initial_call', ['echo_server', 'init', 1]]]);
+  });
+
+  it('children of one parent start with the same dictionary; a put or erase in one leaves the others as they were', async () => {
+    const changer: gen_server.GenServerModule<null, null> = {
+      name: 'echo_server',
+      init: () => ['ok', null],
+      handle_call: (r, _f, s) => {
+        const old = r === 'erase' ? erase('$initial_call') : put('$ancestors', 'mine');
+        return ['reply', [old, get('$ancestors'), get('$initial_call')], s];
+      },
+      handle_cast: (_m, s) => ['noreply', s],
+    };
+    const r = await run(function* () {
+      process_flag('trap_exit', true);
+      const pids: Pid[] = [];
+      for (let i = 0; i < 3; i++) pids.push(((yield* gen_server.start_link(changer, null)) as [string, Pid])[1]);
+      const put_r = yield* gen_server.call(pids[0], 'put');
+      const erase_r = yield* gen_server.call(pids[1], 'erase');
+      const dicts = pids.map((p) => dictionary_of(p));
+      for (const p of pids) exit(p, 'kill');
+      return { put_r, erase_r, dicts, me: self() };
+    });
+    const mfa = ['echo_server', 'init', 1];
+    expect(r.put_r).to.deep.equal([[r.me], 'mine', mfa]);
+    expect(r.erase_r).to.deep.equal([mfa, [r.me], 'undefined']);
+    expect(r.dicts).to.deep.equal([
+      [['$ancestors', 'mine'], ['$initial_call', mfa]],
+      [['$ancestors', [r.me]]],
+      [['$ancestors', [r.me]], ['$initial_call', mfa]],
+    ]);
   });
 });
