@@ -9,6 +9,7 @@ import { PROC_MARK } from '../runtime/scheduler';
 import { caught, dispatch, dispatch_gen, is_generator, Dispatched } from './callback';
 import { display_name, register_name, unregister_name, where } from './gen_name';
 import { publish_state } from './behaviour_state';
+import { is_quiet_reason, report_terminate } from './gen_server_report';
 import { debug_event, logged_events, handle_system_msg, is_system, status_header, SysDebug, SystemTarget, SysState } from './sys';
 import type { From, GenServerModule, InitResult, ServerName, StartResult, Timeout } from './gen_server_types';
 
@@ -93,13 +94,21 @@ export function* enter_loop<S>(
   yield* serve(parent, name, mod, state, opts.timeout ?? 'infinity');
 }
 
-/** Runs terminate/2 (when the module has it), then exits with reason. */
-function* terminate<S>(mod: GenServerModule<unknown, S>, reason: unknown, state: S, exc?: unknown): Proc<never> {
+/**
+ * Runs terminate/2 (when the module has it), logs OTP's error report unless the reason is
+ * normal, shutdown or {shutdown, _}, then exits with reason.
+ */
+function* terminate<S>(sv: Server<S>, reason: unknown, state: S, exc?: unknown): Proc<never> {
+  const mod = sv.mod;
   if (mod.terminate !== undefined) {
     const t = mod.terminate.bind(mod);
     const r = yield* dispatch(() => t(reason, state));
-    if (r[0] === 'EXIT') throw r[2]; // a crash in terminate replaces the reason, as in OTP
+    if (r[0] === 'EXIT') {
+      sv.report(r[1], state);
+      throw r[2]; // a crash in terminate replaces the reason, as in OTP
+    }
   }
+  sv.report(reason, state);
   if (exc !== undefined) throw exc;
   return exit(reason);
 }
@@ -147,6 +156,8 @@ class Server<S> implements SystemTarget, Iter {
   private receiving = false;
   /** return() was called: the process is being stopped. */
   private ended = false;
+  /** The message being handled (for the terminate report): what OTP passes to terminate. */
+  last: unknown = undefined;
 
   constructor(
     readonly parent: Pid | null,
@@ -242,8 +253,9 @@ class Server<S> implements SystemTarget, Iter {
   private continue_with(c: unknown): Proc<void> | null {
     const m = this.mod;
     const st = this.state;
+    this.last = ['continue', c];
     if (m.handle_continue === undefined) {
-      return terminate(m, ['undef', [[m.name ?? 'undefined', 'handle_continue', [c, st]]]], st);
+      return terminate(this, ['undef', [[m.name ?? 'undefined', 'handle_continue', [c, st]]]], st);
     }
     let v: unknown;
     try {
@@ -260,6 +272,7 @@ class Server<S> implements SystemTarget, Iter {
    */
   handle(msg: unknown): Proc<void> | null {
     if (is_system(msg)) return system(this, msg);
+    this.last = msg;
     const dbg = this.dbg;
     if (dbg !== null && dbg.on) debug_in(dbg, this.name, msg);
     const m = this.mod;
@@ -276,7 +289,7 @@ class Server<S> implements SystemTarget, Iter {
         v = m.handle_cast(msg[1], st);
       } else if (this.parent !== null && Array.isArray(msg) && msg.length === 3 && msg[0] === 'EXIT' && msg[1] === this.parent) {
         // Trapping exits, the parent's exit is the server's: OTP's gen_server does the same.
-        return terminate(m, msg[2], st);
+        return terminate(this, msg[2], st);
       } else {
         v = m.handle_info === undefined ? ['noreply', st] : m.handle_info(msg, st);
       }
@@ -289,13 +302,12 @@ class Server<S> implements SystemTarget, Iter {
   /** A callback threw: an Erlang throw is its return value, a crash terminates (a kill goes on up). */
   failed(e: unknown, from: From | null, st: S): Proc<void> | null {
     const r = caught<unknown>(e);
-    return r[0] === 'EXIT' ? terminate(this.mod, r[1], st, r[2]) : this.result(r[1], from, st);
+    return r[0] === 'EXIT' ? terminate(this, r[1], st, r[2]) : this.result(r[1], from, st);
   }
 
   /** A callback's return value read as OTP's handle_msg does → null (go on), or terminate's generator. */
   result(v: unknown, from: From | null, st: S): Proc<void> | null {
-    const m = this.mod;
-    if (!Array.isArray(v)) return terminate(m, ['bad_return_value', v], st);
+    if (!Array.isArray(v)) return terminate(this, ['bad_return_value', v], st);
     if (v[0] === 'reply' && from !== null && (v.length === 3 || v.length === 4)) {
       send(from[0], [from[1], v[1]]);
       this.state = v[2] as S;
@@ -316,9 +328,9 @@ class Server<S> implements SystemTarget, Iter {
       }
       return null;
     }
-    if (v[0] === 'stop' && v.length === 3) return terminate(m, v[1], v[2] as S);
-    if (v[0] === 'stop' && v.length === 4 && from !== null) return stop_and_reply(m, v[1], v[3] as S, from, v[2]);
-    return terminate(m, ['bad_return_value', v], st);
+    if (v[0] === 'stop' && v.length === 3) return terminate(this, v[1], v[2] as S);
+    if (v[0] === 'stop' && v.length === 4 && from !== null) return stop_and_reply(this, v[1], v[3] as S, from, v[2]);
+    return terminate(this, ['bad_return_value', v], st);
   }
 
   // ---- sys ----
@@ -352,17 +364,30 @@ class Server<S> implements SystemTarget, Iter {
     return ['error', v];
   }
 
-  status(st: SysState): unknown[] {
-    let shown: unknown = this.state;
+  /** The state as format_status/1 shows it (sys:get_status and the terminate report). */
+  shown(state: S): unknown {
     const f = this.mod.format_status?.bind(this.mod);
-    if (f !== undefined) {
-      try {
-        const r = f({ state: this.state, log: [] });
-        if (r !== null && typeof r === 'object' && 'state' in r) shown = r.state;
-      } catch (e) {
-        shown = ['EXIT', e instanceof Error ? e.message : e];
-      }
+    if (f === undefined) return state;
+    try {
+      const r = f({ state, log: [] });
+      return r !== null && typeof r === 'object' && 'state' in r ? r.state : state;
+    } catch (e) {
+      return ['EXIT', e instanceof Error ? e.message : e];
     }
+  }
+
+  /** OTP's error_info: the error report of a server terminating for reason (none for a quiet one). */
+  report(reason: unknown, state: S): void {
+    if (is_quiet_reason(reason)) return;
+    const msg: unknown = this.last;
+    const call = Array.isArray(msg) && msg.length === 3 && msg[0] === '$gen_call';
+    const last: unknown = call ? (msg as unknown[])[2] : msg === TIMEOUT ? 'timeout' : msg;
+    const client = call ? ((msg as unknown[])[1] as From)[0] : null;
+    report_terminate(self(), this.name, last, this.shown(state), reason, client);
+  }
+
+  status(st: SysState): unknown[] {
+    const shown = this.shown(this.state);
     return [
       ['header', status_header('Status for generic server', this.name)],
       ['data', [['Status', st], ['Parent', this.parent ?? self()], ['Logged events', logged_events(this.dbg)]]],
@@ -395,13 +420,16 @@ function* run_callback<S>(sv: Server<S>, g: Proc<unknown>, from: From | null, st
 function* system<S>(sv: Server<S>, msg: ['system', unknown, unknown]): Proc<void> {
   const o = yield* handle_system_msg(msg[2], msg[1], sv);
   // OTP keeps the timeout running across system messages; a fresh one is close enough here.
-  if (o !== 'continue') yield* terminate(sv.mod, o[1], sv.state);
+  if (o !== 'continue') {
+    sv.last = []; // OTP's system_terminate passes no message
+    yield* terminate(sv, o[1], sv.state);
+  }
 }
 
 /** ['stop', Reason, Reply, State] from handle_call: terminate, then the reply, as OTP sends it. */
-function* stop_and_reply<S>(m: GenServerModule<unknown, S>, reason: unknown, st: S, from: From, reply: unknown): Proc<never> {
+function* stop_and_reply<S>(sv: Server<S>, reason: unknown, st: S, from: From, reply: unknown): Proc<never> {
   try {
-    return yield* terminate(m, reason, st);
+    return yield* terminate(sv, reason, st);
   } catch (e) {
     // terminate always ends in an exit; OTP replies after terminate/2, even when it crashes.
     if (!(e instanceof ProcessKilled)) send(from[0], [from[1], reply]);

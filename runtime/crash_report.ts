@@ -13,7 +13,7 @@ export interface CrashReport {
    * the supervisor's reports (OTP's logger drops progress reports at its default level, and so
    * does the default printer here; a logger set with set_crash_logger sees them all).
    */
-  label?: 'crash_report' | 'supervisor_report' | 'progress';
+  label?: 'crash_report' | 'supervisor_report' | 'progress' | 'error_report';
 }
 
 export type CrashLogger = (report: CrashReport) => void;

@@ -1,0 +1,52 @@
+// The error report a gen_server writes when it terminates for a reason other than normal,
+// shutdown or {shutdown, _}: OTP 25's gen_server:error_info and format_log_multi, through the
+// runtime's crash logger. The runtime's own report of the process's exit value (OTP's
+// proc_lib CRASH REPORT) still follows it, as on OTP.
+import { format_term, is_process_alive, process_info, type Pid } from '../runtime';
+import { log_report, report_header } from '../runtime/crash_report';
+import { RemotePid } from '../runtime/remote';
+
+/** The reasons OTP's gen_server terminates with silently. */
+export function is_quiet_reason(reason: unknown): boolean {
+  return (
+    reason === 'normal' ||
+    reason === 'shutdown' ||
+    (Array.isArray(reason) && reason.length === 2 && reason[0] === 'shutdown')
+  );
+}
+
+/**
+ * OTP's client_stacktrace and format_client_log: a caller on another node is "remote", one
+ * that is gone is "dead", a live one is named with its stack (empty here: a process's JS
+ * frames are not Erlang's, and process_info has no current_stacktrace to give).
+ */
+function client_lines(client: Pid | null): string {
+  if (client === null) return '';
+  if (client instanceof RemotePid) return `** Client ${format_term(client)} is remote on node ${format_term(client.node)}\n`;
+  if (!is_process_alive(client)) return `** Client ${format_term(client)} is dead\n`;
+  const reg = process_info(client, 'registered_name');
+  const name = reg !== 'undefined' && typeof reg[1] === 'string' ? reg[1] : client;
+  return `** Client ${format_term(name)} stacktrace\n** []\n`;
+}
+
+/** The report's text, as OTP 25's logger prints it (the legacy header). */
+export function terminate_report_text(
+  name: unknown, last_message: unknown, state: unknown, reason: unknown, client: Pid | null, when: Date = new Date(),
+): string {
+  return (
+    `${report_header('ERROR REPORT', when)}\n` +
+    `** Generic server ${format_term(name)} terminating \n` +
+    `** Last message in was ${format_term(last_message)}\n` +
+    `** When Server state == ${format_term(state)}\n` +
+    `** Reason for termination ==\n** ${format_term(reason)}\n` +
+    client_lines(client)
+  );
+}
+
+/** Logs the terminate report unless the reason is one OTP keeps quiet about. */
+export function report_terminate(
+  pid: Pid, name: unknown, last_message: unknown, state: unknown, reason: unknown, client: Pid | null,
+): void {
+  if (is_quiet_reason(reason)) return;
+  log_report({ pid, reason, label: 'error_report', text: terminate_report_text(name, last_message, state, reason, client) });
+}
