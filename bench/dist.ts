@@ -9,6 +9,7 @@ import * as path from 'path';
 import { Proc, run, receive, on, after, _, self, send } from '../runtime';
 import { net_kernel, net_adm, list } from '../distribution';
 import { compile_erlang } from './_erlang';
+import { cpu_us } from './_cpu';
 
 const OUT = path.resolve(__dirname, '..', '..', 'bench', 'out');
 const HOST = hostname().split('.')[0];
@@ -17,12 +18,6 @@ const WARMUP = 2000;
 
 function payload(kind: 'small' | 'big'): unknown {
   return kind === 'small' ? ['hello', 42, list(1, 2, 3)] : Buffer.alloc(65536, 7);
-}
-
-/** This process's CPU time (user + system, all threads), in microseconds. */
-function cpu_us(): number {
-  const u = process.cpuUsage();
-  return u.user + u.system;
 }
 
 interface Figures {

@@ -18,6 +18,7 @@ import {
 import * as gen_server from '../actors/gen_server';
 import * as supervisor from '../actors/supervisor';
 import * as proc_lib from '../actors/proc_lib';
+import { cpu_us } from './_cpu';
 
 let gc_us = 0;
 new PerformanceObserver((list) => {
@@ -86,11 +87,6 @@ const layers: Record<string, Layer> = {
     }
   },
 };
-
-function cpu_us(): number {
-  const u = process.cpuUsage();
-  return u.user + u.system;
-}
 
 interface Sample {
   wall: number;
