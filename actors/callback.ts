@@ -51,18 +51,3 @@ export function dispatch<T>(fn: () => Ret<T>): Proc<Dispatched<T>> {
   }
   return is_generator(v) ? dispatch_gen(v as Proc<T>) : done<Dispatched<T>>(['ok', v as T]);
 }
-
-/**
- * dispatch without the finished Proc: a plain callback's Dispatched result itself (an
- * array), or for a generator callback the Proc that runs it. For a caller that continues
- * synchronously when the callback was plain (gen_server_loop now calls init itself, with caught).
- */
-export function dispatch_now<T>(fn: () => Ret<T>): Dispatched<T> | Proc<Dispatched<T>> {
-  let v: Ret<T>;
-  try {
-    v = fn();
-  } catch (e) {
-    return caught<T>(e);
-  }
-  return is_generator(v) ? dispatch_gen(v as Proc<T>) : ['ok', v as T];
-}

@@ -34,7 +34,7 @@ export function init_it<A, S>(
     ack(starter, ['error', ['already_started', where(name)]]);
     exit('normal');
   }
-  // init called here, not through a closure (dispatch_now's), with dispatch's catch.
+  // init called here, not through a closure (as dispatch would take), with dispatch's catch.
   let r: Dispatched<InitResult<S>>;
   try {
     const v = mod.init(args);
