@@ -235,6 +235,7 @@ class Server<S> implements SystemTarget, Iter {
         if (r.done !== true) {
           this.inner = op;
           this.receiving = true;
+          this.last = undefined; // a waiting server keeps no handled message alive
           return r;
         }
         p = this.handle(r.value);

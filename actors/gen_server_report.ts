@@ -43,10 +43,9 @@ export function terminate_report_text(
   );
 }
 
-/** Logs the terminate report unless the reason is one OTP keeps quiet about. */
+/** Logs the terminate report (the caller has checked the reason is not a quiet one). */
 export function report_terminate(
   pid: Pid, name: unknown, last_message: unknown, state: unknown, reason: unknown, client: Pid | null,
 ): void {
-  if (is_quiet_reason(reason)) return;
   log_report({ pid, reason, label: 'error_report', text: terminate_report_text(name, last_message, state, reason, client) });
 }
