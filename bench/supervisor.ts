@@ -15,23 +15,14 @@
 // erlang:garbage_collect() of its benchmark process has no such effect.
 import * as v8 from 'v8';
 import * as vm from 'vm';
-import { run, self, send, receive, on, _, exit, process_flag, whereis, set_crash_logger, Pid, Proc } from '../runtime';
+import { run, self, receive, on, _, exit, process_flag, whereis, set_crash_logger, Pid, Proc } from '../runtime';
 import * as gen_server from '../actors/gen_server';
 import * as supervisor from '../actors/supervisor';
 import { erlang_available, run_erlang, fmt } from './_erlang';
+import { child } from './_sup_child';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
-
-const child: gen_server.GenServerModule<Pid | null, null> = {
-  name: 'supervisor_bench',
-  init(watcher) {
-    if (watcher !== null) send(watcher, ['started', self()]);
-    return ['ok', null];
-  },
-  handle_call: (_r, _f, s) => ['reply', 'ok', s],
-  handle_cast: (_m, s) => ['noreply', s],
-};
 
 function now_us(): number {
   return Number(process.hrtime.bigint()) / 1000;

@@ -19,21 +19,12 @@ import * as gen_server from '../actors/gen_server';
 import * as supervisor from '../actors/supervisor';
 import * as proc_lib from '../actors/proc_lib';
 import { cpu_us } from './_cpu';
+import { child as server } from './_sup_child';
 
 let gc_us = 0;
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) gc_us += e.duration * 1000;
 }).observe({ entryTypes: ['gc'] });
-
-const server: gen_server.GenServerModule<Pid | null, null> = {
-  name: 'supervisor_breakdown',
-  init(watcher) {
-    if (watcher !== null) send(watcher, ['started', self()]);
-    return ['ok', null];
-  },
-  handle_call: (_r, _f, s) => ['reply', 'ok', s],
-  handle_cast: (_m, s) => ['noreply', s],
-};
 
 function* wait_forever(): Proc<void> {
   yield* receive(on('$never'));
