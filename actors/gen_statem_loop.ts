@@ -6,7 +6,7 @@ import { isDeepStrictEqual } from 'util';
 import {
   receive, on, _, send, self, exit, get, start_timer, cancel_timer, format_term, dictionary_of, Pid, Proc, Ref,
 } from '../runtime';
-import { ErlangError, ErlangExit, reason_of } from '../runtime/exits';
+import { ErlangError, ErlangExit, is_quiet_reason, reason_of } from '../runtime/exits';
 import { dispatch, Dispatched } from './callback';
 import { display_name, register_name, unregister_name, where } from './gen_name';
 import { publish_state } from './behaviour_state';
@@ -14,12 +14,31 @@ import { format_status } from './gen_format_status';
 import { debug_event, logged_events, handle_system_msg, is_system, status_header, SysDebug, SystemTarget, SysState } from './sys';
 import type { From, ServerName, StartResult } from './gen_server_types';
 import type { CallbackMode, EventType, GenStatemModule, Ret, StateFunction } from './gen_statem_types';
+import { classify, current_stack, report_terminate, type ErrorClass, type TerminateInfo } from './gen_statem_report';
 
 type Event = [EventType, unknown];
 const TIMER_TAG = '$gen_statem_timeout';
+/** OTP's event for the transition into the first state (what a report shows as the last event then). */
+const INIT_STATE: Event = ['internal', 'init_state'];
 
 class Stop {
-  constructor(readonly reason: unknown, readonly exc?: unknown) {}
+  constructor(
+    readonly reason: unknown,
+    readonly exc?: unknown,
+    /** A missing callback: reason is ['undef', [[Module, Function, Args]]], OTP's error:undef. */
+    readonly undef = false,
+  ) {}
+}
+
+/** The Class, Reason and Stacktrace of OTP's terminate for a Stop (a stop result's is exit). */
+function stop_class(s: Stop): [ErrorClass, unknown, unknown[]] {
+  if (s.undef) return ['error', 'undef', [...(s.reason as [string, unknown[]])[1], ...current_stack()]];
+  if (s.exc === undefined) return ['exit', s.reason, current_stack()];
+  const c = classify(s.exc);
+  // callback_mode's undef (fetch_mode) is raised as error({undef, [Frame]}): the frame goes on the stack.
+  const r = c[1];
+  if (c[0] === 'error' && Array.isArray(r) && r.length === 2 && r[0] === 'undef' && Array.isArray(r[1])) return ['error', 'undef', [...(r[1] as unknown[]), ...c[2]]];
+  return c;
 }
 
 /** An error-class stop, as OTP's terminate(error, Reason, Stack): the exit reason is [Reason, Stack]. */
@@ -62,6 +81,8 @@ export class Machine<D> implements SystemTarget {
   timers = new Map<string, Timer>();
   mode: CallbackMode = 'state_functions';
   enter = false;
+  /** The event being handled (OTP's head of Q), for the terminate report; null between events. */
+  current: Event | null = null;
 
   constructor(
     readonly parent: Pid | null,
@@ -221,19 +242,37 @@ export function* init_it<A, D>(
     ack(starter, reply);
     return exit(reason);
   };
+  // As OTP 25's: a crash in init or a bad return from it is reported (whatever its reason),
+  // after the ack, with no state yet.
+  const init_report = (c: [ErrorClass, unknown, unknown[]]): void => {
+    const mname = mod.name ?? 'undefined';
+    report_terminate(self(), {
+      name: display_name(name, self()), mod, modules: [mname], callback_mode: 'state_functions', state_enter: false,
+      state: 'undefined', data: 'undefined', queue: [], postponed: [], timeouts: [], log: [], cls: c[0], reason: c[1], stack: c[2],
+    });
+  };
   if (r[0] === 'EXIT') {
+    // OTP 25's gen_statem (unlike gen_server) answers the exception's own reason: error(R) gives
+    // ['error', R], while the process still exits with [R, Stack].
+    const c = classify(r[2]);
     if (name !== null) unregister_name(name);
-    ack(starter, ['error', r[1]]);
+    ack(starter, ['error', c[1]]);
+    init_report(c);
     throw r[2];
   }
   const v = r[1];
   if (v === 'ignore') fail('ignore', 'normal');
   if (Array.isArray(v) && v[0] === 'stop' && v.length === 2) fail(['error', v[1]], v[1]);
   if (!(Array.isArray(v) && v[0] === 'ok' && (v.length === 3 || v.length === 4))) {
-    fail(['error', ['bad_return_from_init', v]], ['bad_return_from_init', v]);
+    const reason = ['bad_return_from_init', v];
+    if (name !== null) unregister_name(name);
+    ack(starter, ['error', reason]);
+    init_report(['error', reason, current_stack()]);
+    exit(reason);
   }
   const m = mod as GenStatemModule<unknown, D>;
   const sm = new Machine<D>(parent, display_name(name, self()), m);
+  sm.current = INIT_STATE;
   sm.state = (v as unknown[])[1];
   sm.data = (v as unknown[])[2] as D;
   // As OTP 25's: the ack first, then callback_mode, so a bad one stops a machine whose start
@@ -242,7 +281,7 @@ export function* init_it<A, D>(
   try {
     [sm.mode, sm.enter] = fetch_mode(m as Module<unknown>);
   } catch (e) {
-    if (e instanceof Stop) return yield* terminate(sm, e.reason, e.exc);
+    if (e instanceof Stop) return yield* terminate(sm, e);
     throw e;
   }
   publish_state(self(), sm);
@@ -257,9 +296,10 @@ function* run<D>(sm: Machine<D>, actions: unknown): Proc<void> {
     p.state = sm.state;
     p.data = sm.data;
     yield* transition(sm, p, null, true);
+    sm.current = null;
     yield* loop(sm);
   } catch (e) {
-    if (e instanceof Stop) return yield* terminate(sm, e.reason, e.exc);
+    if (e instanceof Stop) return yield* terminate(sm, e);
     throw e;
   }
 }
@@ -282,26 +322,52 @@ export function* enter_loop<D>(
   const sm = new Machine<D>(parent, display_name(name, self()), mod);
   sm.state = state;
   sm.data = data;
+  sm.current = INIT_STATE;
   try {
     [sm.mode, sm.enter] = fetch_mode(mod as Module<unknown>);
   } catch (e) {
-    if (e instanceof Stop) return yield* terminate(sm, e.reason, e.exc);
+    if (e instanceof Stop) return yield* terminate(sm, e);
     throw e;
   }
   publish_state(self(), sm);
   yield* run(sm, opts.actions ?? []);
 }
 
-function* terminate<D>(sm: Machine<D>, reason: unknown, exc?: unknown): Proc<never> {
+/**
+ * OTP's terminate: terminate/3 (a crash there is reported and replaces the reason), then the
+ * error report unless the reason is normal, shutdown or {shutdown, _}, then the exit.
+ */
+function* terminate<D>(sm: Machine<D>, s: Stop): Proc<never> {
+  const { reason, exc } = s;
   const st = sm.state;
   sm.event(['terminate', reason, st], () => `terminate ${format_term(reason)} in state ${format_term(st)}`);
   const t = sm.mod.terminate?.bind(sm.mod);
   if (t !== undefined) {
     const r = yield* dispatch(() => t(reason, sm.state, sm.data));
-    if (r[0] === 'EXIT') throw r[2];
+    if (r[0] === 'EXIT') {
+      report(sm, classify(r[2]));
+      throw r[2];
+    }
+  }
+  // The reason OTP checks is the exception's own (error(normal) is quiet too), not the exit reason.
+  if (exc !== undefined || !is_quiet_reason(reason)) {
+    const c = stop_class(s);
+    if (!is_quiet_reason(c[1])) report(sm, c);
   }
   if (exc !== undefined) throw exc;
   return exit(reason);
+}
+
+/** gen_statem:error_info for a running machine, from what it holds now. */
+function report<D>(sm: Machine<D>, [cls, reason, stack]: [ErrorClass, unknown, unknown[]]): void {
+  const info: TerminateInfo = {
+    name: sm.name, mod: sm.mod, modules: sm.modules.map((m) => m.name ?? 'undefined'),
+    callback_mode: sm.mode, state_enter: sm.enter, state: sm.state, data: sm.data,
+    queue: sm.current === null ? [] : [sm.current, ...sm.queue],
+    postponed: [...sm.postponed].reverse(), timeouts: list_timeouts(sm.timers), log: logged_events(sm.dbg),
+    cls, reason, stack,
+  };
+  report_terminate(self(), info);
 }
 
 function* next_event<D>(sm: Machine<D>): Proc<Event | null> {
@@ -348,11 +414,11 @@ function* loop<D>(sm: Machine<D>): Proc<never> {
   for (;;) {
     const ev = yield* next_event(sm);
     if (ev === null) continue;
-    // Any event cancels the event timeout.
-    cancel(sm, 'timeout');
+    sm.current = ev;
     const r = yield* call_state(sm, ev[0], ev[1]);
     const p = parse_result(sm, r, false);
     yield* transition(sm, p, ev, false);
+    sm.current = null;
   }
 }
 
@@ -363,11 +429,11 @@ function* call_state<D>(sm: Machine<D>, type: EventType, content: unknown): Proc
   let r: Dispatched<unknown>;
   if (sm.mode === 'handle_event_function') {
     const h = mod.handle_event?.bind(mod);
-    if (h === undefined) throw new Stop(['undef', [[mod.name ?? 'undefined', 'handle_event', [type, content, st, data]]]]);
+    if (h === undefined) throw new Stop(['undef', [[mod.name ?? 'undefined', 'handle_event', [type, content, st, data]]]], undefined, true);
     r = yield* dispatch(() => h(type, content, st, data));
   } else {
     const f = typeof st === 'string' ? mod[st] : undefined;
-    if (typeof f !== 'function') throw new Stop(['undef', [[mod.name ?? 'undefined', st, [type, content, data]]]]);
+    if (typeof f !== 'function') throw new Stop(['undef', [[mod.name ?? 'undefined', st, [type, content, data]]]], undefined, true);
     r = yield* dispatch(() => (f as StateFunction<D>).call(mod, type, content, data));
   }
   if (r[0] === 'EXIT') throw new Stop(r[1], r[2]);
@@ -390,7 +456,7 @@ function reply_to(sm: Machine<unknown>, from: unknown, r: unknown): void {
 /** A callback's result as a transition; stop results end the process here. */
 function parse_result<D>(sm: Machine<D>, r: unknown, enter: boolean): Parsed {
   const keep = (data: unknown, actions: unknown, repeat: boolean): Parsed => {
-    const p = parse_actions(sm as Machine<unknown>, actions, enter, 'event', sm.state);
+    const p = actions_of(sm, actions, enter, sm.state, data);
     p.state = sm.state;
     p.data = data;
     p.repeat = repeat;
@@ -404,7 +470,7 @@ function parse_result<D>(sm: Machine<D>, r: unknown, enter: boolean): Parsed {
     case 'next_state':
       if (r.length === 3 || r.length === 4) {
         if (enter && !isDeepStrictEqual(r[1], sm.state)) return bad(true, 'return', r);
-        const p = parse_actions(sm as Machine<unknown>, r[3] ?? [], enter, 'event', r[1]);
+        const p = actions_of(sm, r[3] ?? [], enter, r[1], r[2]);
         p.state = r[1];
         p.data = r[2];
         return p;
@@ -441,6 +507,19 @@ function parse_result<D>(sm: Machine<D>, r: unknown, enter: boolean): Parsed {
       break;
   }
   return bad(enter, 'return', r);
+}
+
+/** A result's actions; a bad one stops the machine in the state and data the result asked for, as OTP's. */
+function actions_of<D>(sm: Machine<D>, actions: unknown, enter: boolean, state: unknown, data: unknown): Parsed {
+  try {
+    return parse_actions(sm as Machine<unknown>, actions, enter, 'event', state);
+  } catch (e) {
+    if (e instanceof Stop) {
+      sm.state = state;
+      sm.data = data as D;
+    }
+    throw e;
+  }
 }
 
 function as_list(a: unknown): unknown[] {
@@ -513,11 +592,15 @@ function cancel(sm: Machine<unknown>, key: string): void {
   cancel_timer(t.ref);
 }
 
-/** Applies a parsed result: state, data, postpone, queue order, enter call, then timeouts. */
+/**
+ * Applies a parsed result: state and data, the enter call, then (as OTP's
+ * loop_state_transition, so a report from the enter call sees the queue, postponed events
+ * and timers as they were) postpone, the event timeout's cancel, the queue order, then timeouts.
+ */
 function* transition<D>(sm: Machine<D>, p: Parsed, ev: Event | null, initial: boolean): Proc<void> {
   const old = sm.state;
+  const old_data = sm.data;
   const changed = initial || !isDeepStrictEqual(p.state, old);
-  if (p.postpone && ev !== null) sm.postponed.push(ev);
   sm.state = p.state;
   sm.data = p.data as D;
   if (ev !== null && sm.debugging()) {
@@ -525,22 +608,32 @@ function* transition<D>(sm: Machine<D>, p: Parsed, ev: Event | null, initial: bo
     const states = (): string => (changed ? `${format_term(old)} => ${format_term(next)}` : format_term(old));
     sm.event([tag, ev, old, next], () => `${tag} ${event_string(ev)} in state ${states()}`);
   }
+  let timeouts = p.timeouts;
+  if (sm.enter && (changed || p.repeat)) {
+    for (;;) {
+      let r: unknown;
+      try {
+        r = yield* call_state(sm, 'enter', initial ? sm.state : old);
+      } catch (e) {
+        // A crash in the enter call stops the machine in the state and data it left, as OTP's.
+        if (e instanceof Stop) [sm.state, sm.data] = [old, old_data];
+        throw e;
+      }
+      const e = parse_result(sm, r, true);
+      sm.data = e.data as D;
+      timeouts = [...timeouts, ...e.timeouts];
+      if (!e.repeat) break;
+    }
+  }
+  if (p.postpone && ev !== null) sm.postponed.push(ev);
+  // Any event cancels the event timeout.
+  if (ev !== null) cancel(sm as Machine<unknown>, 'timeout');
   if (changed && !initial) {
     cancel(sm as Machine<unknown>, 'state_timeout');
     sm.queue = [...p.next_events, ...sm.postponed, ...sm.queue];
     sm.postponed = [];
   } else {
     sm.queue = [...p.next_events, ...sm.queue];
-  }
-  let timeouts = p.timeouts;
-  if (sm.enter && (changed || p.repeat)) {
-    for (;;) {
-      const r = yield* call_state(sm, 'enter', initial ? sm.state : old);
-      const e = parse_result(sm, r, true);
-      sm.data = e.data as D;
-      timeouts = [...timeouts, ...e.timeouts];
-      if (!e.repeat) break;
-    }
   }
   for (const t of timeouts) set_timeout(sm as Machine<unknown>, t);
 }
