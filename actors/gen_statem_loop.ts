@@ -334,13 +334,12 @@ export function* enter_loop<D>(
 }
 
 /**
- * OTP's terminate: terminate/3 (a crash there is reported and replaces the reason), then the
- * error report unless the reason is normal, shutdown or {shutdown, _}, then the exit.
+ * OTP's terminate: terminate/3 (a crash there is reported and replaces the reason), then for
+ * normal, shutdown or {shutdown, _} sys's terminate event, for any other reason the error
+ * report (and no sys event), then the exit.
  */
 function* terminate<D>(sm: Machine<D>, s: Stop): Proc<never> {
   const { reason, exc } = s;
-  const st = sm.state;
-  sm.event(['terminate', reason, st], () => `terminate ${format_term(reason)} in state ${format_term(st)}`);
   const t = sm.mod.terminate?.bind(sm.mod);
   if (t !== undefined) {
     const r = yield* dispatch(() => t(reason, sm.state, sm.data));
@@ -350,9 +349,12 @@ function* terminate<D>(sm: Machine<D>, s: Stop): Proc<never> {
     }
   }
   // The reason OTP checks is the exception's own (error(normal) is quiet too), not the exit reason.
-  if (exc !== undefined || !is_quiet_reason(reason)) {
-    const c = stop_class(s);
-    if (!is_quiet_reason(c[1])) report(sm, c);
+  const c = exc === undefined && is_quiet_reason(reason) ? null : stop_class(s);
+  if (c !== null && !is_quiet_reason(c[1])) {
+    report(sm, c);
+  } else {
+    const [why, st] = [c === null ? reason : c[1], sm.state];
+    sm.event(['terminate', why, st], () => `terminate ${format_term(why)} in state ${format_term(st)}`);
   }
   if (exc !== undefined) throw exc;
   return exit(reason);

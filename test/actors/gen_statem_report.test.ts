@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { run, self, receive, after, register, error, set_crash_logger, CrashLogger, CrashReport, Pid, Proc } from '../../runtime';
 import * as gen_statem from '../../actors/gen_statem';
+import * as sys from '../../actors/sys';
 import type { EventResult, EventType, GenStatemModule, GenStatemStatus, StatemInitResult } from '../../actors/gen_statem';
 
 const expected_file = path.join(__dirname, '..', '..', '..', 'test', 'otp', 'expected', '53_gen_statem_report.txt');
@@ -54,6 +55,9 @@ const rep_sf: GenStatemModule<unknown, number> = {
       case 'stop': return ['stop', (c as unknown[])[1], 'new_data' as unknown as number];
       case 'bad_action': return ['next_state', (c as unknown[])[1], d * 2, [['bad_action']]] as unknown as EventResult<number>;
       case 'lost': return ['next_state', 'nowhere', d];
+      case 'wait': return ['keep_state_and_data', [['timeout', 60000, 'evt']]];
+      case 'push': return ['keep_state_and_data', [['push_callback_module', rep_fs2]]];
+      case 'crash_now': return error('now_boom');
     }
     return 'keep_state_and_data';
   },
@@ -85,6 +89,15 @@ const rep_fs: GenStatemModule<number, number> = {
 const rep_fs2: GenStatemModule<number, number> = {
   ...crashing('rep_fs2'),
   format_status: (opt: 'normal' | 'terminate', [, s, d]: unknown[]) => [opt, s, d],
+};
+
+// rep_tc: every cast is a stop with it as the reason; terminate/3 crashes.
+const rep_tc: GenStatemModule<number, number> = {
+  name: 'rep_tc',
+  callback_mode: () => 'handle_event_function',
+  init: (d) => ['ok', 's', d],
+  handle_event: (_t, c) => ['stop', c],
+  terminate: (r) => error(['term_boom', r]),
 };
 
 function* start<A, D>(mod: GenStatemModule<A, D>, arg: A, name?: string): Proc<Pid> {
@@ -193,6 +206,54 @@ describe('actors/gen_statem_report (test/otp/53_gen_statem_report.escript)', () 
       yield* settle();
     });
     expect(errors().map(lines)).to.deep.equal([otp('format_status/1 shapes'), otp('format_status/2 gives')]);
+  });
+
+  it('a crash with an event timeout running: the timer is still listed (OTP cancels it after the callback)', async () => {
+    await run(function* () {
+      const p = yield* start(rep_sf, 10);
+      gen_statem.cast(p, 'wait');
+      gen_statem.cast(p, 'crash_now');
+      yield* settle();
+    });
+    expect(lines(only())).to.deep.equal(otp('a crash with an event timeout running'));
+  });
+
+  it('a crash with the sys log on: the log, multi-line and single-line', async () => {
+    await run(function* () {
+      const p = yield* start(rep_sf, 11);
+      expect(yield* sys.log(p, true)).to.equal('ok');
+      gen_statem.cast(p, ['hold', 1]);
+      gen_statem.cast(p, 'crash_now');
+      yield* settle();
+    });
+    expect(lines(only())).to.deep.equal(otp('a crash with the sys log on'));
+  });
+
+  it('a crash in a pushed callback module: the module stack, and format_status from the current one', async () => {
+    await run(function* () {
+      const p = yield* start(rep_sf, 12);
+      gen_statem.cast(p, 'push');
+      gen_statem.cast(p, 'crash_now');
+      yield* settle();
+    });
+    expect(lines(only())).to.deep.equal(otp('a crash in a pushed callback module'));
+  });
+
+  it('sys:terminate with a custom reason: no event, a stack', async () => {
+    await run(function* () {
+      const p = yield* start(rep_sf, 13);
+      expect(yield* sys.terminate(p, ['custom', 13])).to.equal('ok');
+      yield* settle();
+    });
+    expect(lines(only())).to.deep.equal(otp('sys:terminate with a custom reason'));
+  });
+
+  it('a crash in terminate/3 after a normal stop: its own report only', async () => {
+    await run(function* () {
+      gen_statem.cast(yield* start(rep_tc, 14), 'normal');
+      yield* settle();
+    });
+    expect([...lines(only()), 'no report']).to.deep.equal(otp('a crash in terminate/3'));
   });
 
   it('normal, shutdown and {shutdown, _} stop without a report', async () => {

@@ -24,7 +24,17 @@ sf() ->
                   "idle(cast, bad, D) -> {bad, D};"
                   "idle(cast, {stop, R}, _D) -> {stop, R, new_data};"
                   "idle(cast, {bad_action, S}, D) -> {next_state, S, D * 2, [{bad_action}]};"
-                  "idle(cast, lost, D) -> {next_state, nowhere, D}."]).
+                  "idle(cast, lost, D) -> {next_state, nowhere, D};"
+                  "idle(cast, wait, _D) -> {keep_state_and_data, [{timeout, 60000, evt}]};"
+                  "idle(cast, push, _D) -> {keep_state_and_data, [{push_callback_module, rep_fs2}]};"
+                  "idle(cast, crash_now, _D) -> error(now_boom)."]).
+
+%% A machine whose terminate/3 crashes.
+tc() ->
+    load(rep_tc, ["callback_mode() -> handle_event_function.",
+                  "init(D) -> {ok, s, D}.",
+                  "handle_event(cast, R, _S, _D) -> {stop, R}.",
+                  "terminate(R, _S, _D) -> error({term_boom, R})."]).
 
 %% A handle_event_function machine with state enter calls; the enter call of state two crashes.
 he() ->
@@ -45,7 +55,7 @@ fs() ->
 fs2() ->
     load(rep_fs2, ["callback_mode() -> handle_event_function.",
                    "init(D) -> {ok, s, D}.",
-                   "handle_event(cast, crash, _S, _D) -> error(fs_boom).",
+                   "handle_event(cast, _, _S, _D) -> error(fs_boom).",
                    "format_status(Opt, [_PDict, S, D]) -> {Opt, S, D}."]).
 
 load(Mod, Src0) ->
@@ -136,6 +146,32 @@ main(_) ->
     io:format("== format_status/2 gives the state shown~n"),
     {ok, P9} = gen_statem:start(fs2(), 9, []),
     gen_statem:cast(P9, crash),
+    show(next()),
+    io:format("== a crash with an event timeout running~n"),
+    {ok, P10} = gen_statem:start(SF, 10, []),
+    gen_statem:cast(P10, wait),
+    gen_statem:cast(P10, crash_now),
+    show(next()),
+    io:format("== a crash with the sys log on~n"),
+    {ok, P11} = gen_statem:start(SF, 11, []),
+    ok = sys:log(P11, true),
+    gen_statem:cast(P11, {hold, 1}),
+    gen_statem:cast(P11, crash_now),
+    show(next()),
+    io:format("== a crash in a pushed callback module~n"),
+    fs2(),
+    {ok, P12} = gen_statem:start(SF, 12, []),
+    gen_statem:cast(P12, push),
+    gen_statem:cast(P12, crash_now),
+    show(next()),
+    io:format("== sys:terminate with a custom reason~n"),
+    {ok, P13} = gen_statem:start(SF, 13, []),
+    ok = sys:terminate(P13, {custom, 13}),
+    show(next()),
+    io:format("== a crash in terminate/3 after a normal stop~n"),
+    {ok, P14} = gen_statem:start(tc(), 14, []),
+    gen_statem:cast(P14, normal),
+    show(next()),
     show(next()),
     [begin
          io:format("== stop with reason ~p~n", [R]),
