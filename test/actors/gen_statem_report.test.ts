@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
-import { run, self, receive, after, register, error, set_crash_logger, CrashLogger, CrashReport, Pid, Proc } from '../../runtime';
+import { run, self, receive, after, register, error, format_term, set_crash_logger, CrashLogger, CrashReport, Pid, Proc } from '../../runtime';
 import * as gen_statem from '../../actors/gen_statem';
 import * as sys from '../../actors/sys';
 import type { EventResult, EventType, GenStatemModule, GenStatemStatus, StatemInitResult } from '../../actors/gen_statem';
@@ -254,6 +254,20 @@ describe('actors/gen_statem_report (test/otp/53_gen_statem_report.escript)', () 
       yield* settle();
     });
     expect([...lines(only()), 'no report']).to.deep.equal(otp('a crash in terminate/3'));
+  });
+
+  it('sys:get_status lists postponed events as the report does, the newest first', async () => {
+    let shown = '';
+    await run(function* () {
+      const p = yield* start(rep_sf, 15);
+      gen_statem.cast(p, ['hold', 1]);
+      gen_statem.cast(p, ['hold', 2]);
+      const [, , , [, , , , misc]] = (yield* sys.get_status(p)) as [unknown, unknown, unknown, unknown[][]];
+      const items = (misc as unknown[][])[1][1] as unknown[][];
+      const postponed = items.find((it) => it[0] === 'Postponed')?.[1] as unknown[];
+      shown = `Postponed [${postponed.map((e) => format_term(e)).join(',')}]`;
+    });
+    expect([shown]).to.deep.equal(otp('sys:get_status lists postponed events'));
   });
 
   it('normal, shutdown and {shutdown, _} stop without a report', async () => {

@@ -173,6 +173,12 @@ main(_) ->
     gen_statem:cast(P14, normal),
     show(next()),
     show(next()),
+    io:format("== sys:get_status lists postponed events as the report does, the newest first~n"),
+    {ok, P15} = gen_statem:start(SF, 15, []),
+    gen_statem:cast(P15, {hold, 1}),
+    gen_statem:cast(P15, {hold, 2}),
+    {status, _, _, [_, _, _, _, [_, {data, Items} | _]]} = sys:get_status(P15),
+    io:format("Postponed ~p~n", [proplists:get_value("Postponed", Items)]),
     [begin
          io:format("== stop with reason ~p~n", [R]),
          {ok, P} = gen_statem:start(SF, 0, []),
