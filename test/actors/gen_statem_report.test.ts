@@ -64,10 +64,10 @@ const rep_sf: GenStatemModule<unknown, number> = {
 };
 
 // rep_he: handle_event_function with state enter calls; state two's enter call crashes.
-const rep_he: GenStatemModule<number, unknown> = {
+const rep_he: GenStatemModule<unknown, unknown> = {
   name: 'rep_he',
   callback_mode: () => ['handle_event_function', 'state_enter'],
-  init: (d) => ['ok', 'one', d],
+  init: (d) => (d === 'two' ? ['ok', 'two', 0] : ['ok', 'one', d]),
   handle_event(type, c, s, d): EventResult<unknown> {
     if (type === 'enter') return s === 'two' ? error('enter_boom') : 'keep_state_and_data';
     if (c === 'hold') return ['keep_state_and_data', 'postpone'];
@@ -187,7 +187,7 @@ describe('actors/gen_statem_report (test/otp/53_gen_statem_report.escript)', () 
 
   it('a crash in the state enter call: the state, queue and postponed events before the change', async () => {
     let final: unknown[] = [];
-    const mod: GenStatemModule<number, unknown> = { ...rep_he, terminate: (_r, s, d) => { final = [s, d]; } };
+    const mod: GenStatemModule<unknown, unknown> = { ...rep_he, terminate: (_r, s, d) => { final = [s, d]; } };
     await run(function* () {
       const p = yield* start(mod, 7);
       gen_statem.cast(p, 'hold');
@@ -196,6 +196,14 @@ describe('actors/gen_statem_report (test/otp/53_gen_statem_report.escript)', () 
     });
     expect(lines(only())).to.deep.equal(otp('a crash in the state enter call'));
     expect(final).to.deep.equal(['one', 7]); // terminate/3 sees them too, as OTP's
+  });
+
+  it('a crash in the first state enter call: the event is {internal, init_state}', async () => {
+    await run(function* () {
+      yield* start(rep_he, 'two');
+      yield* settle();
+    });
+    expect(lines(only())).to.deep.equal(otp('a crash in the first state enter call'));
   });
 
   it('format_status shapes the report: the map form any key, the legacy form the state', async () => {

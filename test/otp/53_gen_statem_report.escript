@@ -39,6 +39,7 @@ tc() ->
 %% A handle_event_function machine with state enter calls; the enter call of state two crashes.
 he() ->
     load(rep_he, ["callback_mode() -> [handle_event_function, state_enter].",
+                  "init(two) -> {ok, two, 0};"
                   "init(D) -> {ok, one, D}.",
                   "handle_event(enter, _Old, two, _D) -> error(enter_boom);"
                   "handle_event(enter, _Old, _S, _D) -> keep_state_and_data;"
@@ -138,6 +139,9 @@ main(_) ->
     {ok, P7} = gen_statem:start(he(), 7, []),
     gen_statem:cast(P7, hold),
     gen_statem:cast(P7, next),
+    show(next()),
+    io:format("== a crash in the first state enter call~n"),
+    {ok, _} = gen_statem:start(rep_he, two, []),
     show(next()),
     io:format("== format_status/1 shapes the report~n"),
     {ok, P8} = gen_statem:start(fs(), 8, []),
