@@ -50,9 +50,9 @@ export interface TerminateReport {
   client: Pid | null;
 }
 
-/** The stack where the machine is now: OTP's process_info(self(), current_stacktrace). */
+/** The stack where the machine is now (from its caller on): OTP's process_info(self(), current_stacktrace). */
 export function current_stack(): unknown[] {
-  return stack_term(new Error());
+  return stack_term(new Error()).slice(1);
 }
 
 /**
