@@ -15,18 +15,36 @@ export function is_quiet_reason(reason: unknown): boolean {
   );
 }
 
+type ClientInfo = ['remote' | 'dead' | 'alive', unknown];
+
 /**
- * OTP's client_stacktrace and format_client_log: a caller on another node is "remote", one
- * that is gone is "dead", a live one is named with its stack (empty here: a process's JS
- * frames are not Erlang's, and process_info has no current_stacktrace to give).
+ * OTP's client_stacktrace: a caller on another node is "remote", one that is gone is "dead",
+ * a live one is named (its registered name, else its pid) with its stack (empty here: a
+ * process's JS frames are not Erlang's, and process_info has no current_stacktrace to give).
  */
-function client_lines(client: Pid | null): string {
-  if (client === null) return '';
-  if (client instanceof RemotePid) return `** Client ${format_term(client)} is remote on node ${format_term(client.node)}\n`;
-  if (!is_process_alive(client)) return `** Client ${format_term(client)} is dead\n`;
+function client_info(client: Pid): ClientInfo {
+  if (client instanceof RemotePid) return ['remote', client.node];
+  if (!is_process_alive(client)) return ['dead', client];
   const reg = process_info(client, 'registered_name');
-  const name = reg !== 'undefined' && typeof reg[1] === 'string' ? reg[1] : client;
-  return `** Client ${format_term(name)} stacktrace\n** []\n`;
+  return ['alive', reg !== 'undefined' && typeof reg[1] === 'string' ? reg[1] : client];
+}
+
+/** format_client_log (gen_server's and gen_statem's): the report's lines on the caller. */
+export function client_lines(client: Pid | null): string {
+  if (client === null) return '';
+  const [kind, v] = client_info(client);
+  if (kind === 'remote') return `** Client ${format_term(client)} is remote on node ${format_term(v)}\n`;
+  if (kind === 'dead') return `** Client ${format_term(client)} is dead\n`;
+  return `** Client ${format_term(v)} stacktrace\n** []\n`;
+}
+
+/** format_client_log_single: the same, in a single-line report. */
+export function client_single(client: Pid | null): string {
+  if (client === null) return '';
+  const [kind, v] = client_info(client);
+  if (kind === 'remote') return ` Client ${format_term(client)} is remote on node ${format_term(v)}.`;
+  if (kind === 'dead') return ` Client ${format_term(client)} is dead.`;
+  return ` Client ${format_term(v)} stacktrace: [].`;
 }
 
 /** The report's text, as OTP 25's logger prints it (the legacy header). */

@@ -66,13 +66,18 @@ export type EventResult<D> =
 
 export type StatemInitResult<D> = ['ok', unknown, D] | ['ok', unknown, D, Actions] | 'ignore' | ['stop', unknown];
 
-/** gen_statem's status map, as format_status/1 gets it. */
+/**
+ * gen_statem's status map, as format_status/1 gets it. For the terminate report it also has
+ * the reason and the queue (the event being handled first), which it may change too.
+ */
 export interface GenStatemStatus {
   state: unknown;
   data: unknown;
   postponed: unknown;
   log: unknown;
   timeouts: unknown;
+  reason?: unknown;
+  queue?: unknown;
 }
 
 /** A state function (state_functions mode): the module's method named after the state. */

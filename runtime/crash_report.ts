@@ -14,6 +14,8 @@ export interface CrashReport {
    * does the default printer here; a logger set with set_crash_logger sees them all).
    */
   label?: 'crash_report' | 'supervisor_report' | 'progress' | 'error_report';
+  /** The same report on one line (OTP's logger with single_line => true), when its maker has that form. */
+  single_line?: string;
 }
 
 export type CrashLogger = (report: CrashReport) => void;
