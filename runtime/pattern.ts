@@ -152,7 +152,10 @@ export class Clause<R = unknown, M = unknown> {
 
   /** Whether msg matches the pattern and then the guard. */
   test(msg: unknown): boolean {
-    if (!match(this.pattern, msg)) return false;
+    // A tuple pattern (the socket idiom's select and abort clauses) goes straight to the
+    // array walk: what match() would reach after ruling out the wildcard and identity.
+    const p = this.pattern;
+    if (Array.isArray(p) ? !(p === msg || match_array(p, msg)) : !match(p, msg)) return false;
     const g = this.guard;
     return g === null || guard_holds(g as (v: never) => unknown, msg);
   }
