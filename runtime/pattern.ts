@@ -144,11 +144,19 @@ export function pattern_needs(p: unknown, ref: Ref): boolean {
  * message type. It holds just those three: on() is called at every receive of a loop.
  */
 export class Clause<R = unknown, M = unknown> {
-  constructor(
-    readonly pattern: unknown,
-    readonly body: ((msg: M) => R) | null,
-    readonly guard: ((msg: M) => unknown) | null = null,
-  ) {}
+  // Declared, not class fields or parameter properties: a class field makes every `new`
+  // call the class's field initializer first, and the constructor then outgrows V8's
+  // small-function size, so a loop that builds a receive per message (the socket idiom,
+  // whose own inlining budget is spent) constructs each clause through the generic stub.
+  declare readonly pattern: unknown;
+  declare readonly body: ((msg: M) => R) | null;
+  declare readonly guard: ((msg: M) => unknown) | null;
+
+  constructor(pattern: unknown, body: ((msg: M) => R) | null, guard?: ((msg: M) => unknown) | null) {
+    this.pattern = pattern;
+    this.body = body;
+    this.guard = guard ?? null;
+  }
 
   /** Whether msg matches the pattern and then the guard. */
   test(msg: unknown): boolean {
