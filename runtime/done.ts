@@ -8,10 +8,16 @@ import type { Proc } from './receive';
 // Its own iterator result as well ({done, value}), as ReceiveOp is: yield* reads both from
 // the one object.
 class Done<T> {
-  readonly done = true;
+  // Declared and set by the constructor, in the order the fields had: class fields would
+  // make every `new Done` call the class's field initializer first (one per socket call
+  // that completes at once).
+  declare readonly value: T;
+  declare readonly done: true;
   /** register_undriven's number until first driven, then 0. */
-  private seq: number;
-  constructor(readonly value: T, what: string | null) {
+  private declare seq: number;
+  constructor(value: T, what: string | null) {
+    this.value = value;
+    this.done = true;
     this.seq = register_undriven(what, value);
   }
 

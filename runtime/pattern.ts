@@ -144,15 +144,26 @@ export function pattern_needs(p: unknown, ref: Ref): boolean {
  * message type. It holds just those three: on() is called at every receive of a loop.
  */
 export class Clause<R = unknown, M = unknown> {
-  constructor(
-    readonly pattern: unknown,
-    readonly body: ((msg: M) => R) | null,
-    readonly guard: ((msg: M) => unknown) | null = null,
-  ) {}
+  // Declared, not class fields or parameter properties: a class field makes every `new`
+  // call the class's field initializer first, and the constructor then outgrows V8's
+  // small-function size, so a loop that builds a receive per message (the socket idiom,
+  // whose own inlining budget is spent) constructs each clause through the generic stub.
+  declare readonly pattern: unknown;
+  declare readonly body: ((msg: M) => R) | null;
+  declare readonly guard: ((msg: M) => unknown) | null;
+
+  constructor(pattern: unknown, body: ((msg: M) => R) | null, guard?: ((msg: M) => unknown) | null) {
+    this.pattern = pattern;
+    this.body = body;
+    this.guard = guard ?? null;
+  }
 
   /** Whether msg matches the pattern and then the guard. */
   test(msg: unknown): boolean {
-    if (!match(this.pattern, msg)) return false;
+    // A tuple pattern (the socket idiom's select and abort clauses) goes straight to the
+    // array walk: what match() would reach after ruling out the wildcard and identity.
+    const p = this.pattern;
+    if (Array.isArray(p) ? !(p === msg || match_array(p, msg)) : !match(p, msg)) return false;
     const g = this.guard;
     return g === null || guard_holds(g as (v: never) => unknown, msg);
   }

@@ -63,8 +63,16 @@ export function make_ref(): Ref {
   const ref = new Ref();
   const me = current_process();
   if (me !== null) {
-    me.mark_ref = ref;
-    me.mark_node = me.mb_tail;
+    // With an empty mailbox there is nothing to skip: the mark would make a receive test its
+    // clauses for the ref only to start at the head anyway. No mark then (and no store of the
+    // fresh ref into the long-lived process: a write barrier per select of the socket idiom).
+    const tail = me.mb_tail;
+    if (tail !== null) {
+      me.mark_ref = ref;
+      me.mark_node = tail;
+    } else if (me.mark_ref !== null) {
+      me.mark_ref = me.mark_node = null;
+    }
   }
   return ref;
 }

@@ -28,7 +28,9 @@ const REF_B = (Math.random() * 0x100000000) >>> 0;
 let ref_counter = 0;
 
 export class Ref {
-  readonly n: number;
+  // Declared, not a class field: a field would make every `new Ref` call the class's field
+  // initializer first (a ref per select of the socket idiom).
+  declare readonly n: number;
 
   constructor() {
     this.n = ++ref_counter;

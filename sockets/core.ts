@@ -10,6 +10,7 @@ import type { OpQueue, Waiter } from './op_queue';
 import type { CType } from './types';
 import { socket_message, down_message } from './messages';
 import { ReadyRef } from './ready_ref';
+import { TokenTable } from './token_table';
 import { Pid, Ref } from '../runtime/terms';
 import { send, self } from '../runtime/send';
 import { on_exit, deliver_then_run } from '../runtime/hooks';
@@ -20,7 +21,7 @@ export type Sock = Socket<State>;
 export type Q = OpQueue<Pid, Ref>;
 
 /** Poller token → socket. The only lookup per readiness event. */
-const by_token = new Map<number, Sock>();
+const by_token = new TokenTable<Sock>();
 let poller_started = false;
 
 const EV_READ = prim.EV_IN | prim.EV_ERR | prim.EV_HUP | prim.EV_RDHUP;
@@ -45,11 +46,8 @@ function mark_ready(tokens: Uint32Array, events: Uint32Array, count: number): vo
     const st = sock.state;
     const ev = events[i]!;
     if ((ev & EV_READ) !== 0) {
-      st.readable = true;
-      if ((ev & EV_END) !== 0) {
-        st.hup = true;
-        if ((ev & prim.EV_ERR) !== 0) st.erred = true;
-      }
+      // readable; hup on the peer's FIN or an error; erred on an error (EV_ERR is in EV_END)
+      st.saw_readable(ev & EV_END, ev & prim.EV_ERR);
       signal(sock, st.readq);
       if (st.acc_queue !== null) signal(sock, st.acc_queue);
     }
@@ -141,7 +139,7 @@ export function make_socket(
   if (r < 0) return r;
   st.token = token;
   const sock = new Socket(st);
-  by_token.set(token, sock);
+  by_token.add(sock);
   if (use_registry) registry.add(sock);
   registry.count_open(domain, type, protocol, 1);
   st.owner_hook = on_exit(owner, owner_died, sock);

@@ -145,7 +145,7 @@ export function read_now(sock: Sock, len: number, flags: number, handle: Ref | n
   }
   const want = len === 0 ? st.read_chunk() : len;
   read_into(want);
-  const n = kind === 'recv' ? prim.recv(st.fd, read_buf, read_at, want, flags) : prim.recvfrom(st.fd, read_buf, read_at, want, flags);
+  const n = kind === 'recv' ? prim.recv_at(st.fd, read_buf, read_at, want, flags) : prim.recvfrom(st.fd, read_buf, read_at, want, flags);
   if (n > 0 || (n === 0 && !stream)) {
     const got = n > want ? want : n;
     const from = kind === 'recvfrom' ? (stream ? unspec() : (prim.last_addr() as SockAddr)) : null;
@@ -198,7 +198,7 @@ export function write_now(sock: Sock, data: Buffer, flags: number, handle: Ref |
   if (!st.writable) return ['select', select_info(tag, park_write(sock, pid, handle))];
   const len = data.length;
   const n = ctrl !== undefined ? sys_with_addr(() => prim.sendmsg(st.fd, [data], dest, ctrl, flags))
-    : dest === undefined ? prim.send(st.fd, data, 0, len, flags) : sys_with_addr(() => prim.sendto(st.fd, data, 0, len, flags, dest));
+    : dest === undefined ? prim.send_at(st.fd, data, 0, len, flags) : sys_with_addr(() => prim.sendto(st.fd, data, 0, len, flags, dest));
   if (n === len) {
     const c = st.counters;
     c.write_byte += n;

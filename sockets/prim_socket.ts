@@ -198,6 +198,32 @@ export const recv: (fd: number, buf: Uint8Array, off: number, len: number, flags
 export const recvfrom: (fd: number, buf: Uint8Array, off: number, len: number, flags: number) => number = native.recvfrom;
 /** Writes buf[off..off+len) (MSG_NOSIGNAL added). The hot path: a direct addon call. */
 export const send: (fd: number, buf: Uint8Array, off: number, len: number, flags: number) => number = native.send;
+
+// recv_at and send_at: recv and send for callers whose numbers are already integers in
+// range (sockets/io.ts). The numbers go through the addon's io_args slots and only the
+// Buffer is an argument: Node-API converts each number argument and the result with calls
+// of their own. The Buffer and the range are checked in the addon as for recv and send.
+const IO = new Int32Array(native.io_args);
+const recv_a = native.recv_a;
+const send_a = native.send_a;
+/** recv(fd, buf, off, len, flags) for int32 arguments. */
+export function recv_at(fd: number, buf: Uint8Array, off: number, len: number, flags: number): number {
+  IO[0] = fd;
+  IO[1] = off;
+  IO[2] = len;
+  IO[3] = flags;
+  recv_a(buf);
+  return IO[4]!;
+}
+/** send(fd, buf, off, len, flags) for int32 arguments. */
+export function send_at(fd: number, buf: Uint8Array, off: number, len: number, flags: number): number {
+  IO[0] = fd;
+  IO[1] = off;
+  IO[2] = len;
+  IO[3] = flags;
+  send_a(buf);
+  return IO[4]!;
+}
 export const sendto = (fd: number, buf: Uint8Array, off: number, len: number, flags: number, sa: SockAddrIn | SockAddr): number =>
   native.sendto(fd, buf, off, len, flags, ADDR_OUT, addr(sa));
 export const shutdown = (fd: number, how: number): number => native.shutdown(fd, how);

@@ -132,6 +132,15 @@ export class SockState<P, H> {
    */
   get erred(): boolean { return (this.bits & ERRED) !== 0; }
   set erred(v: boolean) { this.set_bit(ERRED, v); }
+  /**
+   * A readable edge: readable, plus hup when end is non-zero (the peer's FIN or an error)
+   * and erred when err is. One store, and no branch that only a connection's last edge
+   * takes: optimized code meeting a path it has never run throws itself away, and the
+   * first close would otherwise cost the poller's batch handler its compiled code.
+   */
+  saw_readable(end: number, err: number): void {
+    this.bits |= READABLE | (end !== 0 ? HUP : 0) | (err !== 0 ? ERRED : 0);
+  }
   // info/1 states. `rselected`/`wselected` are sticky, as OTP 25 shows them.
   get bound(): boolean { return (this.bits & BOUND) !== 0; }
   set bound(v: boolean) { this.set_bit(BOUND, v); }

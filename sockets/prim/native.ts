@@ -27,6 +27,11 @@ export interface NativeAddon {
   recvfrom(fd: number, buf: Uint8Array, off: number, len: number, flags: number): number;
   recvmsg(fd: number, buf: Uint8Array, off: number, len: number, ctrl: Uint8Array | null, flags: number): number;
   send(fd: number, buf: Uint8Array, off: number, len: number, flags: number): number;
+  /** recv and send with fd, off, len, flags in io_args[0..3] and the result left in io_args[4]. */
+  recv_a(buf: Uint8Array): void;
+  send_a(buf: Uint8Array): void;
+  /** Five int32 slots (an ArrayBuffer of 20 bytes) for recv_a and send_a. */
+  io_args: ArrayBuffer;
   sendto(fd: number, buf: Uint8Array, off: number, len: number, flags: number, addr: Uint8Array, addrlen: number): number;
   sendmsg(fd: number, iov: Uint8Array[], addr: Uint8Array | null, addrlen: number, ctrl: Uint8Array | null, flags: number): number;
   shutdown(fd: number, how: number): number;

@@ -47,6 +47,28 @@ describe('native: TCP over 127.0.0.1', () => {
     expect(b2.toString()).to.equal('back');
   });
 
+  it('recv_at and send_at (numbers through the io_args slots) do what recv and send do', async () => {
+    const { c, a, at, ct } = await tcp_pair(fds, poll);
+    expect(p.send_at(c, Buffer.from('hello world'), 6, 5, 0)).to.equal(5);
+    await poll.wait(at, p.EV_IN);
+    const buf = Buffer.alloc(16, 0x2e);
+    expect(p.recv_at(a, buf, 3, 10, 0)).to.equal(5);
+    expect(buf.toString('latin1', 0, 8)).to.equal('...world');
+    expect(p.errno_atom(p.recv_at(a, buf, 0, 8, 0))).to.equal('eagain');
+    expect(p.send_at(a, Buffer.from('back'), 0, 4, 0)).to.equal(4);
+    await poll.wait(ct, p.EV_IN);
+    const b2 = Buffer.alloc(4);
+    expect(p.recv_at(c, b2, 0, 4, p.constants.MSG_PEEK!)).to.equal(4); // flags reach the call
+    expect(p.recv(c, b2.fill(0), 0, 4, 0)).to.equal(4);
+    expect(b2.toString()).to.equal('back');
+    expect(p.errno_atom(p.recv_at(-1, b2, 0, 4, 0))).to.equal('ebadf');
+    // The Buffer and the range are checked as recv's and send's are.
+    expect(() => p.recv_at(a, 'abcd' as unknown as Buffer, 0, 4, 0)).to.throw(TypeError);
+    expect(() => p.recv_at(a, new Uint16Array(4) as unknown as Buffer, 0, 4, 0)).to.throw(TypeError);
+    expect(() => p.recv_at(a, Buffer.alloc(4), 1, 4, 0)).to.throw(RangeError);
+    expect(() => p.send_at(a, Buffer.alloc(4), -1, 2, 0)).to.throw(RangeError);
+  });
+
   it('answers eagain on an empty socket and on accept with no pending connection', async () => {
     const { a } = await tcp_pair(fds, poll);
     expect(p.errno_atom(p.recv(a, Buffer.alloc(8), 0, 8, 0))).to.equal('eagain');
