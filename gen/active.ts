@@ -5,6 +5,7 @@
 // Runs from the poller's readiness callback (outside any process) or from the owner's
 // setopts, whichever finds data.
 import * as socket from '../sockets/socket';
+import { fast_exports } from '../runtime/fast_exports';
 import { recv_or_arm, disarm, ReadyRef } from '../sockets/readiness';
 import { send } from '../runtime';
 import { GenSocket, ACT_FALSE, ACT_ONCE, ACT_TRUE } from './gen_socket';
@@ -179,3 +180,6 @@ export function end_read(g: GenSocket, reason: string): void {
 }
 
 export { ACT_TRUE };
+
+// A re-export leaves this module's exports in V8's dictionary mode: see runtime/fast_exports.
+fast_exports(module.exports as object);
