@@ -10,6 +10,7 @@ import { Socket } from './socket_term';
 import { ReadyRef } from './ready_ref';
 import { Sock, promoted } from './core';
 import { CLOSED, EAGAIN, posix, sock_of } from './args';
+import { fast_exports } from '../runtime/fast_exports';
 import type { Error } from './args';
 import type { SockAddr, SocketCounters } from './types';
 
@@ -186,3 +187,6 @@ function cmsg_value(m: prim.Cmsg): [string, number] | null {
   if (m.level === K.IPPROTO_IPV6 && m.type === K.IPV6_TCLASS) return ['tclass', m.data.readInt32LE(0)];
   return null;
 }
+
+// The ReadyRef re-export leaves this module's exports in V8's dictionary mode: see runtime/fast_exports.
+fast_exports(module.exports as object);
