@@ -136,7 +136,9 @@ function tcp_pump(g: GenSocket): void {
     }
     const ready = (g.ready ??= new ReadyRef(pump, g));
     const r = recv_or_arm(g.sock, read_size(g), ready);
-    if (r === 'wait') return;
+    // typeof, not r === 'wait': r is mostly an array, and a compare that sees arrays and
+    // strings at one site is V8's generic StrictEqual call.
+    if (typeof r === 'string') return;
     if (r[0] === 'error') {
       active_end(g, r[1] as string);
       return;
