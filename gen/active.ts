@@ -5,6 +5,7 @@
 // Runs from the poller's readiness callback (outside any process) or from the owner's
 // setopts, whichever finds data.
 import * as socket from '../sockets/socket';
+import { fast_exports } from '../runtime/fast_exports';
 import { recv_or_arm, disarm, ReadyRef } from '../sockets/readiness';
 import { send } from '../runtime';
 import { GenSocket, ACT_FALSE, ACT_ONCE, ACT_TRUE } from './gen_socket';
@@ -135,7 +136,9 @@ function tcp_pump(g: GenSocket): void {
     }
     const ready = (g.ready ??= new ReadyRef(pump, g));
     const r = recv_or_arm(g.sock, read_size(g), ready);
-    if (r === 'wait') return;
+    // typeof, not r === 'wait': r is mostly an array, and a compare that sees arrays and
+    // strings at one site is V8's generic StrictEqual call.
+    if (typeof r === 'string') return;
     if (r[0] === 'error') {
       active_end(g, r[1] as string);
       return;
@@ -179,3 +182,6 @@ export function end_read(g: GenSocket, reason: string): void {
 }
 
 export { ACT_TRUE };
+
+// A re-export leaves this module's exports in V8's dictionary mode: see runtime/fast_exports.
+fast_exports(module.exports as object);

@@ -9,7 +9,9 @@
 // The socket term is a GenSocket; messages carry the very object accept/connect returned.
 // No process per socket: send and passive recv run in the caller, active delivery from the
 // socket's readiness callback (gen/active.ts).
+import { Buffer } from 'node:buffer';
 import * as socket from '../sockets/socket';
+import { fast_exports } from '../runtime/fast_exports';
 import { self, receive, on, after, _, send, exit, error, Pid } from '../runtime';
 import type { Proc } from '../runtime';
 import { done } from '../runtime/done';
@@ -429,3 +431,6 @@ function* move(g: GenSocket, to: Pid): Proc<'ok' | ['error', unknown]> {
   if (g.active !== ACT_FALSE && !g.closed && !g.listening) pump(g);
   return 'ok';
 }
+
+// A re-export leaves this module's exports in V8's dictionary mode: see runtime/fast_exports.
+fast_exports(module.exports as object);

@@ -1,6 +1,7 @@
 // OTP's inet functions on gen_tcp / gen_udp sockets: setopts, getopts, sockname,
 // peername, port, getstat, i.
 import * as socket from '../sockets/socket';
+import { fast_exports } from '../runtime/fast_exports';
 import { self } from '../runtime';
 import { GenSocket, ACT_FALSE, ACT_TRUE, ACT_ONCE } from './gen_socket';
 import { parse_setopt, is_gen_opt, sock_opt_spec, GenOpts, SockOpt, ACTIVE_MAX, ACTIVE_MIN } from './options';
@@ -203,3 +204,6 @@ export function i(): 'ok' {
 export { ACT_FALSE, self };
 export { monitor, cancel_monitor } from './monitor';
 export { getaddr, getaddrs } from './inet_getaddrs';
+
+// A re-export leaves this module's exports in V8's dictionary mode: see runtime/fast_exports.
+fast_exports(module.exports as object);

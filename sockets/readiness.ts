@@ -5,11 +5,14 @@
 // operation: the next readable edge calls it once, outside any process, where a process's
 // handle would have been sent the select message. The socket's op queue, readiness belief
 // and counters are the same ones socket:recv uses, so socket:i() and info/1 stay truthful.
+// Buffer from node:buffer, not the global (a getter per use: sockets/io.ts).
+import { Buffer } from 'node:buffer';
 import * as prim from './prim_socket';
 import { Socket } from './socket_term';
 import { ReadyRef } from './ready_ref';
 import { Sock, promoted } from './core';
 import { CLOSED, EAGAIN, posix, sock_of } from './args';
+import { fast_exports } from '../runtime/fast_exports';
 import type { Error } from './args';
 import type { SockAddr, SocketCounters } from './types';
 
@@ -21,8 +24,18 @@ type AnyReadyRef = ReadyRef<any>;
 
 export type ArmResult<T> = ['ok', T] | Error | 'wait';
 
-let scratch = Buffer.allocUnsafe(65536);
-const SMALL_COPY = 128;
+// Where active-mode reads land, as socket:recv's (sockets/io.ts): a read of up to SLAB_READ
+// bytes goes into a shared slab and comes back as a view of exactly the bytes read (no copy,
+// one Buffer made; a kept message keeps its slab alive, as a Buffer.allocUnsafe view keeps
+// Node's pool alive). Larger reads land in a scratch area and are copied out at their size.
+const SLAB = 32768;
+const SLAB_READ = 8192;
+let slab = Buffer.allocUnsafeSlow(SLAB);
+// .buffer and .byteOffset are typed-array getters: kept beside the slab, not read per read.
+let slab_ab = slab.buffer;
+let slab_off = slab.byteOffset;
+let slab_used = 0;
+let scratch = Buffer.allocUnsafeSlow(65536);
 
 /**
  * Parks ref on s's read queue for the owner (behind another process's pending read, if
@@ -72,16 +85,30 @@ function read_or_arm(s: Socket, len: number, ref: AnyReadyRef, from: boolean): A
   if (not_my_turn(sock, ref)) return 'wait';
   const stream = st.type === 'stream';
   const want = len === 0 ? st.read_chunk() : len;
-  if (scratch.length < want) scratch = Buffer.allocUnsafe(want);
+  const in_slab = want <= SLAB_READ;
+  let at = 0;
+  if (in_slab) {
+    if (SLAB - slab_used < want) {
+      slab = Buffer.allocUnsafeSlow(SLAB);
+      slab_ab = slab.buffer;
+      slab_off = slab.byteOffset;
+      slab_used = 0;
+    }
+    at = slab_used;
+  } else if (scratch.length < want) scratch = Buffer.allocUnsafeSlow(want);
+  const into = in_slab ? slab : scratch;
   st.counters.read_tries++;
-  const n = from ? prim.recvfrom(st.fd, scratch, 0, want, 0) : prim.recv(st.fd, scratch, 0, want, 0);
+  const n = from ? prim.recvfrom(st.fd, into, at, want, 0) : prim.recv(st.fd, into, at, want, 0);
   if (n > 0 || (n === 0 && !stream)) {
     const got = n > want ? want : n;
-    const data = Buffer.allocUnsafe(got);
-    // A short message (the common echo / request case) is copied by a loop: Buffer#copy's
-    // argument checks and calls cost more than the bytes do below a cache line or two.
-    if (got <= SMALL_COPY) for (let i = 0; i < got; i++) data[i] = scratch[i]!;
-    else scratch.copy(data, 0, 0, got);
+    let data: Buffer;
+    if (in_slab) {
+      data = Buffer.from(slab_ab, slab_off + at, got);
+      slab_used = (at + got + 7) & ~7; // the next read starts 8-aligned after this one
+    } else {
+      data = Buffer.allocUnsafe(got);
+      scratch.copy(data, 0, 0, got);
+    }
     if (stream && got < want && !st.hup) st.readable = false;
     count_read(st.counters, got);
     return from ? ['ok', [stream ? unspec() : (prim.last_addr() as SockAddr), data]] : ['ok', data];
@@ -186,3 +213,6 @@ function cmsg_value(m: prim.Cmsg): [string, number] | null {
   if (m.level === K.IPPROTO_IPV6 && m.type === K.IPV6_TCLASS) return ['tclass', m.data.readInt32LE(0)];
   return null;
 }
+
+// The ReadyRef re-export leaves this module's exports in V8's dictionary mode: see runtime/fast_exports.
+fast_exports(module.exports as object);
