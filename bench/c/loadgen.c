@@ -3,10 +3,11 @@
  * meant to be pinned to its own core (taskset -c 0) while the server runs on the other.
  *
  *   loadgen pingpong --port P [--addr A] [--conns N] [--size B] [--warmup MS] [--duration MS]
- *                    [--count N] [--nodelay]
+ *                    [--count N] [--nodelay] [--cpu-pid PID]
  *       N connections, each sending a B-byte message and waiting for all B bytes back before
  *       sending the next, for the duration (or until --count round trips in all). Prints
- *       round trips/s and median/p99 round-trip time.
+ *       round trips/s and median/p99 round-trip time; with --cpu-pid, also the CPU time that
+ *       process (the server) used in the timed window (window_cpu_s, -1 if unread).
  *   loadgen churn --port P [--addr A] [--count N] [--concurrency C] [--size B] [--duration MS]
  *       connect / send B bytes / read them back / close, C cycles in flight, until N cycles or
  *       the duration is over. Prints connections/s.
@@ -65,7 +66,8 @@ static struct {
   long hold_ms;
   int nodelay;
   int count_given;
-} opt = {NULL, "127.0.0.1", 0, 1, 64, 1000, 3000, 10000, 8, 30000, 0, 0};
+  int cpu_pid;
+} opt = {NULL, "127.0.0.1", 0, 1, 64, 1000, 3000, 10000, 8, 30000, 0, 0, 0};
 
 static int epfd;
 static struct conn *conns;
@@ -80,6 +82,26 @@ static uint64_t now_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* utime + stime of process PID in seconds (/proc/PID/stat fields 14 and 15, clock ticks),
+ * or -1 if it cannot be read. Read here, at the exact moments the timed window opens and
+ * closes, so the server's CPU per echo leaves out the connection setup and the warm-up
+ * (where a JIT compiles) as the round trips counted do. */
+static double cpu_seconds(int pid) {
+  char path[64], buf[1024];
+  snprintf(path, sizeof path, "/proc/%d/stat", pid);
+  FILE *f = fopen(path, "r");
+  if (!f) return -1;
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = 0;
+  char *p = strrchr(buf, ')'); /* the command name may hold spaces and parentheses */
+  if (!p) return -1;
+  unsigned long long utime = 0, stime = 0;
+  /* after ") ": state (3), then fields 4..13, then utime (14) and stime (15) */
+  if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2) return -1;
+  return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
+}
+
 static void die(const char *what) {
   fprintf(stderr, "loadgen: %s: %s\n", what, strerror(errno));
   exit(2);
@@ -88,7 +110,8 @@ static void die(const char *what) {
 static void usage(void) {
   fprintf(stderr,
           "usage: loadgen pingpong|churn|idle --port P [--addr A] [--conns N] [--size B]\n"
-          "       [--warmup MS] [--duration MS] [--count N] [--concurrency C] [--hold MS] [--nodelay]\n");
+          "       [--warmup MS] [--duration MS] [--count N] [--concurrency C] [--hold MS] [--nodelay]\n"
+          "       [--cpu-pid PID]\n");
   exit(2);
 }
 
@@ -120,6 +143,7 @@ static void parse_args(int argc, char **argv) {
     else if (!strcmp(a, "--count")) { opt.count = arg_long(v, 1, 10000000, a); opt.count_given = 1; }
     else if (!strcmp(a, "--concurrency")) opt.concurrency = (int)arg_long(v, 1, 10000, a);
     else if (!strcmp(a, "--hold")) opt.hold_ms = arg_long(v, 0, 600000, a);
+    else if (!strcmp(a, "--cpu-pid")) opt.cpu_pid = (int)arg_long(v, 1, 1 << 22, a);
     else usage();
   }
   if (opt.port == 0) usage();
@@ -373,12 +397,14 @@ static void run_pingpong(void) {
   uint64_t t_end = t_measure + (uint64_t)opt.duration_ms * 1000000u;
   uint64_t round_trips = 0, all_round_trips = 0;
   int measuring = 0;
+  double cpu0 = -1, cpu1 = -1;
   for (;;) {
     uint64_t t = now_ns();
     if (!measuring && t >= t_measure) {
       measuring = 1;
       round_trips = 0;
       n_samples = 0;
+      if (opt.cpu_pid) cpu0 = cpu_seconds(opt.cpu_pid);
     }
     if (t >= t_end) break;
     if (opt.count_given && all_round_trips >= (uint64_t)opt.count) break;
@@ -409,15 +435,18 @@ static void run_pingpong(void) {
     }
   }
   double secs = (double)(now_ns() - t_measure) / 1e9;
+  if (opt.cpu_pid && cpu0 >= 0) cpu1 = cpu_seconds(opt.cpu_pid);
   drain_in_flight();
   qsort(samples, n_samples, sizeof(uint32_t), cmp_u32);
   /* all_round_trips also counts the warm-up and the setup echoes: the harness divides the
    * server's CPU time over the whole run by it. */
   printf("{\"mode\":\"pingpong\",\"conns\":%d,\"size\":%zu,\"nodelay\":%s,\"round_trips\":%llu,"
-         "\"all_round_trips\":%llu,\"seconds\":%.3f,\"rtt_per_s\":%.0f,\"median_us\":%.1f,\"p99_us\":%.1f}\n",
+         "\"all_round_trips\":%llu,\"seconds\":%.3f,\"rtt_per_s\":%.0f,\"median_us\":%.1f,\"p99_us\":%.1f,"
+         "\"window_cpu_s\":%.3f}\n",
          opt.conns, opt.size, opt.nodelay ? "true" : "false", (unsigned long long)round_trips,
          (unsigned long long)(all_round_trips + (uint64_t)opt.conns), secs,
-         (double)round_trips / secs, percentile_us(0.5), percentile_us(0.99));
+         (double)round_trips / secs, percentile_us(0.5), percentile_us(0.99),
+         cpu1 >= 0 ? cpu1 - cpu0 : -1.0);
   for (int i = 0; i < opt.conns; i++) conn_close(i);
 }
 
