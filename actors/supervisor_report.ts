@@ -1,10 +1,10 @@
 // The supervisor's reports in OTP's shape (supervisor:format_log), through the runtime's
 // crash logger: SUPERVISOR REPORT for start_error, child_terminated, shutdown_error and
 // shutdown (reached_max_restart_intensity), PROGRESS REPORT for every child started.
-import { format_term, self } from '../runtime';
+import { format_term, self, type Pid } from '../runtime';
 import { log_report, report_header } from '../runtime/crash_report';
 import type { CrashReport } from '../runtime/crash_report';
-import { extract_child, type Child } from './supervisor_spec';
+import { extract_child, type Child, type ChildSlot } from './supervisor_spec';
 
 export type ErrorContext = 'start_error' | 'child_terminated' | 'shutdown_error' | 'shutdown';
 
@@ -38,19 +38,42 @@ export function show_supname(name: unknown): string {
 }
 
 /**
- * A report whose text is made when first read: a restart makes two reports, and a logger
- * that keeps only the terms (or drops progress reports, as the default one) never pays for
- * printing them.
+ * A report whose term and text are made when first read: a restart makes two reports, and a
+ * logger that drops them (the default one drops progress reports) or keeps only some never
+ * pays for building them. What the report shows of the child is taken now (its pid and start
+ * args, the fields a record changes; the others never change).
  */
 class Report implements CrashReport {
   readonly pid = self();
   /** When it was made, in ms: the Date is made only when the text is (two per restart cost 0.2-0.5 us). */
   private readonly at = Date.now();
+  private term: unknown[][] | null = null;
   private printed: string | null = null;
+  private readonly child_pid: ChildSlot;
+  private readonly mfargs: Child['mfargs'];
   constructor(
-    readonly reason: unknown[][],
     readonly label: 'supervisor_report' | 'progress',
-  ) {}
+    private readonly supname: unknown,
+    /** The errorContext (a supervisor report), or null (progress). */
+    private readonly context: ErrorContext | null,
+    private readonly why: unknown,
+    private readonly child: Child,
+    child_pid: ChildSlot,
+    private readonly nb: number | undefined,
+  ) {
+    this.child_pid = child_pid;
+    this.mfargs = child.mfargs;
+  }
+
+  /** [{supervisor,N},{errorContext,C},{reason,R},{offender,O}], or [{supervisor,N},{started,O}]. */
+  get reason(): unknown[][] {
+    if (this.term !== null) return this.term;
+    const offender = extract_child(this.child, this.child_pid, this.mfargs, this.nb);
+    this.term = this.context === null
+      ? [['supervisor', this.supname], ['started', offender]]
+      : [['supervisor', this.supname], ['errorContext', this.context], ['reason', this.why], ['offender', offender]];
+    return this.term;
+  }
 
   get text(): string {
     if (this.printed !== null) return this.printed;
@@ -71,11 +94,10 @@ class Report implements CrashReport {
 
 /** A SUPERVISOR REPORT; the report term is [{supervisor,N},{errorContext,C},{reason,R},{offender,O}]. */
 export function report_error(supname: unknown, context: ErrorContext, reason: unknown, child: Child, nb?: number): void {
-  const offender = extract_child(child, nb);
-  log_report(new Report([['supervisor', supname], ['errorContext', context], ['reason', reason], ['offender', offender]], 'supervisor_report'));
+  log_report(new Report('supervisor_report', supname, context, reason, child, child.pid, nb));
 }
 
-/** A PROGRESS REPORT for a child just started: [{supervisor,N},{started,Offender}]. */
-export function report_progress(supname: unknown, child: Child): void {
-  log_report(new Report([['supervisor', supname], ['started', extract_child(child)]], 'progress'));
+/** A PROGRESS REPORT for a child just started as pid: [{supervisor,N},{started,Offender}]. */
+export function report_progress(supname: unknown, child: Child, pid: Pid): void {
+  log_report(new Report('progress', supname, null, undefined, child, pid, undefined));
 }

@@ -179,11 +179,11 @@ export function child_to_spec(c: Child): FullChildSpec {
   };
 }
 
-/** The offender in a supervisor report: [{pid, P}, {id, Id}, {mfargs, MFA}, ...]. */
-export function extract_child(c: Child, nb_children?: number): unknown[] {
-  const head = nb_children !== undefined ? ['nb_children', nb_children] : ['pid', c.pid];
+/** The offender in a supervisor report: [{pid, P}, {id, Id}, {mfargs, MFA}, ...] (pid and args as given: the report's). */
+export function extract_child(c: Child, pid: ChildSlot, mfargs: Child['mfargs'], nb_children?: number): unknown[] {
+  const head = nb_children !== undefined ? ['nb_children', nb_children] : ['pid', pid];
   return [
-    head, ['id', c.id], ['mfargs', [...c.mfargs]], ['restart_type', c.restart_type], ['significant', c.significant],
+    head, ['id', c.id], ['mfargs', [...mfargs]], ['restart_type', c.restart_type], ['significant', c.significant],
     ['shutdown', c.shutdown], ['child_type', c.child_type],
   ];
 }
