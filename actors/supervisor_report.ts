@@ -44,31 +44,29 @@ export function show_supname(name: unknown): string {
  * args, the fields a record changes; the others never change).
  */
 class Report implements CrashReport {
-  readonly pid = self();
   /** When it was made, in ms: the Date is made only when the text is (two per restart cost 0.2-0.5 us). */
   private readonly at = Date.now();
   private term: unknown[][] | null = null;
   private printed: string | null = null;
-  private readonly child_pid: ChildSlot;
-  private readonly mfargs: Child['mfargs'];
+  private readonly mfargs: Child['mfargs'] | null;
   constructor(
+    readonly pid: Pid,
     readonly label: 'supervisor_report' | 'progress',
     private readonly supname: unknown,
     /** The errorContext (a supervisor report), or null (progress). */
     private readonly context: ErrorContext | null,
     private readonly why: unknown,
-    private readonly child: Child,
-    child_pid: ChildSlot,
+    private readonly child: Child | null,
+    private readonly child_pid: ChildSlot,
     private readonly nb: number | undefined,
   ) {
-    this.child_pid = child_pid;
-    this.mfargs = child.mfargs;
+    this.mfargs = child === null ? null : child.mfargs;
   }
 
   /** [{supervisor,N},{errorContext,C},{reason,R},{offender,O}], or [{supervisor,N},{started,O}]. */
   get reason(): unknown[][] {
     if (this.term !== null) return this.term;
-    const offender = extract_child(this.child, this.child_pid, this.mfargs, this.nb);
+    const offender = extract_child(this.child as Child, this.child_pid, this.mfargs as Child['mfargs'], this.nb);
     this.term = this.context === null
       ? [['supervisor', this.supname], ['started', offender]]
       : [['supervisor', this.supname], ['errorContext', this.context], ['reason', this.why], ['offender', offender]];
@@ -92,12 +90,22 @@ class Report implements CrashReport {
   }
 }
 
+/**
+ * A report kept for as long as the module is loaded: reports are short-lived (a logger drops
+ * or prints them), and once every one of them has died V8 collects the hidden classes their
+ * fields were added through, and throws away the optimized code of the restart path that
+ * embeds them ("weak objects" in --trace-deopt): the next restarts run unoptimized until it
+ * is compiled again. One live report keeps them.
+ */
+const _shape = new Report(null as unknown as Pid, 'progress', null, null, undefined, null, 'undefined', undefined);
+
 /** A SUPERVISOR REPORT; the report term is [{supervisor,N},{errorContext,C},{reason,R},{offender,O}]. */
 export function report_error(supname: unknown, context: ErrorContext, reason: unknown, child: Child, nb?: number): void {
-  log_report(new Report('supervisor_report', supname, context, reason, child, child.pid, nb));
+  log_report(new Report(self(), 'supervisor_report', supname, context, reason, child, child.pid, nb));
 }
 
 /** A PROGRESS REPORT for a child just started as pid: [{supervisor,N},{started,Offender}]. */
 export function report_progress(supname: unknown, child: Child, pid: Pid): void {
-  log_report(new Report('progress', supname, null, undefined, child, pid, undefined));
+  log_report(new Report(self(), 'progress', supname, null, undefined, child, pid, undefined));
 }
+
