@@ -104,8 +104,9 @@ function* started_then<X, T>(p: Proc<unknown>, s: SupState, x: X, k: (r: StartI,
 }
 
 function* do_start_child(supname: unknown, c: Child): Proc<StartI> {
-  const [m, f, a] = c.mfargs;
-  const r = yield* start_i_wait(m, f, a === 'undefined' ? [] : a);
+  const mfa = c.mfargs;
+  const a = mfa[2];
+  const r = yield* start_i_wait(mfa[0], mfa[1], a === 'undefined' ? [] : a);
   if (r[0] === 'ok' && r[1] instanceof Pid) report_progress(supname, c, r[1]);
   return r;
 }
@@ -141,8 +142,15 @@ function* terminate_children(children: Child[], supname: unknown): Proc<Child[]>
 }
 
 function find_index(s: SupState, id: unknown): number {
+  const cs = s.children;
+  // The common id (an atom) is compared as it is; a compound one by its key.
+  if (id === null || (typeof id !== 'object' && typeof id !== 'function')) {
+    for (let i = 0; i < cs.length; i++) if (cs[i].id === id) return i;
+    return -1;
+  }
   const k = id_key(id);
-  return s.children.findIndex((c) => id_key(c.id) === k);
+  for (let i = 0; i < cs.length; i++) if (id_key(cs[i].id) === k) return i;
+  return -1;
 }
 
 function restarting(pid: ChildSlot): ChildSlot {
@@ -441,7 +449,9 @@ function handle_call(req: unknown, _from: unknown, s: SupState): CallReply | Pro
   if (r === 'which_children') return reply(which_children(s), s);
   if (r === 'count_children') return reply(count_children(s), s);
   if (r === 'get_callback_module') return reply(s.module, s);
-  const [op, arg] = r;
+  // Indexed, not destructured: unoptimized code destructures through the array iterator.
+  const op = r[0];
+  const arg = r[1];
   const sofo = is_sofo(s);
   switch (op) {
     case 'start_child':
@@ -492,13 +502,13 @@ function* restart_child(c: Child, s: SupState): Proc<CallReply> {
 }
 
 function start_dynamic(s: SupState, extra: unknown): CallReply | Proc<CallReply> {
-  const c = dyn_child(s);
-  const [m, f, a] = c.mfargs;
+  const mfa = dyn_child(s).mfargs;
+  const a = mfa[2];
   if (!Array.isArray(extra)) return reply(['error', ['EXIT', ['badarg', []]]], s);
   // concat makes the array at its size (a spread into a literal leaves slack): it is kept
   // for every child, to restart it with.
   const args = (a === 'undefined' ? [] : (a as unknown[])).concat(extra as unknown[]);
-  const r = start_i(m, f, args);
+  const r = start_i(mfa[0], mfa[1], args);
   return Array.isArray(r) ? dynamic_started(r as StartI, s, args) : started_then(r as Proc<unknown>, s, args, dynamic_started);
 }
 
