@@ -3,6 +3,7 @@
 // its id list newest first, so which_children and termination walk this array backwards.
 import { performance } from 'perf_hooks';
 import { process_flag, self, send_after, is_process_alive, Pid, Proc } from '../runtime';
+import { PROC_MARK } from '../runtime/scheduler';
 import * as gen_server from './gen_server';
 import { apply, caught, is_generator } from './callback';
 import type { GenServerModule, NoreplyResult, InitResult } from './gen_server_types';
@@ -48,8 +49,8 @@ function is_sofo(s: SupState): boolean {
 /**
  * do_start_child_i: apply(M, F, A) under catch, as OTP reads its result. A start that returns
  * at once (or throws) is read here; one that waits (a generator: gen_server.start_link's
- * receive of the ack) is returned to be run by the caller's one generator (started_then, or
- * start_i_wait), with no generator of its own here.
+ * receive of the ack) is returned to be run by the caller (started_then, or start_i_wait),
+ * with no generator of its own here.
  */
 function start_i(m: object, f: string, a: readonly unknown[]): StartI | Proc<unknown> {
   const fn = (m as Record<string, unknown>)[f];
@@ -88,19 +89,67 @@ export function* start_i_wait(m: object, f: string, a: readonly unknown[]): Proc
   }
 }
 
+type Iter = Iterator<unknown, unknown, unknown>;
+
 /**
- * A start that waits, then the step after it (a module-level function, not a closure): the
- * one generator between the supervisor's loop and the child's start on the restart and
- * start_child paths.
+ * A start that waits, then the step after it (k, a module-level function, not a closure):
+ * what stands between the supervisor's loop and the child's start on the restart and
+ * start_child paths. An object driven as a generator is (next/throw/return), as the
+ * gen_server loop is: no generator object and frame per start. As a generator would, it
+ * passes what the start yields through and reads the start's result or exception as
+ * do_start_child_i does (a kill goes on up).
  */
-function* started_then<X, T>(p: Proc<unknown>, s: SupState, x: X, k: (r: StartI, s: SupState, x: X) => T): Proc<T> {
-  let r: StartI;
-  try {
-    r = read_start(yield* p);
-  } catch (e) {
-    r = read_caught(e);
+class StartedThen<X, T> implements Iter {
+  constructor(
+    private readonly p: Iter,
+    private readonly s: SupState,
+    private readonly x: X,
+    private readonly k: (r: StartI, s: SupState, x: X) => T,
+  ) {}
+
+  [Symbol.iterator](): this {
+    return this;
   }
-  return k(r, s, x);
+
+  next(v?: unknown): IteratorResult<unknown, unknown> {
+    let r: IteratorResult<unknown, unknown>;
+    try {
+      r = this.p.next(v);
+    } catch (e) {
+      return this.finish(read_caught(e));
+    }
+    return r.done === true ? this.finish(read_start(r.value)) : r;
+  }
+
+  throw(e: unknown): IteratorResult<unknown, unknown> {
+    const p = this.p;
+    if (p.throw === undefined) {
+      p.return?.();
+      return this.finish(read_caught(e));
+    }
+    let r: IteratorResult<unknown, unknown>;
+    try {
+      r = p.throw(e);
+    } catch (e2) {
+      return this.finish(read_caught(e2));
+    }
+    return r.done === true ? this.finish(read_start(r.value)) : r;
+  }
+
+  return(v?: unknown): IteratorResult<unknown, unknown> {
+    this.p.return?.(v);
+    return { done: true, value: v };
+  }
+
+  private finish(r: StartI): IteratorResult<unknown, unknown> {
+    return { done: true, value: this.k(r, this.s, this.x) };
+  }
+}
+// The scheduler and yield* drive it as they drive a generator.
+(StartedThen.prototype as unknown as Record<symbol, boolean>)[PROC_MARK] = true;
+
+function started_then<X, T>(p: Proc<unknown>, s: SupState, x: X, k: (r: StartI, s: SupState, x: X) => T): Proc<T> {
+  return new StartedThen(p, s, x, k) as unknown as Proc<T>;
 }
 
 function* do_start_child(supname: unknown, c: Child): Proc<StartI> {
@@ -234,7 +283,7 @@ type Noreply = NoreplyResult<SupState>;
  * A restart's outcome: done at once ('ok', 'shutdown'), or the generator of the start it
  * waits for, whose result is the callback's (['noreply', S]: a restart that waits always
  * goes on, a failed start being retried by a cast). The restart path is plain functions down
- * to the child's start, and one generator (started_then) when the start waits.
+ * to the child's start, and started_then (no generator) when the start waits.
  */
 type Step = Outcome | Proc<Noreply>;
 
