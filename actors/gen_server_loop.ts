@@ -156,33 +156,48 @@ const enum Inner {
  * closure made. It is also the server's sys target.
  */
 class Server<S> implements SystemTarget, Iter {
+  // The fields are declared and set by the constructor (no initializers or parameter
+  // properties, which TypeScript emits as a definition of each field and then an assignment:
+  // twice the work, and an initializer function call, in code not yet optimized).
+  declare readonly parent: Pid | null;
+  declare readonly name: unknown;
+  declare readonly mod: GenServerModule<unknown, S>;
+  declare state: S;
+  /** The timeout of the next receive ('infinity', 'hibernate', ms), or ['continue', C]. */
+  declare timeout: Timeout;
   /** sys's debug options, made on the first debug request: a server with none has a null here. */
-  dbg: SysDebug | null = null;
+  declare dbg: SysDebug | null;
   /** The receive the server waits in, or a generator it runs; null between them. */
-  private inner: Iter | null = null;
+  private declare inner: Iter | null;
   /**
    * What inner is: the receive (its result is the next message), a generator callback (its
    * result is read as a plain callback's, its exceptions caught as dispatch does: run here,
    * with no generator around it), or another generator (sys, terminate). A callback returned
    * by handle() and not yet started is marked too (inner still null).
    */
-  private mode = Inner.None;
+  private declare mode: Inner;
   /** A generator callback's From and the state it was called with (for its result). */
-  private cb_from: From | null = null;
-  private cb_state: S | undefined = undefined;
+  private declare cb_from: From | null;
+  private declare cb_state: S | undefined;
   /** return() was called: the process is being stopped. */
-  private ended = false;
+  private declare ended: boolean;
   /** The message being handled (for the terminate report): what OTP passes to terminate. */
-  last: unknown = undefined;
+  declare last: unknown;
 
-  constructor(
-    readonly parent: Pid | null,
-    readonly name: unknown,
-    readonly mod: GenServerModule<unknown, S>,
-    public state: S,
-    /** The timeout of the next receive ('infinity', 'hibernate', ms), or ['continue', C]. */
-    public timeout: Timeout,
-  ) {}
+  constructor(parent: Pid | null, name: unknown, mod: GenServerModule<unknown, S>, state: S, timeout: Timeout) {
+    this.parent = parent;
+    this.name = name;
+    this.mod = mod;
+    this.state = state;
+    this.timeout = timeout;
+    this.dbg = null;
+    this.inner = null;
+    this.mode = Inner.None;
+    this.cb_from = null;
+    this.cb_state = undefined;
+    this.ended = false;
+    this.last = undefined;
+  }
 
   get module(): string {
     return 'gen_server';

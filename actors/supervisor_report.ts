@@ -44,23 +44,39 @@ export function show_supname(name: unknown): string {
  * args, the fields a record changes; the others never change).
  */
 class Report implements CrashReport {
+  // Declared and set by the constructor (no initializers or parameter properties: each is
+  // emitted as a definition and then an assignment, in an initializer function).
+  declare readonly pid: Pid;
+  declare readonly label: 'supervisor_report' | 'progress';
+  private declare readonly supname: unknown;
+  /** The errorContext (a supervisor report), or null (progress). */
+  private declare readonly context: ErrorContext | null;
+  private declare readonly why: unknown;
+  private declare readonly child: Child | null;
+  private declare readonly child_pid: ChildSlot;
+  private declare readonly mfargs: Child['mfargs'] | null;
+  private declare readonly nb: number | undefined;
   /** When it was made, in ms: the Date is made only when the text is (two per restart cost 0.2-0.5 us). */
-  private readonly at = Date.now();
-  private term: unknown[][] | null = null;
-  private printed: string | null = null;
-  private readonly mfargs: Child['mfargs'] | null;
+  private declare readonly at: number;
+  private declare term: unknown[][] | null;
+  private declare printed: string | null;
+
   constructor(
-    readonly pid: Pid,
-    readonly label: 'supervisor_report' | 'progress',
-    private readonly supname: unknown,
-    /** The errorContext (a supervisor report), or null (progress). */
-    private readonly context: ErrorContext | null,
-    private readonly why: unknown,
-    private readonly child: Child | null,
-    private readonly child_pid: ChildSlot,
-    private readonly nb: number | undefined,
+    pid: Pid, label: 'supervisor_report' | 'progress', supname: unknown, context: ErrorContext | null, why: unknown,
+    child: Child | null, child_pid: ChildSlot, nb: number | undefined,
   ) {
+    this.pid = pid;
+    this.label = label;
+    this.supname = supname;
+    this.context = context;
+    this.why = why;
+    this.child = child;
+    this.child_pid = child_pid;
     this.mfargs = child === null ? null : child.mfargs;
+    this.nb = nb;
+    this.at = Date.now();
+    this.term = null;
+    this.printed = null;
   }
 
   /** [{supervisor,N},{errorContext,C},{reason,R},{offender,O}], or [{supervisor,N},{started,O}]. */

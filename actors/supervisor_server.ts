@@ -100,12 +100,19 @@ type Iter = Iterator<unknown, unknown, unknown>;
  * do_start_child_i does (a kill goes on up).
  */
 class StartedThen<X, T> implements Iter {
-  constructor(
-    private readonly p: Iter,
-    private readonly s: SupState,
-    private readonly x: X,
-    private readonly k: (r: StartI, s: SupState, x: X) => T,
-  ) {}
+  // Declared and set by the constructor (parameter properties are emitted as a definition
+  // and then an assignment of each field).
+  private declare readonly p: Iter;
+  private declare readonly s: SupState;
+  private declare readonly x: X;
+  private declare readonly k: (r: StartI, s: SupState, x: X) => T;
+
+  constructor(p: Iter, s: SupState, x: X, k: (r: StartI, s: SupState, x: X) => T) {
+    this.p = p;
+    this.s = s;
+    this.x = x;
+    this.k = k;
+  }
 
   [Symbol.iterator](): this {
     return this;
