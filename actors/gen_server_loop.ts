@@ -138,6 +138,14 @@ function timed_out(): typeof TIMEOUT {
 
 type Iter = Iterator<unknown, unknown, unknown>;
 
+/** What a server's inner iterator is (Server.mode). */
+const enum Inner {
+  None,
+  Receive,
+  Callback,
+  Other,
+}
+
 /**
  * The server loop, as an object rather than a generator: the callback state, the timeout,
  * and what the loop waits in (the receive, or a generator it runs: a generator callback, a
@@ -148,25 +156,48 @@ type Iter = Iterator<unknown, unknown, unknown>;
  * closure made. It is also the server's sys target.
  */
 class Server<S> implements SystemTarget, Iter {
+  // The fields are declared and set by the constructor (no initializers or parameter
+  // properties, which TypeScript emits as a definition of each field and then an assignment:
+  // twice the work, and an initializer function call, in code not yet optimized).
+  declare readonly parent: Pid | null;
+  declare readonly name: unknown;
+  declare readonly mod: GenServerModule<unknown, S>;
+  declare state: S;
+  /** The timeout of the next receive ('infinity', 'hibernate', ms), or ['continue', C]. */
+  declare timeout: Timeout;
   /** sys's debug options, made on the first debug request: a server with none has a null here. */
-  dbg: SysDebug | null = null;
+  declare dbg: SysDebug | null;
   /** The receive the server waits in, or a generator it runs; null between them. */
-  private inner: Iter | null = null;
-  /** inner is the receive: its result is the next message. */
-  private receiving = false;
+  private declare inner: Iter | null;
+  /**
+   * What inner is: the receive (its result is the next message), a generator callback (its
+   * result is read as a plain callback's, its exceptions caught as dispatch does: run here,
+   * with no generator around it), or another generator (sys, terminate). A callback returned
+   * by handle() and not yet started is marked too (inner still null).
+   */
+  private declare mode: Inner;
+  /** A generator callback's From and the state it was called with (for its result). */
+  private declare cb_from: From | null;
+  private declare cb_state: S | undefined;
   /** return() was called: the process is being stopped. */
-  private ended = false;
+  private declare ended: boolean;
   /** The message being handled (for the terminate report): what OTP passes to terminate. */
-  last: unknown = undefined;
+  declare last: unknown;
 
-  constructor(
-    readonly parent: Pid | null,
-    readonly name: unknown,
-    readonly mod: GenServerModule<unknown, S>,
-    public state: S,
-    /** The timeout of the next receive ('infinity', 'hibernate', ms), or ['continue', C]. */
-    public timeout: Timeout,
-  ) {}
+  constructor(parent: Pid | null, name: unknown, mod: GenServerModule<unknown, S>, state: S, timeout: Timeout) {
+    this.parent = parent;
+    this.name = name;
+    this.mod = mod;
+    this.state = state;
+    this.timeout = timeout;
+    this.dbg = null;
+    this.inner = null;
+    this.mode = Inner.None;
+    this.cb_from = null;
+    this.cb_state = undefined;
+    this.ended = false;
+    this.last = undefined;
+  }
 
   get module(): string {
     return 'gen_server';
@@ -180,7 +211,16 @@ class Server<S> implements SystemTarget, Iter {
 
   next(v?: unknown): IteratorResult<unknown, unknown> {
     const inner = this.inner;
-    if (inner !== null) return this.resumed(inner.next(v));
+    if (inner !== null) {
+      if (this.mode !== Inner.Callback) return this.resumed(inner.next(v));
+      let r: IteratorResult<unknown, unknown>;
+      try {
+        r = inner.next(v);
+      } catch (e) {
+        return this.callback_threw(e);
+      }
+      return this.resumed(r);
+    }
     return this.ended ? { done: true, value: undefined } : this.run();
   }
 
@@ -191,7 +231,14 @@ class Server<S> implements SystemTarget, Iter {
       this.ended = true;
       throw e;
     }
-    return this.resumed(inner.throw(e));
+    if (this.mode !== Inner.Callback) return this.resumed(inner.throw(e));
+    let r: IteratorResult<unknown, unknown>;
+    try {
+      r = inner.throw(e);
+    } catch (e2) {
+      return this.callback_threw(e2);
+    }
+    return this.resumed(r);
   }
 
   return(v?: unknown): IteratorResult<unknown, unknown> {
@@ -205,21 +252,69 @@ class Server<S> implements SystemTarget, Iter {
   /** inner stepped: it waits again, or it finished (a message received, or a generator done). */
   private resumed(r: IteratorResult<unknown, unknown>): IteratorResult<unknown, unknown> {
     if (r.done !== true) return r;
-    const msg = r.value;
-    const was_receive = this.receiving;
+    const mode = this.mode;
     this.inner = null;
-    this.receiving = false;
-    if (was_receive) {
-      const p = this.handle(msg);
-      if (p !== null) {
-        const r2 = p.next();
-        if (r2.done !== true) {
-          this.inner = p;
-          return r2;
-        }
-      }
+    this.mode = Inner.None;
+    let p: Proc<void> | null = null;
+    if (mode === Inner.Receive) p = this.handle(r.value);
+    else if (mode === Inner.Callback) p = this.callback_done(r.value);
+    if (p !== null) {
+      const r2 = this.first(p);
+      if (r2 !== null) return r2;
     }
     return this.run();
+  }
+
+  /** A generator callback returned: its result read as a plain callback's. */
+  private callback_done(v: unknown): Proc<void> | null {
+    const from = this.cb_from;
+    const st = this.cb_state as S;
+    this.cb_from = null;
+    this.cb_state = undefined;
+    return this.result(v, from, st);
+  }
+
+  /** A generator callback threw (as run by dispatch): an Erlang throw is its result, a crash terminates. */
+  private callback_threw(e: unknown): IteratorResult<unknown, unknown> {
+    const from = this.cb_from;
+    const st = this.cb_state as S;
+    this.inner = null;
+    this.mode = Inner.None;
+    this.cb_from = null;
+    this.cb_state = undefined;
+    const p = this.failed(e, from, st);
+    if (p !== null) {
+      const r = this.first(p);
+      if (r !== null) return r;
+    }
+    return this.run();
+  }
+
+  /**
+   * The first step of what handle() (or a callback's result) returned: null when it finished
+   * at once (the loop goes on), else its step, with it kept as inner.
+   */
+  private first(p: Proc<void>): IteratorResult<unknown, unknown> | null {
+    if (this.mode !== Inner.Callback) {
+      const r = p.next();
+      if (r.done === true) return null;
+      this.inner = p;
+      this.mode = Inner.Other;
+      return r;
+    }
+    let r: IteratorResult<unknown, unknown>;
+    try {
+      r = p.next();
+    } catch (e) {
+      return this.callback_threw(e);
+    }
+    if (r.done !== true) {
+      this.inner = p;
+      return r;
+    }
+    this.mode = Inner.None;
+    const q = this.callback_done(r.value);
+    return q === null ? null : this.first(q);
   }
 
   /** The loop: messages handled for as long as they are there and handled at once; returns when the server must wait. */
@@ -234,18 +329,15 @@ class Server<S> implements SystemTarget, Iter {
         const r = op.next();
         if (r.done !== true) {
           this.inner = op;
-          this.receiving = true;
+          this.mode = Inner.Receive;
           this.last = undefined; // a waiting server keeps no handled message alive
           return r;
         }
         p = this.handle(r.value);
       }
       if (p !== null) {
-        const r = p.next();
-        if (r.done !== true) {
-          this.inner = p;
-          return r;
-        }
+        const r = this.first(p);
+        if (r !== null) return r;
       }
     }
   }
@@ -264,7 +356,7 @@ class Server<S> implements SystemTarget, Iter {
     } catch (e) {
       return this.failed(e, null, st);
     }
-    return is_generator(v) ? run_callback(this, v, null, st) : this.result(v, null, st);
+    return is_generator(v) ? this.callback(v, null, st) : this.result(v, null, st);
   }
 
   /**
@@ -297,7 +389,15 @@ class Server<S> implements SystemTarget, Iter {
     } catch (e) {
       return this.failed(e, from, st);
     }
-    return is_generator(v) ? run_callback(this, v, from, st) : this.result(v, from, st);
+    return is_generator(v) ? this.callback(v, from, st) : this.result(v, from, st);
+  }
+
+  /** A generator callback to run (by first(), then next() and throw()), as dispatch would run it. */
+  private callback(g: Proc<unknown>, from: From | null, st: S): Proc<void> {
+    this.mode = Inner.Callback;
+    this.cb_from = from;
+    this.cb_state = st;
+    return g as Proc<void>;
   }
 
   /** A callback threw: an Erlang throw is its return value, a crash terminates (a kill goes on up). */
@@ -398,24 +498,6 @@ class Server<S> implements SystemTarget, Iter {
 }
 // The scheduler runs a body whose result is a generator, or an iterator marked as a Proc.
 (Server.prototype as unknown as Record<symbol, boolean>)[PROC_MARK] = true;
-
-/**
- * A generator callback: run it, then read its result as a plain one's. The callback's
- * exceptions are caught here (as dispatch would), not by another generator around it.
- */
-function* run_callback<S>(sv: Server<S>, g: Proc<unknown>, from: From | null, st: S): Proc<void> {
-  let v: unknown;
-  let p: Proc<void> | null;
-  try {
-    v = yield* g;
-  } catch (e) {
-    p = sv.failed(e, from, st);
-    if (p !== null) yield* p;
-    return;
-  }
-  p = sv.result(v, from, st);
-  if (p !== null) yield* p;
-}
 
 /** A system message: sys's answer; a terminate request (or the parent's exit while suspended) ends the server. */
 function* system<S>(sv: Server<S>, msg: ['system', unknown, unknown]): Proc<void> {

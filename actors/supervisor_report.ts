@@ -1,10 +1,10 @@
 // The supervisor's reports in OTP's shape (supervisor:format_log), through the runtime's
 // crash logger: SUPERVISOR REPORT for start_error, child_terminated, shutdown_error and
 // shutdown (reached_max_restart_intensity), PROGRESS REPORT for every child started.
-import { format_term, self } from '../runtime';
+import { format_term, self, type Pid } from '../runtime';
 import { log_report, report_header } from '../runtime/crash_report';
 import type { CrashReport } from '../runtime/crash_report';
-import { extract_child, type Child } from './supervisor_spec';
+import { extract_child, type Child, type ChildSlot } from './supervisor_spec';
 
 export type ErrorContext = 'start_error' | 'child_terminated' | 'shutdown_error' | 'shutdown';
 
@@ -38,19 +38,56 @@ export function show_supname(name: unknown): string {
 }
 
 /**
- * A report whose text is made when first read: a restart makes two reports, and a logger
- * that keeps only the terms (or drops progress reports, as the default one) never pays for
- * printing them.
+ * A report whose term and text are made when first read: a restart makes two reports, and a
+ * logger that drops them (the default one drops progress reports) or keeps only some never
+ * pays for building them. What the report shows of the child is taken now (its pid and start
+ * args, the fields a record changes; the others never change).
  */
 class Report implements CrashReport {
-  readonly pid = self();
+  // Declared and set by the constructor (no initializers or parameter properties: each is
+  // emitted as a definition and then an assignment, in an initializer function).
+  declare readonly pid: Pid;
+  declare readonly label: 'supervisor_report' | 'progress';
+  private declare readonly supname: unknown;
+  /** The errorContext (a supervisor report), or null (progress). */
+  private declare readonly context: ErrorContext | null;
+  private declare readonly why: unknown;
+  private declare readonly child: Child | null;
+  private declare readonly child_pid: ChildSlot;
+  private declare readonly mfargs: Child['mfargs'] | null;
+  private declare readonly nb: number | undefined;
   /** When it was made, in ms: the Date is made only when the text is (two per restart cost 0.2-0.5 us). */
-  private readonly at = Date.now();
-  private printed: string | null = null;
+  private declare readonly at: number;
+  private declare term: unknown[][] | null;
+  private declare printed: string | null;
+
   constructor(
-    readonly reason: unknown[][],
-    readonly label: 'supervisor_report' | 'progress',
-  ) {}
+    pid: Pid, label: 'supervisor_report' | 'progress', supname: unknown, context: ErrorContext | null, why: unknown,
+    child: Child | null, child_pid: ChildSlot, nb: number | undefined,
+  ) {
+    this.pid = pid;
+    this.label = label;
+    this.supname = supname;
+    this.context = context;
+    this.why = why;
+    this.child = child;
+    this.child_pid = child_pid;
+    this.mfargs = child === null ? null : child.mfargs;
+    this.nb = nb;
+    this.at = Date.now();
+    this.term = null;
+    this.printed = null;
+  }
+
+  /** [{supervisor,N},{errorContext,C},{reason,R},{offender,O}], or [{supervisor,N},{started,O}]. */
+  get reason(): unknown[][] {
+    if (this.term !== null) return this.term;
+    const offender = extract_child(this.child as Child, this.child_pid, this.mfargs as Child['mfargs'], this.nb);
+    this.term = this.context === null
+      ? [['supervisor', this.supname], ['started', offender]]
+      : [['supervisor', this.supname], ['errorContext', this.context], ['reason', this.why], ['offender', offender]];
+    return this.term;
+  }
 
   get text(): string {
     if (this.printed !== null) return this.printed;
@@ -69,13 +106,22 @@ class Report implements CrashReport {
   }
 }
 
+/**
+ * A report kept for as long as the module is loaded: reports are short-lived (a logger drops
+ * or prints them), and once every one of them has died V8 collects the hidden classes their
+ * fields were added through, and throws away the optimized code of the restart path that
+ * embeds them ("weak objects" in --trace-deopt): the next restarts run unoptimized until it
+ * is compiled again. One live report keeps them.
+ */
+const _shape = new Report(null as unknown as Pid, 'progress', null, null, undefined, null, 'undefined', undefined);
+
 /** A SUPERVISOR REPORT; the report term is [{supervisor,N},{errorContext,C},{reason,R},{offender,O}]. */
 export function report_error(supname: unknown, context: ErrorContext, reason: unknown, child: Child, nb?: number): void {
-  const offender = extract_child(child, nb);
-  log_report(new Report([['supervisor', supname], ['errorContext', context], ['reason', reason], ['offender', offender]], 'supervisor_report'));
+  log_report(new Report(self(), 'supervisor_report', supname, context, reason, child, child.pid, nb));
 }
 
-/** A PROGRESS REPORT for a child just started: [{supervisor,N},{started,Offender}]. */
-export function report_progress(supname: unknown, child: Child): void {
-  log_report(new Report([['supervisor', supname], ['started', extract_child(child)]], 'progress'));
+/** A PROGRESS REPORT for a child just started as pid: [{supervisor,N},{started,Offender}]. */
+export function report_progress(supname: unknown, child: Child, pid: Pid): void {
+  log_report(new Report(self(), 'progress', supname, null, undefined, child, pid, undefined));
 }
+

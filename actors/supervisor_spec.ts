@@ -11,17 +11,39 @@ export type ChildSlot = Pid | 'undefined' | ['restarting', Pid | 'undefined'];
 
 /** OTP's #child{} record. A temporary child's args are dropped once it runs ('undefined'). */
 export class Child {
+  // Declared and set by the constructor: parameter properties are emitted as a definition of
+  // each field and then an assignment, twice the work in code not yet optimized.
+  declare pid: ChildSlot;
+  declare readonly id: unknown;
+  declare mfargs: readonly [ChildModule, string, readonly unknown[] | 'undefined'];
+  declare readonly restart_type: RestartType;
+  declare readonly significant: boolean;
+  declare readonly shutdown: Shutdown;
+  declare readonly child_type: ChildType;
+  declare readonly modules: 'dynamic' | ModuleRef[];
+  declare readonly restart_delay: number;
+
   constructor(
-    public pid: ChildSlot,
-    readonly id: unknown,
-    public mfargs: readonly [ChildModule, string, readonly unknown[] | 'undefined'],
-    readonly restart_type: RestartType,
-    readonly significant: boolean,
-    readonly shutdown: Shutdown,
-    readonly child_type: ChildType,
-    readonly modules: 'dynamic' | ModuleRef[],
-    readonly restart_delay: number,
-  ) {}
+    pid: ChildSlot,
+    id: unknown,
+    mfargs: readonly [ChildModule, string, readonly unknown[] | 'undefined'],
+    restart_type: RestartType,
+    significant: boolean,
+    shutdown: Shutdown,
+    child_type: ChildType,
+    modules: 'dynamic' | ModuleRef[],
+    restart_delay: number,
+  ) {
+    this.pid = pid;
+    this.id = id;
+    this.mfargs = mfargs;
+    this.restart_type = restart_type;
+    this.significant = significant;
+    this.shutdown = shutdown;
+    this.child_type = child_type;
+    this.modules = modules;
+    this.restart_delay = restart_delay;
+  }
 
   with_pid(pid: ChildSlot): Child {
     return new Child(pid, this.id, this.mfargs, this.restart_type, this.significant, this.shutdown, this.child_type, this.modules, this.restart_delay);
@@ -179,11 +201,11 @@ export function child_to_spec(c: Child): FullChildSpec {
   };
 }
 
-/** The offender in a supervisor report: [{pid, P}, {id, Id}, {mfargs, MFA}, ...]. */
-export function extract_child(c: Child, nb_children?: number): unknown[] {
-  const head = nb_children !== undefined ? ['nb_children', nb_children] : ['pid', c.pid];
+/** The offender in a supervisor report: [{pid, P}, {id, Id}, {mfargs, MFA}, ...] (pid and args as given: the report's). */
+export function extract_child(c: Child, pid: ChildSlot, mfargs: Child['mfargs'], nb_children?: number): unknown[] {
+  const head = nb_children !== undefined ? ['nb_children', nb_children] : ['pid', pid];
   return [
-    head, ['id', c.id], ['mfargs', [...c.mfargs]], ['restart_type', c.restart_type], ['significant', c.significant],
+    head, ['id', c.id], ['mfargs', [...mfargs]], ['restart_type', c.restart_type], ['significant', c.significant],
     ['shutdown', c.shutdown], ['child_type', c.child_type],
   ];
 }
