@@ -1,8 +1,8 @@
 // Busy-wait before the event loop sleeps: the policy over the poller's spin (the mechanism
 // is native, sockets/prim_socket.ts `poll_spin`). It mirrors `erl +sbwt`: after a readiness
-// batch, a loop turn that would block first polls for new work for up to the level's budget,
-// so a reply that arrives within it is handled without the idle CPU's wake-up (tens of
-// microseconds per round trip on an idle machine). An idle loop spins once after its last
+// batch of one socket, a loop turn that would block first polls for new work for up to the
+// level's budget, so a reply that arrives within it is handled without the idle CPU's
+// wake-up (tens of microseconds per round trip on an idle machine). An idle loop spins once after its last
 // batch and then sleeps; a busy one never blocks, so never spins. The cost is CPU: up to the
 // budget per batch whose next work arrives later than that, taken from whatever else wants
 // the core.
@@ -29,10 +29,21 @@ export const LEVELS: Readonly<Record<BusyWaitLevel, number>> = Object.freeze({
   very_long: 1060,
 });
 
-/** The level used when `ERLSOCK_SBWT` is not set (bench/RESULTS.md, Distribution). */
-export const DEFAULT_LEVEL: BusyWaitLevel = 'none';
+/** The level used when `ERLSOCK_SBWT` is not set: BEAM's default, and on measurement
+ *  (bench/RESULTS.md, Distribution) fewer microseconds per round trip and no more CPU per
+ *  echo than none. */
+export const DEFAULT_LEVEL: BusyWaitLevel = 'medium';
 
 export type BusyWaitSetting = BusyWaitLevel | number;
+
+/**
+ * The loop spins only after a batch of one readiness event: one peer in a conversation,
+ * whose reply is what the loop waits for. After a bigger batch many peers are busy and work
+ * comes anyway; spinning then only cut the next batch short (100 echo connections: server CPU
+ * per echo 1.60-2.04x C's with every batch followed, 1.35-1.54x after one-event batches
+ * only, 1.26-1.43x with no spin; bench/RESULTS.md, Distribution).
+ */
+const MAX_BATCH = 1;
 
 let current: BusyWaitSetting = DEFAULT_LEVEL;
 
@@ -51,7 +62,7 @@ function budget(setting: BusyWaitSetting): number {
 export function set(setting: BusyWaitSetting): BusyWaitSetting {
   const us = budget(setting);
   const previous = current;
-  prim.poll_spin(us);
+  prim.poll_spin(us, MAX_BATCH);
   current = setting;
   return previous;
 }

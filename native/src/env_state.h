@@ -56,6 +56,7 @@ struct EnvState {
   // when a batch was delivered since the last spin, and counters a test or benchmark reads.
   uv_prepare_t spin_handle;
   uint64_t spin_ns = 0;
+  size_t spin_max_batch = 0;
   bool delivered = false;
   uint64_t spins = 0, spins_ready = 0, spin_total_ns = 0;
 
