@@ -1,11 +1,11 @@
 // Busy-wait before the event loop sleeps: the policy over the poller's spin (the mechanism
 // is native, sockets/prim_socket.ts `poll_spin`). It mirrors `erl +sbwt`: after a readiness
-// batch of one socket, a loop turn that would block first polls for new work for up to the
-// level's budget, so a reply that arrives within it is handled without the idle CPU's
-// wake-up (tens of microseconds per round trip on an idle machine). An idle loop spins once after its last
-// batch and then sleeps; a busy one never blocks, so never spins. The cost is CPU: up to the
-// budget per batch whose next work arrives later than that, taken from whatever else wants
-// the core.
+// batch of one socket while few sockets are open, a loop turn that would block first polls
+// for new work for up to the level's budget, so a reply that arrives within it is handled
+// without the idle CPU's wake-up (tens of microseconds per round trip on an idle machine).
+// An idle loop spins once after its last batch and then sleeps; a busy one never blocks, so
+// never spins. The cost is CPU: up to the budget per batch whose next work arrives later
+// than that, taken from whatever else wants the core.
 import * as prim from './prim_socket';
 
 /** `erl +sbwt` levels. */
@@ -37,13 +37,16 @@ export const DEFAULT_LEVEL: BusyWaitLevel = 'medium';
 export type BusyWaitSetting = BusyWaitLevel | number;
 
 /**
- * The loop spins only after a batch of one readiness event: one peer in a conversation,
- * whose reply is what the loop waits for. After a bigger batch many peers are busy and work
- * comes anyway; spinning then only cut the next batch short (100 echo connections: server CPU
- * per echo 1.60-2.04x C's with every batch followed, 1.35-1.54x after one-event batches
- * only, 1.26-1.43x with no spin; bench/RESULTS.md, Distribution).
+ * The loop spins only after a batch of one readiness event (one peer in a conversation,
+ * whose reply is what the loop waits for) and while at most MAX_SOCKETS fds are in the
+ * poller (a distribution node, a client, a server with a few connections). With more, work
+ * comes from many peers and batching them pays more than one round trip's wake-up: spinning
+ * after every batch cut the batches short (100 echo connections, server CPU per echo against
+ * C's: 1.60-2.04x spinning after every batch, 1.35-1.61x after one-event batches only,
+ * 1.26-1.73x without; bench/RESULTS.md, Distribution).
  */
 const MAX_BATCH = 1;
+const MAX_SOCKETS = 16;
 
 let current: BusyWaitSetting = DEFAULT_LEVEL;
 
@@ -62,7 +65,7 @@ function budget(setting: BusyWaitSetting): number {
 export function set(setting: BusyWaitSetting): BusyWaitSetting {
   const us = budget(setting);
   const previous = current;
-  prim.poll_spin(us, MAX_BATCH);
+  prim.poll_spin(us, MAX_BATCH, MAX_SOCKETS);
   current = setting;
   return previous;
 }

@@ -57,6 +57,7 @@ struct EnvState {
   uv_prepare_t spin_handle;
   uint64_t spin_ns = 0;
   size_t spin_max_batch = 0;
+  size_t spin_max_registered = 0;
   bool delivered = false;
   uint64_t spins = 0, spins_ready = 0, spin_total_ns = 0;
 

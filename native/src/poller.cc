@@ -112,7 +112,7 @@ void on_epoll_readable(uv_poll_t* handle, int status, int) {
     return;
   }
   if (count == 0) return;
-  st->delivered = count <= st->spin_max_batch;
+  st->delivered = count <= st->spin_max_batch && st->registered <= st->spin_max_registered;
   napi_value argv[3] = {st->tokens_ref.Value(), st->events_ref.Value(), num(env, static_cast<int64_t>(count))};
   // The one JS call per batch goes through the C API, as the old addon did: its status is
   // all the handling needs. An exception in the handler is the program's, as from any
@@ -181,9 +181,10 @@ Napi::Value PollAdd(const Napi::CallbackInfo& info) {
   return num(info.Env(), 0);
 }
 
-// poll_spin(us, max_batch): the budget in microseconds (0 turns spinning off), and the
-// largest batch after which the loop spins (a bigger one means many peers are busy: work
-// comes anyway, and spinning would only cut the next batch short); returns the previous budget.
+// poll_spin(us, max_batch, max_registered): the budget in microseconds (0 turns spinning
+// off); the loop spins only after a batch of at most max_batch events while at most
+// max_registered fds are registered (JS's policy, sockets/busy_wait.ts); returns the
+// previous budget.
 Napi::Value PollSpin(const Napi::CallbackInfo& info) {
   Napi::Value v = info[0];
   if (!v.IsNumber()) type_error(info.Env(), "erlsock: poll_spin needs a number of microseconds");
@@ -191,9 +192,11 @@ Napi::Value PollSpin(const Napi::CallbackInfo& info) {
   if (!(us >= 0 && us <= 1e6) || us != static_cast<double>(static_cast<int64_t>(us)))
     range_error(info.Env(), "erlsock: poll_spin takes an integer from 0 to 1000000 microseconds");
   uint32_t max_batch = get_uint(info, 1);
+  uint32_t max_registered = get_uint(info, 2);
   EnvState* st = state(info);
   int64_t previous = static_cast<int64_t>(st->spin_ns / 1000u);
   st->spin_max_batch = max_batch;
+  st->spin_max_registered = max_registered;
   st->spin_ns = static_cast<uint64_t>(us) * 1000u;
   uv_prepare_t* h = &st->spin_handle;
   if (st->spin_ns > 0 && !uv_is_active(reinterpret_cast<uv_handle_t*>(h))) {

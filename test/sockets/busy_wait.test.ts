@@ -59,9 +59,9 @@ describe('sockets/busy_wait', () => {
     expect(busy_wait.get()).to.deep.equal({ setting: 'none', us: 0 });
     expect(busy_wait.set('medium')).to.equal('none');
     expect(busy_wait.get()).to.deep.equal({ setting: 'medium', us: busy_wait.LEVELS.medium });
-    expect(prim.poll_spin(busy_wait.LEVELS.medium, 1)).to.equal(busy_wait.LEVELS.medium); // the native budget
+    expect(prim.poll_spin(busy_wait.LEVELS.medium, 1, 16)).to.equal(busy_wait.LEVELS.medium); // the native budget
     expect(busy_wait.set(50)).to.equal('medium');
-    expect(prim.poll_spin(50, 1)).to.equal(50);
+    expect(prim.poll_spin(50, 1, 16)).to.equal(50);
     expect(busy_wait.get()).to.deep.equal({ setting: 50, us: 50 });
     expect(Object.keys(busy_wait.LEVELS)).to.deep.equal(['none', 'very_short', 'short', 'medium', 'long', 'very_long']);
   });
@@ -72,10 +72,10 @@ describe('sockets/busy_wait', () => {
     expect(() => busy_wait.set(-1)).to.throw(RangeError);
     expect(() => busy_wait.set(1.5)).to.throw(RangeError);
     expect(() => busy_wait.set(1_000_001)).to.throw(RangeError);
-    expect(() => prim.poll_spin(-1, 1)).to.throw(RangeError);
-    expect(() => prim.poll_spin('1' as unknown as number, 1)).to.throw(TypeError);
+    expect(() => prim.poll_spin(-1, 1, 16)).to.throw(RangeError);
+    expect(() => prim.poll_spin('1' as unknown as number, 1, 16)).to.throw(TypeError);
     expect(busy_wait.get()).to.deep.equal({ setting: 'short', us: busy_wait.LEVELS.short });
-    expect(prim.poll_spin(busy_wait.LEVELS.short, 1)).to.equal(busy_wait.LEVELS.short);
+    expect(prim.poll_spin(busy_wait.LEVELS.short, 1, 16)).to.equal(busy_wait.LEVELS.short);
   });
 
   it('reads ERLSOCK_SBWT: a level, microseconds, or the default when unset', () => {
