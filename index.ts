@@ -15,3 +15,4 @@ export * as gen_statem from './actors/gen_statem';
 export * as global from './actors/global';
 export * as distribution from './distribution';
 export * as observer from './observer';
+export * as busy_wait from './sockets/busy_wait';

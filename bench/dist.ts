@@ -10,6 +10,7 @@ import { Proc, run, receive, on, after, _, self, send } from '../runtime';
 import { net_kernel, net_adm, list } from '../distribution';
 import { compile_erlang } from './_erlang';
 import { cpu_us } from './_cpu';
+import * as busy_wait from '../sockets/busy_wait';
 
 const OUT = path.resolve(__dirname, '..', '..', 'bench', 'out');
 const HOST = hostname().split('.')[0];
@@ -109,13 +110,16 @@ export async function main(args: string[]): Promise<void> {
     for (const kind of ['small', 'big'] as const) {
       const r = kind === 'small' ? rounds : Math.max(50, Math.floor(rounds / 4));
       const n = kind === 'small' ? msgs : Math.max(100, Math.floor(msgs / 20));
+      const s0 = busy_wait.stats();
       const es = await run(erlsock_client, server, kind, r, n);
+      const s1 = busy_wait.stats();
       const b = beam_client(server, kind, r, n);
       const label = kind === 'small' ? 'small term' : '64 KiB binary';
       console.log(
         `dist ${label}: rtt erlsock→BEAM ${es.rtt_us.toFixed(1)} µs, BEAM→BEAM ${b.rtt_us.toFixed(1)} µs (latency ratio ${(b.rtt_us / es.rtt_us).toFixed(2)}x); ` +
           `throughput erlsock→BEAM ${Math.round(es.msgs_s)} msg/s, BEAM→BEAM ${Math.round(b.msgs_s)} msg/s (${(es.msgs_s / b.msgs_s).toFixed(2)}x); ` +
-          `client CPU per round trip ${es.cpu_rt_us.toFixed(1)} / ${b.cpu_rt_us.toFixed(1)} µs, per message ${es.cpu_msg_us.toFixed(2)} / ${b.cpu_msg_us.toFixed(2)} µs (erlsock / BEAM)`,
+          `client CPU per round trip ${es.cpu_rt_us.toFixed(1)} / ${b.cpu_rt_us.toFixed(1)} µs, per message ${es.cpu_msg_us.toFixed(2)} / ${b.cpu_msg_us.toFixed(2)} µs (erlsock / BEAM); ` +
+          `erlsock busy-wait ${busy_wait.get().us} µs: ${s1.spins - s0.spins} spins, ${s1.ready - s0.ready} found work, ${((s1.ns - s0.ns) / 1e6).toFixed(1)} ms`,
       );
     }
   } finally {

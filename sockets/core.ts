@@ -15,6 +15,7 @@ import { Pid, Ref } from '../runtime/terms';
 import { send, self } from '../runtime/send';
 import { on_exit, deliver_then_run } from '../runtime/hooks';
 import { tracing, sock_event, wants } from './trace_events';
+import './busy_wait'; // applies ERLSOCK_SBWT before the first socket
 
 export type State = SockState<Pid, Ref>;
 export type Sock = Socket<State>;

@@ -52,6 +52,14 @@
 //                          itself reports the current readiness.
 //   poll_del(fd)           deregisters (close does it too)
 //   new_token()            a token that never repeats in this environment (32-bit counter)
+//   poll_spin(us, max_batch, max_registered) → previous   busy-wait budget before the loop
+//                          sleeps, 0..1e6 microseconds (0 = never spin): after a batch of at
+//                          most max_batch events, with at most max_registered fds registered,
+//                          a loop turn that would block first
+//                          polls libuv's epoll fd (timeout 0) until something is ready or the
+//                          budget (capped by the next timer) runs out; once per batch, so an
+//                          idle loop spins once and sleeps. Policy: sockets/busy_wait.ts.
+//   poll_spin_stats() → {spins, ready, ns}   how often it spun, how often that found work
 // Once per loop turn with any readiness, the handler is called ONCE:
 //   handler(tokens: Uint32Array, events: Uint32Array, count: number)
 // entries 0..count-1 are (token, event bits); bits are EV_IN, EV_OUT, EV_ERR, EV_HUP, EV_RDHUP.
@@ -391,6 +399,12 @@ export function poll_stop(handler: PollHandler): void {
 }
 export const poll_add = (fd: number, token: number): number => native.poll_add(fd, token);
 export const poll_del = (fd: number): number => native.poll_del(fd);
+export const poll_spin = (us: number, max_batch: number, max_registered: number): number =>
+  native.poll_spin(us, max_batch, max_registered);
+export function poll_spin_stats(): { spins: number; ready: number; ns: number } {
+  const [spins, ready, ns] = native.poll_spin_stats();
+  return { spins, ready, ns };
+}
 let next_token = 0;
 /** A fresh token: 1, 2, 3, ... (4 billion per environment before it would wrap). */
 export function new_token(): number {

@@ -49,6 +49,17 @@ struct EnvState {
   uint32_t* events = nullptr;
   size_t capacity = 0;
   std::vector<epoll_event> evbuf;
+  int open_handles = 0;  // uv handles not yet closed: the state is freed when the last goes
+  uv_close_cb teardown_done = nullptr;
+
+  // Busy-wait before the loop sleeps (poller.cc, "spin"): the budget JS set (0 = none), set
+  // when a batch was delivered since the last spin, and counters a test or benchmark reads.
+  uv_prepare_t spin_handle;
+  uint64_t spin_ns = 0;
+  size_t spin_max_batch = 0;
+  size_t spin_max_registered = 0;
+  bool delivered = false;
+  uint64_t spins = 0, spins_ready = 0, spin_total_ns = 0;
 
   uint8_t flags(int fd) const { return fd >= 0 && static_cast<size_t>(fd) < fds.size() ? fds[fd] : 0; }
   void set_flag(int fd, uint8_t f) {

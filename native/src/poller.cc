@@ -13,6 +13,19 @@
 // A batch is delivered with ONE JS call: handler(tokens, events, count) over two
 // Uint32Arrays the addon owns. The uv_poll_t holds the loop open only while some fd is
 // registered.
+//
+// Spin (busy-wait before sleeping): libuv blocks in epoll_pwait when nothing is due, and on
+// an idle CPU the wake-up when the peer's reply arrives costs tens of microseconds. BEAM's
+// schedulers spin a while before they sleep (`erl +sbwt`); this does the same for the loop.
+// A uv_prepare_t runs just before libuv computes its timeout and blocks. If JS set a budget,
+// a batch was delivered since the last spin (so an idle loop spins once and then sleeps),
+// and the loop would block, it polls libuv's own epoll fd (which watches the poller's epoll
+// fd and every other handle of the loop) with poll(2) and timeout 0 until something is
+// ready or the budget, capped by the loop's next timer, runs out. poll(2) only looks:
+// epoll_wait would consume the events libuv is about to collect. Then libuv's epoll_pwait
+// finds the fd ready and returns without sleeping. A timer or another handle is delayed by
+// at most the budget; the prepare handle is unref'd, so it never keeps the loop alive.
+#include <poll.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 #include <cerrno>
@@ -99,6 +112,7 @@ void on_epoll_readable(uv_poll_t* handle, int status, int) {
     return;
   }
   if (count == 0) return;
+  st->delivered = count <= st->spin_max_batch && st->registered <= st->spin_max_registered;
   napi_value argv[3] = {st->tokens_ref.Value(), st->events_ref.Value(), num(env, static_cast<int64_t>(count))};
   // The one JS call per batch goes through the C API, as the old addon did: its status is
   // all the handling needs. An exception in the handler is the program's, as from any
@@ -113,6 +127,29 @@ void on_epoll_readable(uv_poll_t* handle, int status, int) {
     napi_get_and_clear_last_exception(env, &err);
     napi_fatal_exception(env, err);
   }
+}
+
+void on_prepare(uv_prepare_t* handle) {
+  EnvState* st = static_cast<EnvState*>(handle->data);
+  if (st->spin_ns == 0 || !st->delivered) return;
+  uv_loop_t* loop = handle->loop;
+  int timeout_ms = uv_backend_timeout(loop);  // -1: no timer; 0: the loop will not block
+  if (timeout_ms == 0) return;  // keeps `delivered` for the turn that would block
+  st->delivered = false;
+  uint64_t budget = st->spin_ns;
+  if (timeout_ms > 0 && static_cast<uint64_t>(timeout_ms) * 1000000u < budget)
+    budget = static_cast<uint64_t>(timeout_ms) * 1000000u;
+  pollfd p{uv_backend_fd(loop), POLLIN, 0};
+  uint64_t start = uv_hrtime();
+  uint64_t now;
+  int r;
+  do {
+    r = poll(&p, 1, 0);
+    now = uv_hrtime();
+  } while (r == 0 && now - start < budget);
+  st->spins++;
+  if (r > 0) st->spins_ready++;
+  st->spin_total_ns += now - start;
 }
 
 Napi::Value PollStart(const Napi::CallbackInfo& info) {
@@ -144,6 +181,44 @@ Napi::Value PollAdd(const Napi::CallbackInfo& info) {
   return num(info.Env(), 0);
 }
 
+// poll_spin(us, max_batch, max_registered): the budget in microseconds (0 turns spinning
+// off); the loop spins only after a batch of at most max_batch events while at most
+// max_registered fds are registered (JS's policy, sockets/busy_wait.ts); returns the
+// previous budget.
+Napi::Value PollSpin(const Napi::CallbackInfo& info) {
+  Napi::Value v = info[0];
+  if (!v.IsNumber()) type_error(info.Env(), "erlsock: poll_spin needs a number of microseconds");
+  double us = v.As<Napi::Number>().DoubleValue();
+  if (!(us >= 0 && us <= 1e6) || us != static_cast<double>(static_cast<int64_t>(us)))
+    range_error(info.Env(), "erlsock: poll_spin takes an integer from 0 to 1000000 microseconds");
+  uint32_t max_batch = get_uint(info, 1);
+  uint32_t max_registered = get_uint(info, 2);
+  EnvState* st = state(info);
+  int64_t previous = static_cast<int64_t>(st->spin_ns / 1000u);
+  st->spin_max_batch = max_batch;
+  st->spin_max_registered = max_registered;
+  st->spin_ns = static_cast<uint64_t>(us) * 1000u;
+  uv_prepare_t* h = &st->spin_handle;
+  if (st->spin_ns > 0 && !uv_is_active(reinterpret_cast<uv_handle_t*>(h))) {
+    uv_prepare_start(h, on_prepare);
+    uv_unref(reinterpret_cast<uv_handle_t*>(h));
+  } else if (st->spin_ns == 0) {
+    uv_prepare_stop(h);
+  }
+  return num(info.Env(), previous);
+}
+
+// poll_spin_stats(): [spins, spins that ended with the loop's fd ready, ns spent spinning].
+Napi::Value PollSpinStats(const Napi::CallbackInfo& info) {
+  EnvState* st = state(info);
+  Napi::Env env = info.Env();
+  Napi::Array a = Napi::Array::New(env, 3);
+  a.Set(0u, num(env, static_cast<int64_t>(st->spins)));
+  a.Set(1u, num(env, static_cast<int64_t>(st->spins_ready)));
+  a.Set(2u, num(env, static_cast<int64_t>(st->spin_total_ns)));
+  return a;
+}
+
 Napi::Value PollDel(const Napi::CallbackInfo& info) {
   int32_t fd = get_int(info, 0);
   EnvState* st = state(info);
@@ -172,14 +247,26 @@ int poller_init(EnvState* st, uv_loop_t* loop) {
   }
   st->poll_handle.data = st;
   uv_unref(reinterpret_cast<uv_handle_t*>(&st->poll_handle));
+  uv_prepare_init(loop, &st->spin_handle);  // cannot fail; started by poll_spin
+  st->spin_handle.data = st;
+  st->open_handles = 2;
   return 0;
 }
 
-// Stops the watcher and closes its handle; `done` runs from the loop once libuv has let
-// go of it, and only then may the epoll fd be closed and the state freed.
+namespace {
+void on_handle_closed(uv_handle_t* h) {
+  EnvState* st = static_cast<EnvState*>(h->data);
+  if (--st->open_handles == 0) st->teardown_done(h);
+}
+}  // namespace
+
+// Stops the watcher and closes both handles; `done` runs from the loop once libuv has let
+// go of the last of them, and only then may the epoll fd be closed and the state freed.
 void poller_teardown_begin(EnvState* st, uv_close_cb done) {
   if (st->poll_started) uv_poll_stop(&st->poll_handle);
-  uv_close(reinterpret_cast<uv_handle_t*>(&st->poll_handle), done);
+  st->teardown_done = done;
+  uv_close(reinterpret_cast<uv_handle_t*>(&st->poll_handle), on_handle_closed);
+  uv_close(reinterpret_cast<uv_handle_t*>(&st->spin_handle), on_handle_closed);
 }
 
 void register_poller(Napi::Env env, Napi::Object exports, EnvState* st) {
@@ -188,6 +275,8 @@ void register_poller(Napi::Env env, Napi::Object exports, EnvState* st) {
   def<PollStart>(env, exports, "poll_start", st);
   def<PollAdd>(env, exports, "poll_add", st);
   def<PollDel>(env, exports, "poll_del", st);
+  def<PollSpin>(env, exports, "poll_spin", st);
+  def<PollSpinStats>(env, exports, "poll_spin_stats", st);
 }
 
 }  // namespace erlsock

@@ -55,6 +55,12 @@ export interface NativeAddon {
   poll_start(handler: (tokens: Uint32Array, events: Uint32Array, count: number) => void): number;
   poll_add(fd: number, token: number): number;
   poll_del(fd: number): number;
+  /** Sets the busy-wait budget before the loop sleeps (integer microseconds, 0 = none), the
+   *  largest batch it follows and the most fds registered while it spins; returns the
+   *  previous budget. RangeError outside 0..1,000,000. */
+  poll_spin(us: number, max_batch: number, max_registered: number): number;
+  /** [spins, spins that ended with the loop's fd ready, nanoseconds spent spinning]. */
+  poll_spin_stats(): [number, number, number];
   /** Descriptors this environment opened and has not closed (for tests and teardown). */
   open_fds(): number;
 }
