@@ -10,7 +10,7 @@ export const ROOT = path.resolve(__dirname, '..', '..');
 /** Build output of the C tools and the Erlang module; gitignored. */
 export const OUT = path.join(ROOT, 'bench', 'out');
 const LOADGEN = path.join(OUT, 'loadgen');
-const ECHO_EPOLL = path.join(OUT, 'echo_epoll');
+export const ECHO_EPOLL = path.join(OUT, 'echo_epoll');
 
 export const SERVER_CORE = '1';
 export const LOADGEN_CORE = '0';

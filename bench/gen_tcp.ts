@@ -3,12 +3,13 @@
 // Echo of 64-byte messages over gen_tcp, side by side in one run (server on core 1, the C
 // load generator on core 0): erlsock's gen_tcp echo (examples/echo_gen_tcp.ts) with
 // {active, once} and {active, true}, Erlang's gen_tcp echo ({active, once}, `erl +S 1:1`) on
-// the default inet backend and on {inet_backend, socket}, and Node net. Round trips/s,
-// median round trip, and the server's CPU per echo.
+// the default inet backend and on {inet_backend, socket}, Node net, and the bare C epoll echo
+// server (the limit this load generator can show on this machine). Round trips/s, median
+// round trip, and the server's CPU per echo in the timed window.
 import * as os from 'os';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
-import { OUT, ROOT, buildTools, cpuSeconds, loadgen, printTable, ratio, startCommand } from './_servers';
+import { ECHO_EPOLL, OUT, ROOT, buildTools, cpuSeconds, loadgen, printTable, ratio, startCommand } from './_servers';
 
 const ERL = ['erl', '+S', '1:1', '-noshell', '-pa', OUT, '-s', 'gen_tcp_echo', 'main', '-extra'];
 const ECHO_CLI = path.join(ROOT, 'dist', 'examples', 'echo_cli.js');
@@ -21,6 +22,9 @@ export const GEN_TCP_SERVERS: Record<string, string[]> = {
   erlang_inet: [...ERL, 'echo'],
   erlang_socket: [...ERL, 'echo', '--backend', 'socket'],
   node_net: [process.execPath, path.join(ROOT, 'dist', 'bench', 'node_net_echo.js'), '--addr', '127.0.0.1', '--port', '0'],
+  // Two syscalls per echo and nothing else: a rate above this one is the load generator's
+  // or the kernel's, not the server's.
+  c_epoll: [ECHO_EPOLL, '--addr', '127.0.0.1', '--port', '0'],
 };
 
 /** Compiles the Erlang gen_tcp peers (bench/erl/gen_tcp_echo.erl) next to the other tools. */
@@ -71,9 +75,10 @@ export async function main(args: string[]): Promise<void> {
     for (const n of conns) {
       const k = `${name}/${n}`;
       rows.push([name, String(n), Math.round(rate.get(k) ?? 0).toString(), (cpu.get(k) ?? 0).toFixed(1),
-        ratio(rate.get(k), rate.get(`erlang_inet/${n}`)), ratio(rate.get(k), rate.get(`node_net/${n}`))]);
+        ratio(rate.get(k), rate.get(`erlang_inet/${n}`)), ratio(rate.get(k), rate.get(`node_net/${n}`)),
+        ratio(rate.get(k), rate.get(`c_epoll/${n}`))]);
     }
   }
-  printTable(['server', 'conns', 'round trips/s', 'server CPU us/echo', 'vs Erlang gen_tcp (inet)', 'vs Node net'], rows);
+  printTable(['server', 'conns', 'round trips/s', 'server CPU us/echo', 'vs Erlang gen_tcp (inet)', 'vs Node net', 'vs C epoll (limit)'], rows);
   console.log(`load average after: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 }
