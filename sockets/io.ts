@@ -13,6 +13,7 @@ import * as prim from './prim_socket';
 import { Socket } from './socket_term';
 import { raise_invalid } from './errors';
 import { Sock, Q, make_socket, finish, watch_waiter, signal } from './core';
+import { landing, read_into, take } from './read_slab';
 import { tracing, sock_event } from './trace_events';
 import {
   Error, Select, SelectWith, CLOSED, posix, EAGAIN, EINPROGRESS, EISCONN, MSG_PEEK, select_info, sys_with_addr,
@@ -65,55 +66,6 @@ function park(sock: Sock, q: Q, pid: Pid, handle: Ref | null): Ref {
   return h;
 }
 
-// Where reads land. Up to SLAB_READ bytes (the default read size, {otp, rcvbuf}'s 8192), a
-// read goes straight into a shared slab and comes back as a view of exactly the bytes read:
-// no copy, one Buffer made. The next read starts after it while the slab has room for a whole
-// read, so a kept 64-byte message keeps its 32 KiB slab alive, as a Buffer.allocUnsafe(64)
-// keeps Node's 8 KiB pool alive. Larger reads land in a scratch area and are copied out at
-// their exact size: a short read for a large Length costs what came, not what was asked.
-const SLAB = 32768;
-const SLAB_READ = 8192;
-let slab = Buffer.allocUnsafeSlow(SLAB);
-// The slab's ArrayBuffer and offset, kept with it: .buffer and .byteOffset are getters on
-// the typed array prototype, which each read's take() would otherwise call.
-let slab_ab = slab.buffer;
-let slab_off = slab.byteOffset;
-let slab_used = 0;
-let scratch: Buffer | null = null;
-
-/** The Buffer a read of want bytes goes into, and the offset in it (read_at). */
-let read_buf: Buffer = slab;
-let read_at = 0;
-
-function read_into(want: number): void {
-  if (want <= SLAB_READ) {
-    if (SLAB - slab_used < want) {
-      slab = Buffer.allocUnsafeSlow(SLAB);
-      slab_ab = slab.buffer;
-      slab_off = slab.byteOffset;
-      slab_used = 0;
-    }
-    read_buf = slab;
-    read_at = slab_used;
-    return;
-  }
-  if (scratch === null || scratch.length < want) scratch = Buffer.allocUnsafeSlow(Math.max(want, 65536));
-  read_buf = scratch;
-  read_at = 0;
-}
-
-/** The n bytes just read into read_buf at read_at, as a Buffer of their own size. */
-function take(n: number): Buffer {
-  if (read_buf === slab) {
-    const out = Buffer.from(slab_ab, slab_off + read_at, n);
-    slab_used = (read_at + n + 7) & ~7; // the next read starts 8-aligned after this one
-    return out;
-  }
-  const out = Buffer.allocUnsafe(n);
-  read_buf.copy(out, 0, 0, n);
-  return out;
-}
-
 export type ReadKind = 'recv' | 'recvfrom';
 
 const INVALID_STATE: ['error', ['invalid', 'state']] = ['error', ['invalid', 'state']];
@@ -145,7 +97,7 @@ export function read_now(sock: Sock, len: number, flags: number, handle: Ref | n
   }
   const want = len === 0 ? st.read_chunk() : len;
   read_into(want);
-  const n = kind === 'recv' ? prim.recv_at(st.fd, read_buf, read_at, want, flags) : prim.recvfrom(st.fd, read_buf, read_at, want, flags);
+  const n = kind === 'recv' ? prim.recv_at(st.fd, landing.buf, landing.at, want, flags) : prim.recvfrom(st.fd, landing.buf, landing.at, want, flags);
   if (n > 0 || (n === 0 && !stream)) {
     const got = n > want ? want : n;
     const from = kind === 'recvfrom' ? (stream ? unspec() : (prim.last_addr() as SockAddr)) : null;

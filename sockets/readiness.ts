@@ -11,6 +11,7 @@ import * as prim from './prim_socket';
 import { Socket } from './socket_term';
 import { ReadyRef } from './ready_ref';
 import { Sock, promoted } from './core';
+import { landing, read_into, take } from './read_slab';
 import { CLOSED, EAGAIN, posix, sock_of } from './args';
 import { fast_exports } from '../runtime/fast_exports';
 import type { Error } from './args';
@@ -24,18 +25,6 @@ type AnyReadyRef = ReadyRef<any>;
 
 export type ArmResult<T> = ['ok', T] | Error | 'wait';
 
-// Where active-mode reads land, as socket:recv's (sockets/io.ts): a read of up to SLAB_READ
-// bytes goes into a shared slab and comes back as a view of exactly the bytes read (no copy,
-// one Buffer made; a kept message keeps its slab alive, as a Buffer.allocUnsafe view keeps
-// Node's pool alive). Larger reads land in a scratch area and are copied out at their size.
-const SLAB = 32768;
-const SLAB_READ = 8192;
-let slab = Buffer.allocUnsafeSlow(SLAB);
-// .buffer and .byteOffset are typed-array getters: kept beside the slab, not read per read.
-let slab_ab = slab.buffer;
-let slab_off = slab.byteOffset;
-let slab_used = 0;
-let scratch = Buffer.allocUnsafeSlow(65536);
 
 /**
  * Parks ref on s's read queue for the owner (behind another process's pending read, if
@@ -85,30 +74,12 @@ function read_or_arm(s: Socket, len: number, ref: AnyReadyRef, from: boolean): A
   if (not_my_turn(sock, ref)) return 'wait';
   const stream = st.type === 'stream';
   const want = len === 0 ? st.read_chunk() : len;
-  const in_slab = want <= SLAB_READ;
-  let at = 0;
-  if (in_slab) {
-    if (SLAB - slab_used < want) {
-      slab = Buffer.allocUnsafeSlow(SLAB);
-      slab_ab = slab.buffer;
-      slab_off = slab.byteOffset;
-      slab_used = 0;
-    }
-    at = slab_used;
-  } else if (scratch.length < want) scratch = Buffer.allocUnsafeSlow(want);
-  const into = in_slab ? slab : scratch;
+  read_into(want);
   st.counters.read_tries++;
-  const n = from ? prim.recvfrom(st.fd, into, at, want, 0) : prim.recv(st.fd, into, at, want, 0);
+  const n = from ? prim.recvfrom(st.fd, landing.buf, landing.at, want, 0) : prim.recv_at(st.fd, landing.buf, landing.at, want, 0);
   if (n > 0 || (n === 0 && !stream)) {
     const got = n > want ? want : n;
-    let data: Buffer;
-    if (in_slab) {
-      data = Buffer.from(slab_ab, slab_off + at, got);
-      slab_used = (at + got + 7) & ~7; // the next read starts 8-aligned after this one
-    } else {
-      data = Buffer.allocUnsafe(got);
-      scratch.copy(data, 0, 0, got);
-    }
+    const data = take(got);
     if (stream && got < want && !st.hup) st.readable = false;
     count_read(st.counters, got);
     return from ? ['ok', [stream ? unspec() : (prim.last_addr() as SockAddr), data]] : ['ok', data];

@@ -1,0 +1,57 @@
+// Where socket reads land, for socket:recv (sockets/io.ts) and for the active-mode reads of
+// gen_tcp and gen_udp (sockets/readiness.ts) alike. Up to SLAB_READ bytes (the default read
+// size, {otp, rcvbuf}'s 8192), a read goes straight into a shared slab and comes back as a
+// view of exactly the bytes read: no copy, one Buffer made. The next read starts after it
+// while the slab has room for a whole read, so a kept 64-byte message keeps its 32 KiB slab
+// alive, as a Buffer.allocUnsafe(64) keeps Node's 8 KiB pool alive. Larger reads land in a
+// scratch area and are copied out at their exact size: a short read for a large Length costs
+// what came, not what was asked. Reads run one at a time on the loop's thread, so one slab
+// serves them all.
+//
+// Buffer from node:buffer, not the global: Node defines globalThis.Buffer as a getter, so
+// every bare `Buffer.x` in a hot path is a global load plus a getter call.
+import { Buffer } from 'node:buffer';
+
+const SLAB = 32768;
+const SLAB_READ = 8192;
+let slab = Buffer.allocUnsafeSlow(SLAB);
+// The slab's ArrayBuffer and offset, kept with it: .buffer and .byteOffset are getters on
+// the typed array prototype, which each take() would otherwise call.
+let slab_ab = slab.buffer;
+let slab_off = slab.byteOffset;
+let slab_used = 0;
+let scratch: Buffer | null = null;
+
+/** Where the read that read_into prepared goes: into `buf`, at offset `at`. */
+export const landing: { buf: Buffer; at: number } = { buf: slab, at: 0 };
+
+/** Prepares landing for a read of up to want bytes. */
+export function read_into(want: number): void {
+  if (want <= SLAB_READ) {
+    if (SLAB - slab_used < want) {
+      slab = Buffer.allocUnsafeSlow(SLAB);
+      slab_ab = slab.buffer;
+      slab_off = slab.byteOffset;
+      slab_used = 0;
+    }
+    landing.buf = slab;
+    landing.at = slab_used;
+    return;
+  }
+  if (scratch === null || scratch.length < want) scratch = Buffer.allocUnsafeSlow(Math.max(want, 65536));
+  landing.buf = scratch;
+  landing.at = 0;
+}
+
+/** The n bytes just read into landing, as a Buffer of their own size. */
+export function take(n: number): Buffer {
+  const at = landing.at;
+  if (landing.buf === slab) {
+    const out = Buffer.from(slab_ab, slab_off + at, n);
+    slab_used = (at + n + 7) & ~7; // the next read starts 8-aligned after this one
+    return out;
+  }
+  const out = Buffer.allocUnsafe(n);
+  landing.buf.copy(out, 0, 0, n);
+  return out;
+}
