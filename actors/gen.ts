@@ -36,16 +36,40 @@ export function start<M extends { readonly name?: unknown }, A>(
     ? proc_lib.spawn_link_mfa(mfa, init_it, starter, parent, name, mod, args)
     : proc_lib.spawn_mfa(mfa, init_it, starter, parent, name, mod, args);
   // As OTP 25's proc_lib:sync_wait: the ack, or (linked and trapping exits) the EXIT.
-  return receive_in([on(['ack', pid, _], acked), on(['EXIT', pid, _], died_starting)]);
+  return receive_in([new AckClause(pid)]);
 }
 
-// The clause bodies, made once (not two closures per start).
-function acked(m: readonly [string, Pid, unknown]): StartResult {
-  return m[2] as StartResult;
+// The ack clause's pattern, read only to tell where a process that can never wake waits (its
+// test is its own): one object for every start, not an array (not a tagged tuple pattern).
+const ACK_PATTERN = Object.freeze({ ack: 'or EXIT of the process started' });
+
+/**
+ * The clause a start waits in: ['ack', Pid, Result] or ['EXIT', Pid, Reason] of the process
+ * it started, as one test (the same receive as the two clauses: the first message in mailbox
+ * order that matches either), with no pattern arrays per start.
+ */
+class AckClause extends Clause<StartResult, readonly [string, Pid, unknown]> {
+  declare readonly pid: Pid;
+
+  constructor(pid: Pid) {
+    super(ACK_PATTERN, acked_or_died);
+    this.pid = pid;
+  }
+
+  override test(m: unknown): boolean {
+    if (!Array.isArray(m) || m.length !== 3 || m[1] !== this.pid) return false;
+    const tag: unknown = m[0];
+    return tag === 'ack' || tag === 'EXIT';
+  }
+
+  override needs(_ref: Ref): boolean {
+    return false;
+  }
 }
 
-function died_starting(m: readonly [string, Pid, unknown]): StartResult {
-  return ['error', m[2]];
+// The clause's body, made once (not a closure per start).
+function acked_or_died(m: readonly [string, Pid, unknown]): StartResult {
+  return m[0] === 'ack' ? m[2] as StartResult : ['error', m[2]];
 }
 
 const TIMEOUT = Symbol('gen.timeout');
