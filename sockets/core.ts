@@ -54,7 +54,7 @@ function mark_ready(tokens: Uint32Array, events: Uint32Array, count: number): vo
     }
     if ((ev & EV_WRITE) !== 0) {
       st.writable = true;
-      signal(sock, st.writeq);
+      if (st.write_queue !== null) signal(sock, st.write_queue);
       if (st.conn_queue !== null) signal(sock, st.conn_queue);
     }
   }
@@ -85,7 +85,7 @@ export function signal(sock: Sock, q: Q): void {
 export function promoted(sock: Sock, q: Q, w: Waiter<Pid, Ref> | null): void {
   if (w === null) return;
   const st = sock.state;
-  if (q === st.writeq) {
+  if (q === st.write_queue) {
     if (st.writable) signal(sock, q);
   } else if ((q === st.readq || q === st.acc_queue) && st.readable) {
     st.readable = false;
