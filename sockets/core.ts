@@ -23,6 +23,7 @@ export type Q = OpQueue<Pid, Ref>;
 
 /** Poller token → socket. The only lookup per readiness event. */
 const by_token = new TokenTable<Sock>();
+registry.set_source(() => by_token.values().filter((s) => s.state.registered));
 let poller_started = false;
 
 const EV_READ = prim.EV_IN | prim.EV_ERR | prim.EV_HUP | prim.EV_RDHUP;
