@@ -140,8 +140,9 @@ export function pattern_needs(p: unknown, ref: Ref): boolean {
 }
 
 /**
- * One receive clause: a pattern, an optional clause guard, an optional body. M is the matched
- * message type. It holds just those three: on() is called at every receive of a loop.
+ * One receive clause: a pattern and an optional body. M is the matched message type. It holds
+ * just those two: on() is called at every receive of a loop, and a process waiting in one
+ * holds its clauses for as long as it waits. A clause guard makes a GuardedClause (when()).
  */
 export class Clause<R = unknown, M = unknown> {
   // Declared, not class fields or parameter properties: a class field makes every `new`
@@ -150,22 +151,18 @@ export class Clause<R = unknown, M = unknown> {
   // whose own inlining budget is spent) constructs each clause through the generic stub.
   declare readonly pattern: unknown;
   declare readonly body: ((msg: M) => R) | null;
-  declare readonly guard: ((msg: M) => unknown) | null;
 
-  constructor(pattern: unknown, body: ((msg: M) => R) | null, guard?: ((msg: M) => unknown) | null) {
+  constructor(pattern: unknown, body: ((msg: M) => R) | null) {
     this.pattern = pattern;
     this.body = body;
-    this.guard = guard ?? null;
   }
 
-  /** Whether msg matches the pattern and then the guard. */
+  /** Whether msg matches the pattern (and then the guard, for a GuardedClause). */
   test(msg: unknown): boolean {
     // A tuple pattern (the socket idiom's select and abort clauses) goes straight to the
     // array walk: what match() would reach after ruling out the wildcard and identity.
     const p = this.pattern;
-    if (Array.isArray(p) ? !(p === msg || match_array(p, msg)) : !match(p, msg)) return false;
-    const g = this.guard;
-    return g === null || guard_holds(g as (v: never) => unknown, msg);
+    return Array.isArray(p) ? p === msg || match_array(p, msg) : match(p, msg);
   }
 
   /** Whether only messages holding ref can match this clause. */
@@ -175,6 +172,24 @@ export class Clause<R = unknown, M = unknown> {
 
   /** The clause with a clause-level guard (Erlang's `Pattern when Guard ->`). */
   when(guard: (msg: M) => unknown): Clause<R, M> {
-    return new Clause<R, M>(this.pattern, this.body, guard);
+    return new GuardedClause<R, M>(this.pattern, this.body, guard);
+  }
+}
+
+/** A clause with a clause-level guard: the pattern must match, then the guard hold. */
+class GuardedClause<R, M> extends Clause<R, M> {
+  declare readonly guard: (msg: M) => unknown;
+
+  constructor(pattern: unknown, body: ((msg: M) => R) | null, guard: (msg: M) => unknown) {
+    super(pattern, body);
+    this.guard = guard;
+  }
+
+  override test(msg: unknown): boolean {
+    return super.test(msg) && guard_holds(this.guard as (v: never) => unknown, msg);
+  }
+
+  override when(guard: (msg: M) => unknown): Clause<R, M> {
+    return new GuardedClause<R, M>(this.pattern, this.body, guard);
   }
 }

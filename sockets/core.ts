@@ -23,6 +23,7 @@ export type Q = OpQueue<Pid, Ref>;
 
 /** Poller token → socket. The only lookup per readiness event. */
 const by_token = new TokenTable<Sock>();
+registry.set_source(() => by_token.values().filter((s) => s.state.registered));
 let poller_started = false;
 
 const EV_READ = prim.EV_IN | prim.EV_ERR | prim.EV_HUP | prim.EV_RDHUP;
@@ -54,7 +55,7 @@ function mark_ready(tokens: Uint32Array, events: Uint32Array, count: number): vo
     }
     if ((ev & EV_WRITE) !== 0) {
       st.writable = true;
-      signal(sock, st.writeq);
+      if (st.write_queue !== null) signal(sock, st.write_queue);
       if (st.conn_queue !== null) signal(sock, st.conn_queue);
     }
   }
@@ -85,7 +86,7 @@ export function signal(sock: Sock, q: Q): void {
 export function promoted(sock: Sock, q: Q, w: Waiter<Pid, Ref> | null): void {
   if (w === null) return;
   const st = sock.state;
-  if (q === st.writeq) {
+  if (q === st.write_queue) {
     if (st.writable) signal(sock, q);
   } else if ((q === st.readq || q === st.acc_queue) && st.readable) {
     st.readable = false;

@@ -9,7 +9,7 @@ import type { SocketInfo } from './types';
 export function socket_info(sock: Sock): SocketInfo<Pid> {
   const st = sock.state;
   return {
-    counters: { ...st.counters },
+    counters: st.counters(),
     ctype: st.ctype,
     domain: st.domain,
     type: st.type,
@@ -17,7 +17,7 @@ export function socket_info(sock: Sock): SocketInfo<Pid> {
     owner: st.owner ?? 'undefined',
     num_acceptors: st.acc_queue === null ? 0 : st.acc_queue.size,
     num_readers: st.readq.size,
-    num_writers: st.writeq.size,
+    num_writers: st.write_queue === null ? 0 : st.write_queue.size,
     rstates: st.rstates(),
     wstates: st.wstates(),
   };
@@ -99,14 +99,14 @@ export function cell(sock: Sock, key: InfoKey): string {
     case 'owner': return st.owner === null ? 'undefined' : String(st.owner);
     case 'local_address': return st.closed ? '' : address(prim.sockname(st.fd));
     case 'remote_address': return st.closed ? '' : address(prim.peername(st.fd));
-    case 'recv': return String(st.counters.read_byte);
-    case 'sent': return String(st.counters.write_byte);
+    case 'recv': return String(st.read_byte);
+    case 'sent': return String(st.write_byte);
     case 'state': return state_column(st.rstates(), st.wstates());
     case 'kind': return 'plain';
     case 'ctype': return typeof st.ctype === 'string' ? st.ctype : `fromfd(${st.ctype[1]})`;
     case 'rstates': return st.rstates().join(',');
     case 'wstates': return st.wstates().join(',');
-    case 'counters': return Object.entries(st.counters).map(([k, v]) => `${k}=${v}`).join(',');
+    case 'counters': return Object.entries(st.counters()).map(([k, v]) => `${k}=${v}`).join(',');
   }
 }
 

@@ -47,7 +47,7 @@ export function summary(s: Socket): SocketSummary {
   };
   add(st.acc_queue, 'accept');
   add(st.readq, 'recv');
-  add(st.writeq, 'send');
+  add(st.write_queue, 'send');
   add(st.conn_queue, 'connect');
   return {
     socket: s,
@@ -60,8 +60,8 @@ export function summary(s: Socket): SocketSummary {
     local_address: cell(sock, 'local_address'),
     remote_address: cell(sock, 'remote_address'),
     state: cell(sock, 'state'),
-    recv: st.counters.read_byte,
-    sent: st.counters.write_byte,
+    recv: st.read_byte,
+    sent: st.write_byte,
     waiters,
     monitored_by: monitoring_pids(sock),
   };

@@ -28,7 +28,7 @@ import type { SockAddr, SockAddrInput, SelectTag, MsgRecv } from './types';
  */
 function enqueue(sock: Sock, q: Q, pid: Pid, handle: Ref | null, tag: SelectTag): Select {
   const st = sock.state;
-  if (q === st.writeq) st.wselected = true;
+  if (q === st.write_queue) st.wselected = true;
   else st.rselected = true;
   const h = handle ?? make_ref();
   const adm = q.admit(pid, h);
@@ -56,7 +56,7 @@ function read_select(sock: Sock, q: Q, pid: Pid, handle: Ref | null, tag: Select
 function park_write(sock: Sock, pid: Pid, handle: Ref | null): Ref {
   const st = sock.state;
   st.wselected = true;
-  st.counters.write_waits++;
+  st.write_waits++;
   return park(sock, st.writeq, pid, handle);
 }
 
@@ -85,7 +85,7 @@ export function read_now(sock: Sock, len: number, flags: number, handle: Ref | n
   const q = st.readq;
   if (q.current !== null && q.current.pid !== pid) return enqueue(sock, q, pid, handle, kind);
   // OTP 25 counts a try only for the current operation, not for a caller it queues.
-  st.counters.read_tries++;
+  st.read_tries++;
   const stream = st.type === 'stream';
   const peek = (flags & MSG_PEEK) !== 0;
   if (!st.readable && !peek && !st.listening) {
@@ -104,8 +104,7 @@ export function read_now(sock: Sock, len: number, flags: number, handle: Ref | n
     const data = take(got);
     // A short stream read emptied the socket (a pending error is the kernel's to report).
     if (stream && got < want && !peek && !st.erred) st.readable = false;
-    const c = st.counters;
-    c.read_byte += got;
+    st.read_byte += got;
     if (stream && len > 0 && got < len && !peek && kind === 'recv') {
       // A short read for an exact length: hand back what came, wait for the rest. (OTP 25's
       // recvfrom returns a short stream read as it is.) When the peer's FIN came with the
@@ -114,9 +113,9 @@ export function read_now(sock: Sock, len: number, flags: number, handle: Ref | n
       if (st.hup) signal(sock, q);
       return ['select', [select_info(kind, h), data]];
     }
-    c.read_pkg++;
+    st.read_pkg++;
     // Only recv sets read_pkg_max in OTP 25; recvfrom and recvmsg leave it.
-    if (got > c.read_pkg_max && kind === 'recv') c.read_pkg_max = got;
+    if (got > st.read_pkg_max && kind === 'recv') st.read_pkg_max = got;
     finish(sock, q, pid);
     return kind === 'recv' ? ['ok', data] : ['ok', [from!, data]];
   }
@@ -125,7 +124,7 @@ export function read_now(sock: Sock, len: number, flags: number, handle: Ref | n
     st.readable = false;
     return read_select(sock, q, pid, handle, kind);
   }
-  st.counters.read_fails++;
+  st.read_fails++;
   finish(sock, q, pid);
   return posix(n);
 }
@@ -144,30 +143,30 @@ export function write_now(sock: Sock, data: Buffer, flags: number, handle: Ref |
   const st = sock.state;
   if (st.closed) return CLOSED;
   const pid = self();
-  const q = st.writeq;
-  if (q.current !== null && q.current.pid !== pid) return enqueue(sock, q, pid, handle, tag);
-  st.counters.write_tries++;
+  // No write queue until a write first waits: then nobody is current and there is none to finish.
+  const q = st.write_queue;
+  if (q !== null && q.current !== null && q.current.pid !== pid) return enqueue(sock, q, pid, handle, tag);
+  st.write_tries++;
   if (!st.writable) return ['select', select_info(tag, park_write(sock, pid, handle))];
   const len = data.length;
   const n = ctrl !== undefined ? sys_with_addr(() => prim.sendmsg(st.fd, [data], dest, ctrl, flags))
     : dest === undefined ? prim.send_at(st.fd, data, 0, len, flags) : sys_with_addr(() => prim.sendto(st.fd, data, 0, len, flags, dest));
   if (n === len) {
-    const c = st.counters;
-    c.write_byte += n;
-    c.write_pkg++;
-    if (n > c.write_pkg_max) c.write_pkg_max = n;
-    finish(sock, q, pid);
+    st.write_byte += n;
+    st.write_pkg++;
+    if (n > st.write_pkg_max) st.write_pkg_max = n;
+    if (q !== null) finish(sock, q, pid);
     return 'ok';
   }
   if (n >= 0 || n === EAGAIN) {
     st.writable = false;
     const h = park_write(sock, pid, handle);
     if (n <= 0) return ['select', select_info(tag, h)];
-    st.counters.write_byte += n;
+    st.write_byte += n;
     return ['select', [select_info(tag, h), data.subarray(n)]];
   }
-  st.counters.write_fails++;
-  finish(sock, q, pid);
+  st.write_fails++;
+  if (q !== null) finish(sock, q, pid);
   return posix(n);
 }
 
@@ -177,7 +176,7 @@ export function accept_now(sock: Sock, handle: Ref | null): ['ok', Socket] | Sel
   if (st.closed) return CLOSED;
   const pid = self();
   const q = st.accq;
-  const c = st.counters;
+  const c = st.acc_counters();
   if (q.current !== null && q.current.pid !== pid) return enqueue(sock, q, pid, handle, 'accept');
   c.acc_tries++;
   if (!st.readable && st.listening) return read_select(sock, q, pid, handle, 'accept');
@@ -288,7 +287,7 @@ export function recvmsg_now(sock: Sock, bufsz: number, ctrlsz: number, flags: nu
   const pid = self();
   const q = st.readq;
   if (q.current !== null && q.current.pid !== pid) return enqueue(sock, q, pid, handle, 'recvmsg');
-  st.counters.read_tries++;
+  st.read_tries++;
   const stream = st.type === 'stream';
   const want = bufsz === 0 ? st.read_chunk() : bufsz;
   const peek = (flags & MSG_PEEK) !== 0;
@@ -301,15 +300,14 @@ export function recvmsg_now(sock: Sock, bufsz: number, ctrlsz: number, flags: nu
       st.readable = false;
       return read_select(sock, q, pid, handle, 'recvmsg');
     }
-    st.counters.read_fails++;
+    st.read_fails++;
     finish(sock, q, pid);
     return posix(r);
   }
   if (stream && r.n === 0) return eof(sock, q, pid);
   if (stream && r.data.length < want && !peek && !st.erred) st.readable = false;
-  const c = st.counters;
-  c.read_byte += r.data.length;
-  c.read_pkg++;
+  st.read_byte += r.data.length;
+  st.read_pkg++;
   finish(sock, q, pid);
   // Only the result flags recvmsg(2) reports; the addon's own MSG_CMSG_CLOEXEC is not one.
   const out_flags = prim.msg_flags_names(r.flags).filter((f) => RESULT_FLAGS.includes(f));

@@ -10,12 +10,12 @@ import { Buffer } from 'node:buffer';
 import * as prim from './prim_socket';
 import { Socket } from './socket_term';
 import { ReadyRef } from './ready_ref';
-import { Sock, promoted } from './core';
+import { Sock, State, promoted } from './core';
 import { landing, read_into, take } from './read_slab';
 import { CLOSED, EAGAIN, posix, sock_of } from './args';
 import { fast_exports } from '../runtime/fast_exports';
 import type { Error } from './args';
-import type { SockAddr, SocketCounters } from './types';
+import type { SockAddr } from './types';
 
 export { ReadyRef };
 
@@ -61,7 +61,7 @@ function drained(sock: Sock, ref: AnyReadyRef): 'wait' {
 }
 
 /** One packet of n bytes read, in getstat's counters. */
-function count_read(c: SocketCounters, n: number): void {
+function count_read(c: State, n: number): void {
   c.read_byte += n;
   c.read_pkg++;
   if (n > c.read_pkg_max) c.read_pkg_max = n;
@@ -75,18 +75,18 @@ function read_or_arm(s: Socket, len: number, ref: AnyReadyRef, from: boolean): A
   const stream = st.type === 'stream';
   const want = len === 0 ? st.read_chunk() : len;
   read_into(want);
-  st.counters.read_tries++;
+  st.read_tries++;
   const n = from ? prim.recvfrom(st.fd, landing.buf, landing.at, want, 0) : prim.recv_at(st.fd, landing.buf, landing.at, want, 0);
   if (n > 0 || (n === 0 && !stream)) {
     const got = n > want ? want : n;
     const data = take(got);
     if (stream && got < want && !st.hup) st.readable = false;
-    count_read(st.counters, got);
+    count_read(st, got);
     return from ? ['ok', [stream ? unspec() : (prim.last_addr() as SockAddr), data]] : ['ok', data];
   }
   if (n === 0) return CLOSED;
   if (n === EAGAIN) return drained(sock, ref);
-  st.counters.read_fails++;
+  st.read_fails++;
   return posix(n);
 }
 
@@ -166,14 +166,14 @@ export function recvmsg_or_arm(s: Socket, len: number, ref: AnyReadyRef): ArmRes
   const st = sock.state;
   if (st.closed) return CLOSED;
   if (not_my_turn(sock, ref)) return 'wait';
-  st.counters.read_tries++;
+  st.read_tries++;
   const r = prim.recvmsg(st.fd, len === 0 ? st.read_chunk() : len, st.rcvctrlbuf, 0);
   if (typeof r === 'number') {
     if (r === EAGAIN) return drained(sock, ref);
-    st.counters.read_fails++;
+    st.read_fails++;
     return posix(r);
   }
-  count_read(st.counters, r.data.length);
+  count_read(st, r.data.length);
   return ['ok', { addr: r.addr as SockAddr, data: r.data, ctrl: r.ctrl.map(cmsg_value).filter((x): x is [string, number] => x !== null) }];
 }
 

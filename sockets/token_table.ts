@@ -2,7 +2,7 @@
 // did through V8's generic hash-table builtin (a call, the key's hash, a bucket chain). Tokens
 // are a counter that never repeats (prim_socket.new_token), so the sockets open at one time
 // hold mostly consecutive tokens and `token & mask` spreads them over an array with few
-// collisions. Open addressing, linear probing, at most half full; removal shifts the probe
+// collisions. Open addressing, linear probing, at most three quarters full; removal shifts the probe
 // run back instead of leaving tombstones. Each entry is the socket itself: its state holds
 // its token, which is the key.
 
@@ -35,9 +35,18 @@ export class TokenTable<T extends Tokened> {
     return e;
   }
 
+  /** Every entry, in no particular order. */
+  values(): T[] {
+    const out: T[] = [];
+    for (const e of this.slots) if (e !== undefined) out.push(e);
+    return out;
+  }
+
   /** Files e under its token (e.state.token); a token is filed once. */
   add(e: T): void {
-    if ((this.count + 1) * 2 > this.slots.length) this.resize(this.slots.length * 2);
+    // At most three quarters full: the tokens of sockets open at one time are mostly
+    // consecutive, so their home slots rarely collide and the probe runs stay short.
+    if ((this.count + 1) * 4 > this.slots.length * 3) this.resize(this.slots.length * 2);
     this.insert(e);
     this.count++;
   }

@@ -70,9 +70,15 @@ describe('runtime/pattern', () => {
     expect([match(['n', big], ['n', 10]), match(['n', big], ['n', 9]), match(['n', big], ['n', big])]).to.deep.equal([true, false, false]);
   });
 
-  it('a clause holds only its pattern, body and guard: no matcher is built per on()', () => {
+  it('a clause holds only its pattern and body (and a guard once when() adds one): no matcher is built per on()', () => {
     const c = new Clause(['$socket', _, 'select', _], null);
-    expect(Object.keys(c).sort()).to.deep.equal(['body', 'guard', 'pattern']);
+    expect(Object.keys(c).sort()).to.deep.equal(['body', 'pattern']);
     expect(c.test(['$socket', 1, 'select', 2])).to.equal(true);
+    const g = c.when((m) => (m as unknown[])[1] === 1);
+    expect(Object.keys(g).sort()).to.deep.equal(['body', 'guard', 'pattern']);
+    expect(g).to.be.instanceOf(Clause);
+    expect([g.test(['$socket', 1, 'select', 2]), g.test(['$socket', 3, 'select', 2]), g.test(['x'])]).to.deep.equal([true, false, false]);
+    const g2 = g.when(() => false);
+    expect(g2.test(['$socket', 1, 'select', 2]), 'when() replaces the guard').to.equal(false);
   });
 });

@@ -18,6 +18,7 @@ describe('sockets/socket: registry, info, i, monitors, supports', () => {
     const hidden = ok<socket.Socket>(socket.open('inet', 'stream', 'tcp', { use_registry: false }));
     expect(socket.number_of()).to.equal(n0 + 3);
     expect(socket.which_sockets()).to.include.members([t, u, t6]).and.not.include(hidden);
+    expect(socket.which_sockets().filter((s) => [t, u, t6].includes(s)), 'in opening order').to.deep.equal([t, u, t6]);
     const mine = (f: Parameters<typeof socket.which_sockets>[0]): socket.Socket[] =>
       socket.which_sockets(f).filter((s) => [t, u, t6, hidden].includes(s));
     expect(mine('inet')).to.deep.equal([t, u]);

@@ -56,6 +56,9 @@ describe('sockets/token_table', () => {
       }
       if (step % 997 === 0) {
         expect(t.size).to.equal(m.size);
+        // values(): every entry once (the registry lists which_sockets from it)
+        const tok = (e: Entry): number => e.state.token;
+        expect(t.values().map(tok).sort((x, y) => x - y)).to.deep.equal([...m.keys()].sort((x, y) => x - y));
         for (const [k, e] of m) expect(t.get(k)).to.equal(e);
         for (let k = next + 1; k < next + 50; k++) expect(t.get(k)).to.equal(undefined);
       }
