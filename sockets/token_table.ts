@@ -24,6 +24,11 @@ export class TokenTable<T extends Tokened> {
 
   /** The entry filed under token, or undefined (never filed, or removed since). */
   get(token: number): T | undefined {
+    return this.slots[this.find(token)];
+  }
+
+  /** The slot holding token's entry, or the empty slot that ends its probe run. */
+  private find(token: number): number {
     const slots = this.slots;
     const mask = this.mask;
     let i = token & mask;
@@ -32,7 +37,7 @@ export class TokenTable<T extends Tokened> {
       i = (i + 1) & mask;
       e = slots[i];
     }
-    return e;
+    return i;
   }
 
   /** Every entry, in no particular order. */
@@ -55,13 +60,8 @@ export class TokenTable<T extends Tokened> {
   delete(token: number): boolean {
     const slots = this.slots;
     const mask = this.mask;
-    let i = token & mask;
-    let e = slots[i];
-    while (e !== undefined && e.state.token !== token) {
-      i = (i + 1) & mask;
-      e = slots[i];
-    }
-    if (e === undefined) return false;
+    let i = this.find(token);
+    if (slots[i] === undefined) return false;
     // Backward-shift: move later entries of the probe run into the hole when their home
     // slot does not lie (cyclically) between the hole and where they sit.
     let hole = i;
