@@ -3,7 +3,7 @@
 import { isDeepStrictEqual } from 'util';
 import { receive, on, after, _, send, self, exit, monitor, demonitor, Pid, Proc } from '../runtime';
 import { receive_in } from '../runtime/receive';
-import { PROC_MARK } from '../runtime/scheduler';
+import { proc_class } from '../runtime/scheduler';
 import type { Ref } from '../runtime/terms';
 import { Clause } from '../runtime/pattern';
 import { done } from '../runtime/done';
@@ -219,7 +219,7 @@ class CallOp implements Iter {
   }
 }
 // The scheduler and yield* drive it as they drive a generator.
-(CallOp.prototype as unknown as Record<symbol, boolean>)[PROC_MARK] = true;
+proc_class(CallOp);
 
 function raise_in(e: unknown): never {
   throw e;

@@ -5,7 +5,7 @@
 import { receive, on, after, _, send, self, exit, get, format_term, Pid, Proc } from '../runtime';
 import { ProcessKilled } from '../runtime/exits';
 import { receive_in } from '../runtime/receive';
-import { PROC_MARK } from '../runtime/scheduler';
+import { proc_class } from '../runtime/scheduler';
 import { caught, dispatch, dispatch_gen, is_generator, Dispatched } from './callback';
 import { display_name, register_name, unregister_name, where } from './gen_name';
 import { publish_state } from './behaviour_state';
@@ -497,7 +497,7 @@ class Server<S> implements SystemTarget, Iter {
   }
 }
 // The scheduler runs a body whose result is a generator, or an iterator marked as a Proc.
-(Server.prototype as unknown as Record<symbol, boolean>)[PROC_MARK] = true;
+proc_class(Server);
 
 /** A system message: sys's answer; a terminate request (or the parent's exit while suspended) ends the server. */
 function* system<S>(sv: Server<S>, msg: ['system', unknown, unknown]): Proc<void> {

@@ -3,7 +3,7 @@
 // its id list newest first, so which_children and termination walk this array backwards.
 import { performance } from 'perf_hooks';
 import { process_flag, self, send_after, is_process_alive, Pid, Proc } from '../runtime';
-import { PROC_MARK } from '../runtime/scheduler';
+import { proc_class } from '../runtime/scheduler';
 import * as gen_server from './gen_server';
 import { apply, caught, is_generator } from './callback';
 import type { GenServerModule, NoreplyResult, InitResult } from './gen_server_types';
@@ -153,7 +153,7 @@ class StartedThen<X, T> implements Iter {
   }
 }
 // The scheduler and yield* drive it as they drive a generator.
-(StartedThen.prototype as unknown as Record<symbol, boolean>)[PROC_MARK] = true;
+proc_class(StartedThen);
 
 function started_then<X, T>(p: Proc<unknown>, s: SupState, x: X, k: (r: StartI, s: SupState, x: X) => T): Proc<T> {
   return new StartedThen(p, s, x, k) as unknown as Proc<T>;

@@ -2,7 +2,7 @@
 // resumed. For calls that usually complete at once (a nowait recv, a send that goes out
 // whole) and are Procs only because they might wait: they return done(result) on the fast
 // path and their waiting generator otherwise.
-import { PROC_MARK, register_undriven, driven } from './scheduler';
+import { proc_class, register_undriven, driven } from './scheduler';
 import type { Proc } from './receive';
 
 // Its own iterator result as well ({done, value}), as ReceiveOp is: yield* reads both from
@@ -47,7 +47,7 @@ class Done<T> {
     throw e;
   }
 }
-(Done.prototype as unknown as Record<symbol, boolean>)[PROC_MARK] = true;
+proc_class(Done);
 
 /**
  * A finished Proc holding value. It too must be driven (see register_undriven): a call

@@ -3,7 +3,7 @@
 import { Clause, Matched, tagged_arity } from './pattern';
 import { Process, WaitClause, Status, WAKE_NONE, WAKE_TIMEOUT, MsgNode, mailbox_unlink, is_dead } from './process';
 import { ProcessKilled, error } from './exits';
-import { running, spend_reduction, is_generator, enqueue, PROC_MARK } from './scheduler';
+import { running, spend_reduction, is_generator, enqueue, proc_class } from './scheduler';
 import { Ref } from './terms';
 
 /** The type of a process body, and of every runtime call that may wait (call it with yield*). */
@@ -288,7 +288,7 @@ class ReceiveOp implements Iter {
     return r;
   }
 }
-(ReceiveOp.prototype as unknown as Record<symbol, boolean>)[PROC_MARK] = true;
+proc_class(ReceiveOp);
 
 /**
  * receive(clause..., after?): waits for the first message that matches a clause and returns

@@ -182,7 +182,16 @@ function run_deferred(): void {
 const GeneratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf((function* () {})())) as object;
 
 /** Marks iterator classes that are runtime Procs without being generators (receive). */
-export const PROC_MARK: unique symbol = Symbol('erlsock.proc');
+const PROC_MARK: unique symbol = Symbol('erlsock.proc');
+
+/**
+ * Makes the instances of an iterator class (next/throw/return) Procs: the scheduler runs one
+ * as a process body and yield* drives it, as they do a generator object. For hot paths that
+ * would otherwise make a generator object and frame per call (receive's op, gen:call).
+ */
+export function proc_class(cls: { prototype: object }): void {
+  (cls.prototype as Record<symbol, boolean>)[PROC_MARK] = true;
+}
 
 /** A generator object, or a runtime Proc such as a receive: something to run with yield*. */
 export function is_generator(v: unknown): v is Generator<unknown, unknown, unknown> {

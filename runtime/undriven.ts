@@ -1,7 +1,7 @@
 // A Proc that must be driven: a layer wraps the waiting generator it returns from a call
 // that has already done part of its work, so that a caller who forgets `yield*` is told (see
 // register_undriven in scheduler.ts) rather than silently losing the rest of that work.
-import { PROC_MARK, NO_VALUE, register_undriven, driven } from './scheduler';
+import { proc_class, NO_VALUE, register_undriven, driven } from './scheduler';
 import type { Proc } from './receive';
 
 type Iter = Iterator<unknown, unknown, unknown>;
@@ -43,7 +43,7 @@ class MustDrive implements Iter {
     return this.inner.return(v);
   }
 }
-(MustDrive.prototype as unknown as Record<symbol, boolean>)[PROC_MARK] = true;
+proc_class(MustDrive);
 
 /**
  * proc, registered with the calling process as not driven yet; what names the call in the
