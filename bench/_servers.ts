@@ -194,6 +194,17 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
+/**
+ * A ping-pong's server CPU per round trip in us: over the timed window when the load
+ * generator read it (`--cpu-pid`: window_cpu_s, -1 if it could not), else `whole`, the
+ * whole run's figure.
+ */
+export function windowCpuUs(r: Record<string, number | string | boolean>, whole: number): number {
+  const cpu = Number(r.window_cpu_s);
+  const n = Number(r.round_trips);
+  return cpu >= 0 && n > 0 ? (cpu * 1e6) / n : whole;
+}
+
 /** How many descriptors a process has open. */
 export function fdCount(pid: number): number {
   return fs.readdirSync(`/proc/${pid}/fd`).length;

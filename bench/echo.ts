@@ -19,6 +19,7 @@ import {
   ratio,
   rssKiB,
   startServer,
+  windowCpuUs,
 } from './_servers';
 
 interface PingPong {
@@ -59,7 +60,7 @@ async function pingpong(
         warmup + duration + 90000,
       )) as unknown as PingPong;
       r.cpu_whole_us = ((cpuSeconds(server.pid) - cpu0) * 1e6) / r.all_round_trips;
-      r.cpu_us = r.window_cpu_s >= 0 && r.round_trips > 0 ? (r.window_cpu_s * 1e6) / r.round_trips : r.cpu_whole_us;
+      r.cpu_us = windowCpuUs(r as unknown as Record<string, number>, r.cpu_whole_us);
       results.set(n, r);
       console.log(
         `${name.padEnd(9)} size=${size} conns=${String(n).padEnd(5)} nodelay=${nodelay ? 'yes' : 'no '} ` +

@@ -9,7 +9,7 @@
 import * as os from 'os';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
-import { ECHO_EPOLL, OUT, ROOT, buildTools, cpuSeconds, loadgen, printTable, ratio, startCommand } from './_servers';
+import { ECHO_EPOLL, OUT, ROOT, buildTools, cpuSeconds, loadgen, printTable, ratio, startCommand, windowCpuUs } from './_servers';
 
 const ERL = ['erl', '+S', '1:1', '-noshell', '-pa', OUT, '-s', 'gen_tcp_echo', 'main', '-extra'];
 const ECHO_CLI = path.join(ROOT, 'dist', 'examples', 'echo_cli.js');
@@ -59,8 +59,7 @@ export async function main(args: string[]): Promise<void> {
         // CPU per echo in the timed window (read by the load generator as it opens and
         // closes), as the echo bench judges it; the whole run's figure if that was unread.
         const whole = ((cpuSeconds(server.pid) - cpu0) * 1e6) / Number(r.all_round_trips);
-        const windowCpu = Number(r.window_cpu_s);
-        const per = windowCpu >= 0 && Number(r.round_trips) > 0 ? (windowCpu * 1e6) / Number(r.round_trips) : whole;
+        const per = windowCpuUs(r, whole);
         rate.set(`${name}/${n}`, Number(r.rtt_per_s));
         cpu.set(`${name}/${n}`, per);
         console.log(`${name.padEnd(14)} conns=${String(n).padEnd(5)} ${Math.round(Number(r.rtt_per_s)).toString().padStart(7)} round trips/s` +
