@@ -12,6 +12,7 @@ import { Socket } from './socket_term';
 import { ReadyRef } from './ready_ref';
 import { Sock, State, promoted } from './core';
 import { landing, read_into, take } from './read_slab';
+import { unspec } from './io';
 import { CLOSED, EAGAIN, posix, sock_of } from './args';
 import { fast_exports } from '../runtime/fast_exports';
 import type { Error } from './args';
@@ -90,7 +91,6 @@ function read_or_arm(s: Socket, len: number, ref: AnyReadyRef, from: boolean): A
   return posix(n);
 }
 
-const unspec = (): SockAddr => ({ family: 'unspec', addr: Buffer.alloc(0) });
 
 /**
  * recv(S, Len) without a process: ['ok', Data], ['error', 'closed'] at EOF or after close,
