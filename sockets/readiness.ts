@@ -5,8 +5,7 @@
 // operation: the next readable edge calls it once, outside any process, where a process's
 // handle would have been sent the select message. The socket's op queue, readiness belief
 // and counters are the same ones socket:recv uses, so socket:i() and info/1 stay truthful.
-// Buffer from node:buffer, not the global (a getter per use: sockets/io.ts).
-import { Buffer } from 'node:buffer';
+import type { Buffer } from 'node:buffer';
 import * as prim from './prim_socket';
 import { Socket } from './socket_term';
 import { ReadyRef } from './ready_ref';
