@@ -8,7 +8,18 @@ const ROOT = path.join(__dirname, '..', '..');
 const SRC = path.join(ROOT, 'bench', 'c', 'syscall_baseline.c');
 const BIN = path.join(ROOT, 'bench', 'out', 'syscall_baseline');
 
-export interface Baseline { send64: number; recv64: number; recv_eagain: number; epoll_event: number }
+export interface Baseline {
+  send64: number;
+  recv64: number;
+  recv_eagain: number;
+  epoll_event: number;
+  /** The cheapest syscall: what entering and leaving the kernel costs on this machine. */
+  getppid: number;
+  /** epoll_wait with timeout 0 on a set with nothing ready. */
+  epoll_empty: number;
+  /** poll(2) with timeout 0 on one fd with nothing ready: one probe of the busy-wait. */
+  poll_zero: number;
+}
 
 export function build_baseline(): string {
   if (!fs.existsSync(BIN) || fs.statSync(BIN).mtimeMs < fs.statSync(SRC).mtimeMs) {

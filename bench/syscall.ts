@@ -133,4 +133,8 @@ export function main(args: string[]): void {
     console.log(`${k.padEnd(12)} ${median(ip[k]!).toFixed(0).padStart(8)} ${median(js[k]!).toFixed(0).padStart(7)} ${median(ipratio[k]!).toFixed(2).padStart(10)}x`);
   }
   console.log(`\nJS→native crossing with recv's argument decoding, no syscall: ${cross.toFixed(0)} ns`);
+  // What one more syscall per wake-up costs here: the poller's second epoll_wait at one
+  // connection, and each probe of the busy-wait (sockets/busy_wait.ts).
+  const k = run_baseline(5, 20000, 1);
+  console.log(`kernel entry (C, median of 5 x 20,000): getppid ${k.getppid.toFixed(0)} ns, epoll_wait on an empty set ${k.epoll_empty.toFixed(0)} ns, poll(2) of one idle fd ${k.poll_zero.toFixed(0)} ns`);
 }

@@ -5,6 +5,11 @@
  *   recv64       recv(2) of 64 bytes with data ready
  *   recv_eagain  recv(2) on an empty non-blocking socket (EAGAIN)
  *   epoll_event  epoll_wait(2) cost per ready socket, with N ready UDP sockets
+ *   getppid      the cheapest syscall: what entering and leaving the kernel costs here (a
+ *                few hundred ns on bare metal; more under some hypervisors, which makes every
+ *                syscall an echo makes count more)
+ *   epoll_empty  epoll_wait(2) with timeout 0 on a set with nothing ready
+ *   poll_zero    poll(2) with timeout 0 on one fd with nothing ready (one busy-wait probe)
  * usage: syscall_baseline <rounds> <ops per round> <ready sockets> */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -15,7 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/epoll.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -65,6 +72,8 @@ int main(int argc, char **argv) {
   int nready = argc > 3 ? atoi(argv[3]) : 1000;
   double *send_t = calloc(rounds, sizeof(double)), *recv_t = calloc(rounds, sizeof(double));
   double *eagain_t = calloc(rounds, sizeof(double)), *ep_t = calloc(rounds, sizeof(double));
+  double *ppid_t = calloc(rounds, sizeof(double)), *empty_t = calloc(rounds, sizeof(double));
+  double *poll_t = calloc(rounds, sizeof(double));
   char buf[64];
   memset(buf, 'x', sizeof buf);
 
@@ -119,7 +128,26 @@ int main(int argc, char **argv) {
     ep_t[r] = (t1 - t0) / nready;
     for (int i = 0; i < nready; i++) recv(fds[i], buf, sizeof buf, 0);
   }
-  printf("{\"send64\":%.1f,\"recv64\":%.1f,\"recv_eagain\":%.1f,\"epoll_event\":%.1f}\n", median(send_t, rounds),
-         median(recv_t, rounds), median(eagain_t, rounds), median(ep_t, rounds));
+
+  int empty = epoll_create1(EPOLL_CLOEXEC);
+  struct pollfd pfd = {.fd = empty, .events = POLLIN};
+  for (int r = 0; r < rounds; r++) {
+    double t0 = now_ns();
+    for (int i = 0; i < ops; i++) syscall(SYS_getppid); /* glibc's getppid is not cached, but be sure */
+    double t1 = now_ns();
+    for (int i = 0; i < ops; i++)
+      if (epoll_wait(empty, evs, 1, 0) != 0) die("epoll_wait empty");
+    double t2 = now_ns();
+    for (int i = 0; i < ops; i++)
+      if (poll(&pfd, 1, 0) != 0) die("poll");
+    double t3 = now_ns();
+    ppid_t[r] = (t1 - t0) / ops;
+    empty_t[r] = (t2 - t1) / ops;
+    poll_t[r] = (t3 - t2) / ops;
+  }
+  printf("{\"send64\":%.1f,\"recv64\":%.1f,\"recv_eagain\":%.1f,\"epoll_event\":%.1f,\"getppid\":%.1f,"
+         "\"epoll_empty\":%.1f,\"poll_zero\":%.1f}\n",
+         median(send_t, rounds), median(recv_t, rounds), median(eagain_t, rounds), median(ep_t, rounds),
+         median(ppid_t, rounds), median(empty_t, rounds), median(poll_t, rounds));
   return 0;
 }
