@@ -1,4 +1,4 @@
-// `npm run bench -- dist [rounds] [msgs]`: distribution round-trip latency and message
+// `npm run bench -- dist [rounds] [msgs] [warmup]`: distribution round-trip latency and message
 // throughput, erlsock → BEAM against BEAM → BEAM, side by side, to the same BEAM server node
 // (its `dbecho` and `dbsink` processes, bench/erl/dist_bench.erl), for a small term and for
 // a 64 KiB binary. Both clients run the same loops: `{dbecho, Node} ! {self(), P}` and wait
@@ -15,7 +15,12 @@ import * as busy_wait from '../sockets/busy_wait';
 const OUT = path.resolve(__dirname, '..', '..', 'bench', 'out');
 const HOST = hostname().split('.')[0];
 const COOKIE = `bench${process.pid}`;
-const WARMUP = 2000;
+// Round trips before the timed ones, as many on both clients. V8 compiles the hot paths on
+// another thread while they run; on a 2-core machine whose other core also runs the BEAM
+// server, 2,000 were not always enough: the timed rounds then ran while TurboFan still
+// competed for the cores (small-term round trip 75-104 us after 2,000 against 46-53 after
+// 5,000 or 10,000, and 66 us with TurboFan off; BEAM's client the same 43-45 us throughout).
+let WARMUP = 10_000;
 
 function payload(kind: 'small' | 'big'): unknown {
   return kind === 'small' ? ['hello', 42, list(1, 2, 3)] : Buffer.alloc(65536, 7);
@@ -86,6 +91,7 @@ function beam_client(server: string, kind: string, rounds: number, msgs: number)
 export async function main(args: string[]): Promise<void> {
   const rounds = Number(args[0] ?? 2000);
   const msgs = Number(args[1] ?? 20000);
+  WARMUP = Number(args[2] ?? WARMUP);
   compile_erlang('dist_bench');
   const server_name = `dbs${process.pid}`;
   const server = `${server_name}@${HOST}`;
