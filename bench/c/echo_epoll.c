@@ -3,7 +3,12 @@
  * One thread, edge-triggered, no allocation per message: what any runtime would cost minus
  * the runtime.
  *
- *   echo_epoll [--addr A] [--port P] [--nodelay]
+ *   echo_epoll [--addr A] [--port P] [--nodelay] [--nested]
+ *
+ * --nested waits as erlsock's loop does: the sockets' epoll set is itself watched by an outer
+ * epoll set (libuv's, there), so each wake-up is an epoll_wait on the outer set that blocks,
+ * then one with timeout 0 on the inner set that says which sockets are ready. It measures what
+ * that arrangement costs by itself, without any runtime.
  *
  * Prints "listening <addr> <port>" when ready; runs until SIGINT/SIGTERM, then exits 0.
  * Loopback only: it refuses to bind anything else.
@@ -35,6 +40,7 @@ struct pending {
 static volatile sig_atomic_t stopping;
 static int epfd;
 static int nodelay;
+static int nested;
 static struct pending *pend; /* indexed by fd */
 static size_t pend_cap;
 
@@ -138,10 +144,11 @@ int main(int argc, char **argv) {
   int port = 0;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--nodelay")) nodelay = 1;
+    else if (!strcmp(argv[i], "--nested")) nested = 1;
     else if (!strcmp(argv[i], "--addr") && i + 1 < argc) addr = argv[++i];
     else if (!strcmp(argv[i], "--port") && i + 1 < argc) port = atoi(argv[++i]);
     else {
-      fprintf(stderr, "usage: echo_epoll [--addr A] [--port P] [--nodelay]\n");
+      fprintf(stderr, "usage: echo_epoll [--addr A] [--port P] [--nodelay] [--nested]\n");
       return 2;
     }
   }
@@ -191,13 +198,27 @@ int main(int argc, char **argv) {
   struct epoll_event lev = {.events = EPOLLIN, .data.fd = lfd};
   if (epoll_ctl(epfd, EPOLL_CTL_ADD, lfd, &lev) != 0) die("epoll_ctl listen");
 
+  int outer = -1;
+  if (nested) {
+    outer = epoll_create1(EPOLL_CLOEXEC);
+    struct epoll_event oev = {.events = EPOLLIN, .data.fd = epfd};
+    if (outer < 0 || epoll_ctl(outer, EPOLL_CTL_ADD, epfd, &oev) != 0) die("epoll nested");
+  }
+
   printf("listening %s %d\n", addr, bound_port);
   fflush(stdout);
 
   static unsigned char buf[BUF_SIZE];
   struct epoll_event evs[MAX_EVENTS];
   while (!stopping) {
-    int n = epoll_wait(epfd, evs, MAX_EVENTS, -1);
+    int n;
+    if (nested) {
+      struct epoll_event oev;
+      n = epoll_wait(outer, &oev, 1, -1);
+      if (n > 0) n = epoll_wait(epfd, evs, MAX_EVENTS, 0);
+    } else {
+      n = epoll_wait(epfd, evs, MAX_EVENTS, -1);
+    }
     if (n < 0) {
       if (errno == EINTR) continue;
       die("epoll_wait");
