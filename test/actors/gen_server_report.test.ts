@@ -2,7 +2,8 @@
 // shows OTP's text for the same cases): name, last message, state, reason, client; none for
 // normal, shutdown and {shutdown, _}.
 import { expect } from 'chai';
-import { run, send, self, receive, on, after, _, register, set_crash_logger, CrashLogger, CrashReport, Pid, Proc, exit } from '../../runtime';
+import { run, send, self, receive, on, after, _, register, CrashReport, Pid, Proc, exit } from '../../runtime';
+import { crash_reports_per_test } from '../support/crash_reports';
 import * as gen_server from '../../actors/gen_server';
 import type { GenServerModule } from '../../actors/gen_server';
 
@@ -29,13 +30,7 @@ function body(r: CrashReport): string[] {
 }
 
 describe('actors/gen_server_report', () => {
-  let old: CrashLogger;
-  let reports: CrashReport[];
-  beforeEach(() => {
-    reports = [];
-    old = set_crash_logger((r) => reports.push(r));
-  });
-  afterEach(() => set_crash_logger(old));
+  const reports = crash_reports_per_test();
 
   const errors = (): CrashReport[] => reports.filter((r) => r.label === 'error_report');
 

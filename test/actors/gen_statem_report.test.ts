@@ -5,7 +5,8 @@
 import { expect } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
-import { run, self, receive, after, register, error, format_term, set_crash_logger, CrashLogger, CrashReport, Pid, Proc } from '../../runtime';
+import { run, self, receive, after, register, error, format_term, CrashReport, Pid, Proc } from '../../runtime';
+import { crash_reports_per_test } from '../support/crash_reports';
 import * as gen_statem from '../../actors/gen_statem';
 import * as sys from '../../actors/sys';
 import type { EventResult, EventType, GenStatemModule, GenStatemStatus, StatemInitResult } from '../../actors/gen_statem';
@@ -111,13 +112,7 @@ function* settle(): Proc<void> {
 }
 
 describe('actors/gen_statem_report (test/otp/53_gen_statem_report.escript)', () => {
-  let old: CrashLogger;
-  let reports: CrashReport[];
-  beforeEach(() => {
-    reports = [];
-    old = set_crash_logger((r) => reports.push(r));
-  });
-  afterEach(() => set_crash_logger(old));
+  const reports = crash_reports_per_test();
 
   const errors = (): CrashReport[] => reports.filter((r) => r.label === 'error_report');
   /** The one error report, followed by the runtime's crash report of the same process. */
