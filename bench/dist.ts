@@ -20,7 +20,7 @@ const COOKIE = `bench${process.pid}`;
 // server, 2,000 were not always enough: the timed rounds then ran while TurboFan still
 // competed for the cores (small-term round trip 75-104 us after 2,000 against 46-53 after
 // 5,000 or 10,000, and 66 us with TurboFan off; BEAM's client the same 43-45 us throughout).
-let WARMUP = 10_000;
+const WARMUP = 10_000;
 
 function payload(kind: 'small' | 'big'): unknown {
   return kind === 'small' ? ['hello', 42, list(1, 2, 3)] : Buffer.alloc(65536, 7);
@@ -34,7 +34,7 @@ interface Figures {
   cpu_msg_us: number;
 }
 
-function* erlsock_client(server: string, kind: 'small' | 'big', rounds: number, msgs: number): Proc<Figures> {
+function* erlsock_client(server: string, kind: 'small' | 'big', rounds: number, msgs: number, warmup: number): Proc<Figures> {
   const echo: [string, string] = ['dbecho', server];
   const sink: [string, string] = ['dbsink', server];
   const p = payload(kind);
@@ -50,7 +50,7 @@ function* erlsock_client(server: string, kind: 'small' | 'big', rounds: number, 
   while (yield* receive(on(['echo', 'ready'], () => true), after(0, () => false)));
   // Warm-up, as long on both clients: V8 compiles the hot paths on other threads meanwhile,
   // which would otherwise run during (and be counted in) the timed loop on a 2-core machine.
-  for (let i = 0; i < WARMUP; i++) {
+  for (let i = 0; i < warmup; i++) {
     send(echo, [me, p]);
     yield* receive(on(['echo', _]));
   }
@@ -77,10 +77,10 @@ function* erlsock_client(server: string, kind: 'small' | 'big', rounds: number, 
   };
 }
 
-function beam_client(server: string, kind: string, rounds: number, msgs: number): Figures {
+function beam_client(server: string, kind: string, rounds: number, msgs: number, warmup: number): Figures {
   const out = execFileSync(
     'erl',
-    ['+S', '1:1', '-sname', `dbc${process.pid}`, '-setcookie', COOKIE, '-noshell', '-pa', OUT, '-run', 'dist_bench', 'main', server, kind, String(rounds), String(msgs), String(WARMUP), '-s', 'init', 'stop'],
+    ['+S', '1:1', '-sname', `dbc${process.pid}`, '-setcookie', COOKIE, '-noshell', '-pa', OUT, '-run', 'dist_bench', 'main', server, kind, String(rounds), String(msgs), String(warmup), '-s', 'init', 'stop'],
     { encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const m = /result rtt_us=([\d.]+) msgs_s=(\d+) cpu_rt_us=([\d.]+) cpu_msg_us=([\d.]+)/.exec(out);
@@ -91,7 +91,7 @@ function beam_client(server: string, kind: string, rounds: number, msgs: number)
 export async function main(args: string[]): Promise<void> {
   const rounds = Number(args[0] ?? 2000);
   const msgs = Number(args[1] ?? 20000);
-  WARMUP = Number(args[2] ?? WARMUP);
+  const warmup = Number(args[2] ?? WARMUP);
   compile_erlang('dist_bench');
   const server_name = `dbs${process.pid}`;
   const server = `${server_name}@${HOST}`;
@@ -117,9 +117,9 @@ export async function main(args: string[]): Promise<void> {
       const r = kind === 'small' ? rounds : Math.max(50, Math.floor(rounds / 4));
       const n = kind === 'small' ? msgs : Math.max(100, Math.floor(msgs / 20));
       const s0 = busy_wait.stats();
-      const es = await run(erlsock_client, server, kind, r, n);
+      const es = await run(erlsock_client, server, kind, r, n, warmup);
       const s1 = busy_wait.stats();
-      const b = beam_client(server, kind, r, n);
+      const b = beam_client(server, kind, r, n, warmup);
       const label = kind === 'small' ? 'small term' : '64 KiB binary';
       console.log(
         `dist ${label}: rtt erlsock→BEAM ${es.rtt_us.toFixed(1)} µs, BEAM→BEAM ${b.rtt_us.toFixed(1)} µs (latency ratio ${(b.rtt_us / es.rtt_us).toFixed(2)}x); ` +

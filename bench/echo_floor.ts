@@ -9,7 +9,7 @@
 // the one-connection figures stand on.
 import { execFileSync, spawn } from 'child_process';
 import * as path from 'path';
-import { ECHO_EPOLL, ROOT, buildTools, loadgen, startCommand, windowCpuUs, cpuSeconds, printTable, RunningServer } from './_servers';
+import { ECHO_EPOLL, ROOT, buildTools, loadgen, startCommand, windowCpuUs, cpuSeconds, parseOptions, printTable, ratio, RunningServer } from './_servers';
 import { run_baseline, median } from './_native_baseline';
 
 interface Variant { name: string; argv: string[] }
@@ -56,8 +56,7 @@ async function countSyscalls(pid: number, during: () => Promise<number>): Promis
 }
 
 export async function main(args: string[]): Promise<void> {
-  const opt = new Map<string, string>();
-  for (let i = 0; i + 1 < args.length; i += 2) opt.set(args[i]!.replace(/^--/, ''), args[i + 1]!);
+  const opt = parseOptions(args).flags;
   const conns = Number(opt.get('conns') ?? 1);
   const rounds = Number(opt.get('rounds') ?? 3);
   const duration = Number(opt.get('duration') ?? 3000);
@@ -107,7 +106,7 @@ export async function main(args: string[]): Promise<void> {
     VARIANTS.map((v) => {
       const sc = perSyscall.get(v.name);
       const total = sc ? [...sc.values()].reduce((a, b) => a + b, 0) : NaN;
-      return [v.name, median(cpu.get(v.name)!).toFixed(1), (median(cpu.get(v.name)!) / median(cpu.get('node_net')!)).toFixed(2) + 'x',
+      return [v.name, median(cpu.get(v.name)!).toFixed(1), ratio(median(cpu.get(v.name)!), median(cpu.get('node_net')!)),
         median(med.get(v.name)!).toFixed(1), ...used.map((s) => (sc?.get(s) ?? 0).toFixed(2)), total.toFixed(2)];
     }),
   );

@@ -103,8 +103,12 @@ export function main(args: string[]): void {
   const ipratio: Record<string, number[]> = { send64: [], recv64: [], recv_eagain: [] };
   const js: Record<string, number[]> = { send64: [], recv64: [], recv_eagain: [] };
   const ratio: Record<string, number[]> = { send64: [], recv64: [], recv_eagain: [] };
+  const entry: Record<'getppid' | 'epoll_empty' | 'poll_zero', number[]> = { getppid: [], epoll_empty: [], poll_zero: [] };
   for (let b = 0; b < blocks; b++) {
     const base = run_baseline(ROUNDS, OPS, 1);
+    entry.getppid.push(base.getppid);
+    entry.epoll_empty.push(base.epoll_empty);
+    entry.poll_zero.push(base.poll_zero);
     const mine = js_block(c, a, buf);
     const inp = inproc_block(c, a, buf);
     for (const k of keys) {
@@ -135,6 +139,5 @@ export function main(args: string[]): void {
   console.log(`\nJS→native crossing with recv's argument decoding, no syscall: ${cross.toFixed(0)} ns`);
   // What one more syscall per wake-up costs here: the poller's second epoll_wait at one
   // connection, and each probe of the busy-wait (sockets/busy_wait.ts).
-  const k = run_baseline(5, 20000, 1);
-  console.log(`kernel entry (C, median of 5 x 20,000): getppid ${k.getppid.toFixed(0)} ns, epoll_wait on an empty set ${k.epoll_empty.toFixed(0)} ns, poll(2) of one idle fd ${k.poll_zero.toFixed(0)} ns`);
+  console.log(`kernel entry (C, median over blocks): getppid ${median(entry.getppid).toFixed(0)} ns, epoll_wait on an empty set ${median(entry.epoll_empty).toFixed(0)} ns, poll(2) of one idle fd ${median(entry.poll_zero).toFixed(0)} ns`);
 }
