@@ -3,13 +3,13 @@
 // rounds, each fresh, on core 1: erlsock's guide port with its default busy-wait, the same
 // with `ERLSOCK_SBWT=none`, Node net, the bare C epoll server, and the C server waiting the
 // way erlsock's loop does (`echo_epoll --nested`: an epoll set watched by another one, as
-// the poller's set is watched by libuv's). Per server: CPU per echo over the timed window,
-// median round trip, and, where `perf` can read the syscall tracepoints, the syscalls each
-// echo made. With the kernel-entry cost from bench/c/syscall_baseline.c, this is the floor
-// the one-connection figures stand on.
+// the poller's set is watched by libuv's). Per server: CPU per echo over the timed window
+// (and how it splits into user and system time), median round trip, and, where `perf` can
+// read the syscall tracepoints, the syscalls each echo made. With the kernel-entry cost from
+// bench/c/syscall_baseline.c, this is the floor the one-connection figures stand on.
 import { execFileSync, spawn } from 'child_process';
 import * as path from 'path';
-import { ECHO_EPOLL, ROOT, buildTools, loadgen, startCommand, windowCpuUs, cpuSeconds, parseOptions, printTable, ratio, RunningServer } from './_servers';
+import { ECHO_EPOLL, ROOT, buildTools, loadgen, startCommand, windowCpuUs, cpuTimes, parseOptions, printTable, ratio, RunningServer } from './_servers';
 import { run_baseline, median } from './_native_baseline';
 
 interface Variant { name: string; argv: string[] }
@@ -63,16 +63,25 @@ export async function main(args: string[]): Promise<void> {
   buildTools();
   const cpu = new Map<string, number[]>();
   const med = new Map<string, number[]>();
+  const usr = new Map<string, number[]>();
+  const sys = new Map<string, number[]>();
   for (let r = 0; r < rounds; r++) {
     for (const v of VARIANTS) {
       const s: RunningServer = await startCommand(v.name, v.argv);
       try {
-        const c0 = cpuSeconds(s.pid);
+        const c0 = cpuTimes(s.pid);
         const res = await loadgen(['pingpong', '--port', String(s.port), '--conns', String(conns), '--warmup', '1000',
           '--duration', String(duration), '--cpu-pid', String(s.pid)], duration + 30000);
-        const whole = ((cpuSeconds(s.pid) - c0) * 1e6) / Number(res.all_round_trips);
+        const c1 = cpuTimes(s.pid);
+        const user = c1.user - c0.user;
+        const all = user + c1.sys - c0.sys;
+        const whole = (all * 1e6) / Number(res.all_round_trips);
         const us = windowCpuUs(res, whole);
         (cpu.get(v.name) ?? cpu.set(v.name, []).get(v.name)!).push(us);
+        // The window's CPU split as the whole run's (warm-up included) splits: /proc gives the
+        // window only as a total (the load generator reads it at the window's two ends).
+        (usr.get(v.name) ?? usr.set(v.name, []).get(v.name)!).push(all > 0 ? (us * user) / all : NaN);
+        (sys.get(v.name) ?? sys.set(v.name, []).get(v.name)!).push(all > 0 ? (us * (all - user)) / all : NaN);
         (med.get(v.name) ?? med.set(v.name, []).get(v.name)!).push(Number(res.median_us));
         console.log(`${v.name.padEnd(18)} round ${r + 1}: ${us.toFixed(1)} us CPU per echo, median ${Number(res.median_us).toFixed(1)} us`);
       } finally {
@@ -102,11 +111,12 @@ export async function main(args: string[]): Promise<void> {
   console.log(`\n${conns} connection(s), ${rounds} alternating rounds of ${duration} ms; medians over rounds`);
   const used = SYSCALLS.filter((sc) => [...perSyscall.values()].some((m) => (m.get(sc) ?? 0) >= 0.01));
   printTable(
-    ['server', 'CPU us per echo', 'vs Node net', 'median round trip us', ...used.map((s) => `${s} per echo`), 'syscalls per echo'],
+    ['server', 'CPU us per echo', 'vs Node net', 'of it user', 'of it system', 'median round trip us', ...used.map((s) => `${s} per echo`), 'syscalls per echo'],
     VARIANTS.map((v) => {
       const sc = perSyscall.get(v.name);
       const total = sc ? [...sc.values()].reduce((a, b) => a + b, 0) : NaN;
-      return [v.name, median(cpu.get(v.name)!).toFixed(1), ratio(median(cpu.get(v.name)!), median(cpu.get('node_net')!)),
+      const c = median(cpu.get(v.name)!);
+      return [v.name, c.toFixed(1), ratio(c, median(cpu.get('node_net')!)), median(usr.get(v.name)!).toFixed(1), median(sys.get(v.name)!).toFixed(1),
         median(med.get(v.name)!).toFixed(1), ...used.map((s) => (sc?.get(s) ?? 0).toFixed(2)), total.toFixed(2)];
     }),
   );
