@@ -1,9 +1,10 @@
 // `npm run bench -- echo_floor [--conns N] [--rounds R] [--duration MS]`: what one echo costs
-// each server at one connection (or N), syscall by syscall. Five servers in alternating
+// each server at one connection (or N), syscall by syscall. Six servers in alternating
 // rounds, each fresh, on core 1: erlsock's guide port with its default busy-wait, the same
-// with `ERLSOCK_SBWT=none`, Node net, the bare C epoll server, and the C server waiting the
-// way erlsock's loop does (`echo_epoll --nested`: an epoll set watched by another one, as
-// the poller's set is watched by libuv's). Per server: CPU per echo over the timed window
+// with `ERLSOCK_SBWT=none`, the echo on erlsock's native layer alone (bench/prim_echo.ts:
+// the addon's poller and syscalls with one JS handler, no runtime), Node net, the bare C
+// epoll server, and the C server waiting the way erlsock's loop does (`echo_epoll --nested`:
+// an epoll set watched by another one, as the poller's set is watched by libuv's). Per server: CPU per echo over the timed window
 // (and how it splits into user and system time), median round trip, and, where `perf` can
 // read the syscall tracepoints, the syscalls each echo made. With the kernel-entry cost from
 // bench/c/syscall_baseline.c, this is the floor the one-connection figures stand on.
@@ -19,6 +20,7 @@ const ECHO_CLI = path.join(ROOT, 'dist', 'examples', 'echo_cli.js');
 const VARIANTS: Variant[] = [
   { name: 'erlsock', argv: [process.execPath, ECHO_CLI, 'server', '--quiet', '--backlog', '5', ...COMMON] },
   { name: 'erlsock_sbwt_none', argv: ['env', 'ERLSOCK_SBWT=none', process.execPath, ECHO_CLI, 'server', '--quiet', '--backlog', '5', ...COMMON] },
+  { name: 'prim_echo', argv: [process.execPath, path.join(ROOT, 'dist', 'bench', 'prim_echo.js'), ...COMMON] },
   { name: 'node_net', argv: [process.execPath, path.join(ROOT, 'dist', 'bench', 'node_net_echo.js'), ...COMMON] },
   { name: 'c_epoll', argv: [ECHO_EPOLL, ...COMMON] },
   { name: 'c_epoll_nested', argv: [ECHO_EPOLL, ...COMMON, '--nested'] },
