@@ -4,16 +4,19 @@
 // with `ERLSOCK_SBWT=none`, the echo on erlsock's native layer alone (bench/prim_echo.ts:
 // the addon's poller and syscalls with one JS handler, no runtime), Node net, the bare C
 // epoll server, and the C server waiting the way erlsock's loop does (`echo_epoll --nested`:
-// an epoll set watched by another one, as the poller's set is watched by libuv's). Per server: CPU per echo over the timed window
-// (and how it splits into user and system time), median round trip, and, where `perf` can
-// read the syscall tracepoints, the syscalls each echo made. With the kernel-entry cost from
-// bench/c/syscall_baseline.c, this is the floor the one-connection figures stand on.
+// an epoll set watched by another one, as the poller's set is watched by libuv's). Per
+// server: CPU per echo over the timed window (and how it splits into user and system time),
+// median round trip, and, where `perf` can read the syscall tracepoints, the syscalls each
+// echo made. With the kernel-entry cost from bench/c/syscall_baseline.c, this is the floor
+// the one-connection figures stand on.
 import { execFileSync, spawn } from 'child_process';
 import * as path from 'path';
 import { ECHO_EPOLL, ROOT, buildTools, loadgen, startCommand, windowCpuUs, cpuTimes, parseOptions, printTable, ratio, RunningServer } from './_servers';
 import { run_baseline, median } from './_native_baseline';
 
 interface Variant { name: string; argv: string[] }
+/** One server's figures, one entry per round: CPU per echo (all, user, system), median round trip. */
+interface Rounds { cpu: number[]; usr: number[]; sys: number[]; med: number[] }
 
 const COMMON = ['--addr', '127.0.0.1', '--port', '0'];
 const ECHO_CLI = path.join(ROOT, 'dist', 'examples', 'echo_cli.js');
@@ -63,10 +66,7 @@ export async function main(args: string[]): Promise<void> {
   const rounds = Number(opt.get('rounds') ?? 3);
   const duration = Number(opt.get('duration') ?? 3000);
   buildTools();
-  const cpu = new Map<string, number[]>();
-  const med = new Map<string, number[]>();
-  const usr = new Map<string, number[]>();
-  const sys = new Map<string, number[]>();
+  const figs = new Map<string, Rounds>(VARIANTS.map((v) => [v.name, { cpu: [], usr: [], sys: [], med: [] }]));
   for (let r = 0; r < rounds; r++) {
     for (const v of VARIANTS) {
       const s: RunningServer = await startCommand(v.name, v.argv);
@@ -79,12 +79,13 @@ export async function main(args: string[]): Promise<void> {
         const all = user + c1.sys - c0.sys;
         const whole = (all * 1e6) / Number(res.all_round_trips);
         const us = windowCpuUs(res, whole);
-        (cpu.get(v.name) ?? cpu.set(v.name, []).get(v.name)!).push(us);
+        const f = figs.get(v.name)!;
+        f.cpu.push(us);
         // The window's CPU split as the whole run's (warm-up included) splits: /proc gives the
         // window only as a total (the load generator reads it at the window's two ends).
-        (usr.get(v.name) ?? usr.set(v.name, []).get(v.name)!).push(all > 0 ? (us * user) / all : NaN);
-        (sys.get(v.name) ?? sys.set(v.name, []).get(v.name)!).push(all > 0 ? (us * (all - user)) / all : NaN);
-        (med.get(v.name) ?? med.set(v.name, []).get(v.name)!).push(Number(res.median_us));
+        f.usr.push(all > 0 ? (us * user) / all : NaN);
+        f.sys.push(all > 0 ? (us * (all - user)) / all : NaN);
+        f.med.push(Number(res.median_us));
         console.log(`${v.name.padEnd(18)} round ${r + 1}: ${us.toFixed(1)} us CPU per echo, median ${Number(res.median_us).toFixed(1)} us`);
       } finally {
         await s.stop();
@@ -117,9 +118,10 @@ export async function main(args: string[]): Promise<void> {
     VARIANTS.map((v) => {
       const sc = perSyscall.get(v.name);
       const total = sc ? [...sc.values()].reduce((a, b) => a + b, 0) : NaN;
-      const c = median(cpu.get(v.name)!);
-      return [v.name, c.toFixed(1), ratio(c, median(cpu.get('node_net')!)), median(usr.get(v.name)!).toFixed(1), median(sys.get(v.name)!).toFixed(1),
-        median(med.get(v.name)!).toFixed(1), ...used.map((s) => (sc?.get(s) ?? 0).toFixed(2)), total.toFixed(2)];
+      const f = figs.get(v.name)!;
+      const c = median(f.cpu);
+      return [v.name, c.toFixed(1), ratio(c, median(figs.get('node_net')!.cpu)), median(f.usr).toFixed(1), median(f.sys).toFixed(1),
+        median(f.med).toFixed(1), ...used.map((s) => (sc?.get(s) ?? 0).toFixed(2)), total.toFixed(2)];
     }),
   );
   console.log(`\nentering the kernel here (C, median of 5 x 20,000): getppid ${k.getppid.toFixed(0)} ns, epoll_wait on an empty set ${k.epoll_empty.toFixed(0)} ns, poll(2) of one idle fd ${k.poll_zero.toFixed(0)} ns`);

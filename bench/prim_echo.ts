@@ -13,7 +13,7 @@ import * as prim from '../sockets/prim_socket';
 
 const CHUNK = 65536;
 const buf = Buffer.allocUnsafe(CHUNK);
-/** token → fd; the listener's token is `listener`. */
+/** token → fd of each accepted connection (the listener's token is `listener`, its fd `listen_fd`). */
 const fds = new Map<number, number>();
 let listener = 0;
 let listen_fd = -1;
@@ -51,7 +51,8 @@ function echo(token: number, fd: number): void {
       if (n < CHUNK) return;
       continue;
     }
-    if (n === 0 || n !== prim.EAGAIN) {
+    if (n !== prim.EAGAIN) {
+      // EOF (0) or an error: the connection is done.
       fds.delete(token);
       prim.close(fd);
     }
