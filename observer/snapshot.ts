@@ -2,10 +2,11 @@
 // from the public inspection functions of runtime/ and sockets/ only. Sized for 10,000
 // processes and sockets: one pass over each, the mailbox walked only for its memory
 // estimate (sampled past 1,000 messages), no message contents.
-import { performance, monitorEventLoopDelay, IntervalHistogram, EventLoopUtilization } from 'perf_hooks';
+import { monitorEventLoopDelay, IntervalHistogram } from 'perf_hooks';
 import { Pid, processes, process_info, memory, format_term, whereis } from '../runtime';
 import { run_queue_length } from '../runtime/scheduler';
 import { open_sockets, summary } from '../sockets/inspect';
+import { loop_utilization, LoopUtilization } from '../sockets/loop_utilization';
 import { behaviour_state } from '../actors/sys';
 
 export interface ProcessRow {
@@ -138,7 +139,8 @@ export function socket_rows(limit = Infinity): { rows: SocketRow[]; total: numbe
 /** Loop lag and load since the previous sample; one sampler per observer. */
 export class SystemSampler {
   private readonly hist: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
-  private elu: EventLoopUtilization = performance.eventLoopUtilization();
+  // Node's own figure would count the loop's sleep in the poller as busy.
+  private elu: LoopUtilization = loop_utilization();
   private readonly started = Date.now();
 
   constructor() {
@@ -146,8 +148,8 @@ export class SystemSampler {
   }
 
   sample(n_procs: number, n_socks: number): SystemRow {
-    const now = performance.eventLoopUtilization();
-    const d = performance.eventLoopUtilization(now, this.elu);
+    const now = loop_utilization();
+    const d = loop_utilization(now, this.elu);
     this.elu = now;
     const lag = { mean: this.hist.count > 0 ? this.hist.mean / 1e6 : 0, max: this.hist.count > 0 ? this.hist.max / 1e6 : 0 };
     this.hist.reset();

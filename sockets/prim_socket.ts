@@ -40,7 +40,8 @@
 //   if_nameindex() → [index, name][] | -errno; getaddrinfo(host, service, hints) → AddrInfo[] |
 //   {error: atom} (blocking, runs on the calling thread).
 //
-// POLLER (one epoll per Node environment, driven by one uv_poll_t on the epoll fd):
+// POLLER (one epoll per Node environment; while it holds any fd, the loop sleeps in it, and it
+// holds libuv's own epoll fd too, so the loop's other handles still wake it):
 //   poll_start(handler)    adds a batch handler; poll_stop(handler) removes it. Usually there
 //                          is one (the socket layer); if several coexist (tests beside it),
 //                          each sees every batch and ignores tokens it does not know.
@@ -56,10 +57,11 @@
 //                          sleeps, 0..1e6 microseconds (0 = never spin): after a batch of at
 //                          most max_batch events, with at most max_registered fds registered,
 //                          a loop turn that would block first
-//                          polls libuv's epoll fd (timeout 0) until something is ready or the
+//                          polls the poller's set (timeout 0) until something is ready or the
 //                          budget (capped by the next timer) runs out; once per batch, so an
 //                          idle loop spins once and sleeps. Policy: sockets/busy_wait.ts.
 //   poll_spin_stats() → {spins, ready, ns}   how often it spun, how often that found work
+//   poll_wait_stats() → {waits, ns}   how often, and how long in all, the loop slept in the poller
 // Once per loop turn with any readiness, the handler is called ONCE:
 //   handler(tokens: Uint32Array, events: Uint32Array, count: number)
 // entries 0..count-1 are (token, event bits); bits are EV_IN, EV_OUT, EV_ERR, EV_HUP, EV_RDHUP.
@@ -404,6 +406,11 @@ export const poll_spin = (us: number, max_batch: number, max_registered: number)
 export function poll_spin_stats(): { spins: number; ready: number; ns: number } {
   const [spins, ready, ns] = native.poll_spin_stats();
   return { spins, ready, ns };
+}
+/** How often, and for how many ns in all, the loop has slept in the poller's wait. */
+export function poll_wait_stats(): { waits: number; ns: number } {
+  const [waits, ns] = native.poll_wait_stats();
+  return { waits, ns };
 }
 let next_token = 0;
 /** A fresh token: 1, 2, 3, ... (4 billion per environment before it would wrap). */

@@ -1,8 +1,8 @@
 // Module entry: one EnvState per environment that loads the addon (the main thread and
 // each Worker), its functions bound to it as callback data. Teardown runs from an async
 // cleanup hook when the environment exits: the fds it still owns are closed (a Worker
-// that forgot its sockets leaks nothing into the process), and the uv_poll_t is closed
-// on the loop before the epoll fd and the memory go. node-addon-api wraps neither the
+// that forgot its sockets leaks nothing into the process), and the poller's uv handles are
+// closed on the loop before the epoll fd and the memory go. node-addon-api wraps neither the
 // event loop lookup nor async cleanup hooks, so those two are C calls (as are send and
 // recv, hot_io.cc, and the poller's one JS call per batch, poller.cc).
 #include <sys/socket.h>

@@ -40,7 +40,8 @@ struct EnvState {
   // Poller. The JS-side objects are held by node-addon-api references, released in the
   // teardown hook (addon.cc) while the environment can still take them back.
   int epfd = -1;
-  uv_poll_t poll_handle;
+  uv_prepare_t wait_handle;  // the loop's wait while sockets are registered (poller.cc)
+  uv_idle_t nowait_handle;   // started after that wait: libuv's own poll then does not sleep
   bool poll_started = false;
   Napi::FunctionReference handler;
   std::unique_ptr<Napi::AsyncContext> async_ctx;
@@ -53,13 +54,14 @@ struct EnvState {
   uv_close_cb teardown_done = nullptr;
 
   // Busy-wait before the loop sleeps (poller.cc, "spin"): the budget JS set (0 = none), set
-  // when a batch was delivered since the last spin, and counters a test or benchmark reads.
-  uv_prepare_t spin_handle;
+  // when a batch was delivered since the last spin, and counters a test or benchmark reads;
+  // and how often, and how long, the loop slept in the poller's wait.
   uint64_t spin_ns = 0;
   size_t spin_max_batch = 0;
   size_t spin_max_registered = 0;
   bool delivered = false;
   uint64_t spins = 0, spins_ready = 0, spin_total_ns = 0;
+  uint64_t waits = 0, wait_total_ns = 0;
 
   uint8_t flags(int fd) const { return fd >= 0 && static_cast<size_t>(fd) < fds.size() ? fds[fd] : 0; }
   void set_flag(int fd, uint8_t f) {

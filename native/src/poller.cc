@@ -1,7 +1,5 @@
-// The poller: one epoll set per Node environment, watched by one uv_poll_t on the epoll
-// fd in that environment's own loop (napi_get_uv_event_loop, never uv_default_loop, so
-// Workers each get theirs). An epoll fd is readable while any registered fd has a pending
-// event, so libuv wakes us; epoll_wait(..., 0) then drains it without blocking.
+// The poller: one epoll set per Node environment, in that environment's own loop
+// (napi_get_uv_event_loop, never uv_default_loop, so Workers each get theirs).
 //
 // Each fd is registered once with EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET: read and write
 // interest live together in one registration, so no re-arm (and no EPOLLONESHOT, which
@@ -11,21 +9,34 @@
 // got the same fd number.
 //
 // A batch is delivered with ONE JS call: handler(tokens, events, count) over two
-// Uint32Arrays the addon owns. The uv_poll_t holds the loop open only while some fd is
-// registered.
+// Uint32Arrays the addon owns.
 //
-// Spin (busy-wait before sleeping): libuv blocks in epoll_pwait when nothing is due, and on
-// an idle CPU the wake-up when the peer's reply arrives costs tens of microseconds. BEAM's
-// schedulers spin a while before they sleep (`erl +sbwt`); this does the same for the loop.
-// A uv_prepare_t runs just before libuv computes its timeout and blocks. If JS set a budget,
-// a batch was delivered since the last spin (so an idle loop spins once and then sleeps),
-// and the loop would block, it polls libuv's own epoll fd (which watches the poller's epoll
-// fd and every other handle of the loop) with poll(2) and timeout 0 until something is
-// ready or the budget, capped by the loop's next timer, runs out. poll(2) only looks:
-// epoll_wait would consume the events libuv is about to collect. Then libuv's epoll_pwait
-// finds the fd ready and returns without sleeping. A timer or another handle is delayed by
-// at most the budget; the prepare handle is unref'd, so it never keeps the loop alive.
-#include <poll.h>
+// Where the loop sleeps. The poller's set also holds libuv's own epoll fd (the loop's
+// "backend", which watches every other handle of the loop), level-triggered, with token 0,
+// which JS never issues: an epoll fd is readable while any fd in it has a pending event.
+// While any socket is registered, the loop sleeps in the poller's set instead of libuv's:
+// a uv_prepare_t, which libuv runs just before it computes its timeout and polls, waits in
+// epoll_wait for as long as libuv would have slept (uv_backend_timeout), delivers the
+// sockets' events, and leaves a uv_idle_t started, which makes the poll that libuv then
+// does take no time: with timeout 0 it collects whatever woke the backend (a due timer
+// needs nothing: libuv runs it next). So a wake-up is one epoll_wait, and an echo at one
+// connection makes the syscalls Node's own streams make: the wait, the read, the write and
+// libuv's zero-timeout epoll_pwait (libuv polls once with timeout 0 before it sleeps, to
+// measure idle time). Watching the poller's fd from libuv's set instead, as erlsock once
+// did, costs a second epoll_wait per wake-up: libuv's wait only says the poller's fd is
+// ready, and the poller's own epoll_wait then says which socket (bench/RESULTS.md). The
+// prepare handle holds the loop open while some fd is registered; with none, it does
+// nothing and libuv sleeps in its own set. libuv counts as idle only the time it sleeps
+// itself, so performance.eventLoopUtilization() counts time asleep in the poller as busy;
+// poll_wait_stats() reports that time, for a reader that corrects it.
+//
+// Spin (busy-wait before sleeping): on an idle CPU the wake-up when the peer's reply
+// arrives costs tens of microseconds. BEAM's schedulers spin a while before they sleep
+// (`erl +sbwt`); the wait does the same if JS set a budget, a batch was delivered since the
+// last spin (so an idle loop spins once and then sleeps), and the loop would block: it
+// polls the poller's set with timeout 0 until a socket or the backend is ready or the
+// budget, capped by the loop's next timer, runs out, and only then sleeps. A timer or
+// another handle is delayed by at most the budget.
 #include <sys/epoll.h>
 #include <unistd.h>
 #include <cerrno>
@@ -38,8 +49,11 @@ namespace {
 
 constexpr size_t kInitialCapacity = 256;
 
+// epoll_data of libuv's backend fd in the poller's set: token 0, fd 0.
+constexpr uint64_t kBackendData = 0;
+
 void update_ref(EnvState* st) {
-  uv_handle_t* h = reinterpret_cast<uv_handle_t*>(&st->poll_handle);
+  uv_handle_t* h = reinterpret_cast<uv_handle_t*>(&st->wait_handle);
   if (st->registered > 0) uv_ref(h);
   else uv_unref(h);
 }
@@ -76,42 +90,98 @@ void grow(Napi::Env env, EnvState* st, size_t n) {
   st->evbuf.resize(n);
 }
 
-// Drains every ready event into the arrays; returns how many.
-size_t drain(Napi::Env env, EnvState* st) {
+// Collects ready socket events into the arrays and returns how many. The first epoll_wait
+// waits up to timeout_ms (-1: no limit), any further one (after a full batch) does not.
+// The backend's readiness is no event for JS: it sets *backend and ends the wait. Notes
+// when the batch began, on the clock process.hrtime reads (the scratch's POLL_T0: before
+// the epoll_wait that collected it, lets a benchmark see what delivery costs before the
+// handler runs; a wait that slept includes its sleep), and the time slept.
+size_t collect(Napi::Env env, EnvState* st, int timeout_ms, bool* backend) {
   size_t count = 0;
   for (;;) {
     if (count == st->capacity) grow(env, st, st->capacity * 2);
-    int n = epoll_wait(st->epfd, st->evbuf.data() + count, static_cast<int>(st->capacity - count), 0);
-    if (n < 0 && errno == EINTR) continue;
+    size_t room = st->capacity - count;
+    // EINTR: a signal came, and libuv's handler has made the backend readable; the poll
+    // that follows this wait collects it.
+    uint64_t start = count == 0 ? uv_hrtime() : 0;
+    int n = epoll_wait(st->epfd, st->evbuf.data() + count, static_cast<int>(room), timeout_ms);
+    if (count == 0) {
+      *reinterpret_cast<uint64_t*>(st->scratch + kScratchPollT0) = start;
+      if (timeout_ms != 0) {
+        st->waits++;
+        st->wait_total_ns += uv_hrtime() - start;
+      }
+    }
     if (n <= 0) break;
+    timeout_ms = 0;
+    size_t kept = count;
     for (int i = 0; i < n; i++) {
       const epoll_event& e = st->evbuf[count + i];
-      st->tokens[count + i] = static_cast<uint32_t>(e.data.u64 >> 32);
-      st->events[count + i] = e.events;
+      if (e.data.u64 == kBackendData) {
+        *backend = true;
+        continue;
+      }
+      st->tokens[kept] = static_cast<uint32_t>(e.data.u64 >> 32);
+      st->events[kept] = e.events;
+      kept++;
     }
-    count += static_cast<size_t>(n);
-    if (count < st->capacity) break;  // short: the ready list is empty
+    count = kept;
+    if (static_cast<size_t>(n) < room) break;  // short: the ready list is empty
   }
   return count;
 }
 
-// Runs in the loop: drain every ready event into the arrays, then call JS once.
-void on_epoll_readable(uv_poll_t* handle, int status, int) {
-  EnvState* st = static_cast<EnvState*>(handle->data);
-  if (status < 0 || st->handler.IsEmpty()) return;
-  // Start of the batch, on the clock process.hrtime reads: lets a benchmark see what
-  // delivery costs before the handler runs.
-  *reinterpret_cast<uint64_t*>(st->scratch + kScratchPollT0) = uv_hrtime();
+// Polls the poller's set without sleeping until something is ready or budget_ns has
+// passed; returns the socket events collected.
+size_t spin(Napi::Env env, EnvState* st, uint64_t budget_ns, bool* backend) {
+  uint64_t start = uv_hrtime();
+  uint64_t now;
+  size_t count;
+  do {
+    count = collect(env, st, 0, backend);
+    now = uv_hrtime();
+  } while (count == 0 && !*backend && now - start < budget_ns);
+  st->spins++;
+  if (count > 0 || *backend) st->spins_ready++;
+  st->spin_total_ns += now - start;
+  return count;
+}
+
+// Waits as long as the loop would have slept (spinning first if asked), then collects;
+// *backend: libuv's set has something ready too.
+size_t wait(Napi::Env env, EnvState* st, uv_loop_t* loop, bool* backend) {
+  int timeout_ms = uv_backend_timeout(loop);  // -1: no timer; 0: the loop will not block
+  if (timeout_ms == 0) return collect(env, st, 0, backend);
+  if (st->spin_ns > 0 && st->delivered) {
+    st->delivered = false;
+    uint64_t budget = st->spin_ns;
+    if (timeout_ms > 0 && static_cast<uint64_t>(timeout_ms) * 1000000u < budget)
+      budget = static_cast<uint64_t>(timeout_ms) * 1000000u;
+    size_t count = spin(env, st, budget, backend);
+    if (count > 0 || *backend) return count;
+    // A timer's ms are counted from before the spin: the sleep ends no later than libuv's.
+    uv_update_time(loop);
+    timeout_ms = uv_backend_timeout(loop);
+    if (timeout_ms == 0) return 0;
+  }
+  return collect(env, st, timeout_ms, backend);
+}
+
+// One wait and its batch's JS call; false when nothing was delivered, or the call failed.
+bool wait_and_deliver(EnvState* st, uv_loop_t* loop, bool* backend) {
   Napi::Env env(st->env);
   Napi::HandleScope scope(env);
   size_t count;
   try {
-    count = drain(env, st);
+    count = wait(env, st, loop, backend);
   } catch (const Napi::Error& e) {  // no C++ exception may leave a libuv callback
     napi_fatal_exception(env, e.Value());
-    return;
+    return false;
   }
-  if (count == 0) return;
+  // libuv's clock stood still while the loop waited here: timers count from now, and
+  // uv_backend_timeout reads the clock when the next round asks it.
+  uv_update_time(loop);
+  if (count == 0) return false;
   st->delivered = count <= st->spin_max_batch && st->registered <= st->spin_max_registered;
   napi_value argv[3] = {st->tokens_ref.Value(), st->events_ref.Value(), num(env, static_cast<int64_t>(count))};
   // The one JS call per batch goes through the C API, as the old addon did: its status is
@@ -127,29 +197,33 @@ void on_epoll_readable(uv_poll_t* handle, int status, int) {
     napi_get_and_clear_last_exception(env, &err);
     napi_fatal_exception(env, err);
   }
+  return s == napi_ok;
 }
+
+void on_nowait(uv_idle_t*) {}
+
+// Runs just before libuv computes its timeout and polls: the loop's wait, while any socket
+// is registered, and a JS call per batch. Batches follow each other here, without a turn
+// of libuv's loop between them, while libuv has nothing to do: nothing ready in its set
+// (the wait would have ended for it), no timer due, no immediate, pending callback or
+// closing handle (uv_backend_timeout is not 0). Each turn of libuv's loop costs a
+// zero-timeout epoll_pwait; an unref'd immediate, which does not stop libuv from
+// sleeping either, waits at most kBatchesPerTurn batches.
+constexpr int kBatchesPerTurn = 16;
 
 void on_prepare(uv_prepare_t* handle) {
   EnvState* st = static_cast<EnvState*>(handle->data);
-  if (st->spin_ns == 0 || !st->delivered) return;
   uv_loop_t* loop = handle->loop;
-  int timeout_ms = uv_backend_timeout(loop);  // -1: no timer; 0: the loop will not block
-  if (timeout_ms == 0) return;  // keeps `delivered` for the turn that would block
-  st->delivered = false;
-  uint64_t budget = st->spin_ns;
-  if (timeout_ms > 0 && static_cast<uint64_t>(timeout_ms) * 1000000u < budget)
-    budget = static_cast<uint64_t>(timeout_ms) * 1000000u;
-  pollfd p{uv_backend_fd(loop), POLLIN, 0};
-  uint64_t start = uv_hrtime();
-  uint64_t now;
-  int r;
-  do {
-    r = poll(&p, 1, 0);
-    now = uv_hrtime();
-  } while (r == 0 && now - start < budget);
-  st->spins++;
-  if (r > 0) st->spins_ready++;
-  st->spin_total_ns += now - start;
+  // Stopped first, so that uv_backend_timeout says how long libuv itself would sleep.
+  uv_idle_stop(&st->nowait_handle);
+  if (st->registered == 0 || st->handler.IsEmpty()) return;  // libuv sleeps in its own set
+  for (int i = 0; i < kBatchesPerTurn; i++) {
+    if (i > 0 && (st->registered == 0 || uv_backend_timeout(loop) == 0)) break;
+    bool backend = false;
+    if (!wait_and_deliver(st, loop, &backend) || backend) break;
+  }
+  // libuv's poll must not sleep now: the sockets are not in its set.
+  uv_idle_start(&st->nowait_handle, on_nowait);
 }
 
 Napi::Value PollStart(const Napi::CallbackInfo& info) {
@@ -157,8 +231,7 @@ Napi::Value PollStart(const Napi::CallbackInfo& info) {
   EnvState* st = state(info);
   st->handler = Napi::Persistent(info[0].As<Napi::Function>());
   if (!st->poll_started) {
-    int r = uv_poll_start(&st->poll_handle, UV_READABLE, on_epoll_readable);
-    if (r < 0) return num(info.Env(), r);  // libuv errors are -errno on Unix
+    uv_prepare_start(&st->wait_handle, on_prepare);  // cannot fail on an initialised handle
     st->poll_started = true;
     update_ref(st);
   }
@@ -198,17 +271,10 @@ Napi::Value PollSpin(const Napi::CallbackInfo& info) {
   st->spin_max_batch = max_batch;
   st->spin_max_registered = max_registered;
   st->spin_ns = static_cast<uint64_t>(us) * 1000u;
-  uv_prepare_t* h = &st->spin_handle;
-  if (st->spin_ns > 0 && !uv_is_active(reinterpret_cast<uv_handle_t*>(h))) {
-    uv_prepare_start(h, on_prepare);
-    uv_unref(reinterpret_cast<uv_handle_t*>(h));
-  } else if (st->spin_ns == 0) {
-    uv_prepare_stop(h);
-  }
   return num(info.Env(), previous);
 }
 
-// poll_spin_stats(): [spins, spins that ended with the loop's fd ready, ns spent spinning].
+// poll_spin_stats(): [spins, spins that ended with something ready, ns spent spinning].
 Napi::Value PollSpinStats(const Napi::CallbackInfo& info) {
   EnvState* st = state(info);
   Napi::Env env = info.Env();
@@ -216,6 +282,16 @@ Napi::Value PollSpinStats(const Napi::CallbackInfo& info) {
   a.Set(0u, num(env, static_cast<int64_t>(st->spins)));
   a.Set(1u, num(env, static_cast<int64_t>(st->spins_ready)));
   a.Set(2u, num(env, static_cast<int64_t>(st->spin_total_ns)));
+  return a;
+}
+
+// poll_wait_stats(): [times the loop slept in the poller's wait, ns it slept there].
+Napi::Value PollWaitStats(const Napi::CallbackInfo& info) {
+  EnvState* st = state(info);
+  Napi::Env env = info.Env();
+  Napi::Array a = Napi::Array::New(env, 2);
+  a.Set(0u, num(env, static_cast<int64_t>(st->waits)));
+  a.Set(1u, num(env, static_cast<int64_t>(st->wait_total_ns)));
   return a;
 }
 
@@ -239,16 +315,21 @@ int poller_unregister(EnvState* st, int fd) {
 int poller_init(EnvState* st, uv_loop_t* loop) {
   st->epfd = epoll_create1(EPOLL_CLOEXEC);
   if (st->epfd < 0) return -errno;
-  int r = uv_poll_init(loop, &st->poll_handle, st->epfd);
-  if (r < 0) {
+  epoll_event ev{};
+  ev.events = EPOLLIN;  // level-triggered: ready while libuv has anything to collect
+  ev.data.u64 = kBackendData;
+  if (epoll_ctl(st->epfd, EPOLL_CTL_ADD, uv_backend_fd(loop), &ev) < 0) {
+    int err = errno;
     close(st->epfd);
     st->epfd = -1;
-    return r;
+    return -err;
   }
-  st->poll_handle.data = st;
-  uv_unref(reinterpret_cast<uv_handle_t*>(&st->poll_handle));
-  uv_prepare_init(loop, &st->spin_handle);  // cannot fail; started by poll_spin
-  st->spin_handle.data = st;
+  uv_prepare_init(loop, &st->wait_handle);  // neither init can fail
+  st->wait_handle.data = st;
+  uv_unref(reinterpret_cast<uv_handle_t*>(&st->wait_handle));
+  uv_idle_init(loop, &st->nowait_handle);
+  st->nowait_handle.data = st;
+  uv_unref(reinterpret_cast<uv_handle_t*>(&st->nowait_handle));
   st->open_handles = 2;
   return 0;
 }
@@ -260,13 +341,14 @@ void on_handle_closed(uv_handle_t* h) {
 }
 }  // namespace
 
-// Stops the watcher and closes both handles; `done` runs from the loop once libuv has let
+// Stops the wait and closes both handles; `done` runs from the loop once libuv has let
 // go of the last of them, and only then may the epoll fd be closed and the state freed.
 void poller_teardown_begin(EnvState* st, uv_close_cb done) {
-  if (st->poll_started) uv_poll_stop(&st->poll_handle);
+  uv_prepare_stop(&st->wait_handle);
+  uv_idle_stop(&st->nowait_handle);
   st->teardown_done = done;
-  uv_close(reinterpret_cast<uv_handle_t*>(&st->poll_handle), on_handle_closed);
-  uv_close(reinterpret_cast<uv_handle_t*>(&st->spin_handle), on_handle_closed);
+  uv_close(reinterpret_cast<uv_handle_t*>(&st->wait_handle), on_handle_closed);
+  uv_close(reinterpret_cast<uv_handle_t*>(&st->nowait_handle), on_handle_closed);
 }
 
 void register_poller(Napi::Env env, Napi::Object exports, EnvState* st) {
@@ -277,6 +359,7 @@ void register_poller(Napi::Env env, Napi::Object exports, EnvState* st) {
   def<PollDel>(env, exports, "poll_del", st);
   def<PollSpin>(env, exports, "poll_spin", st);
   def<PollSpinStats>(env, exports, "poll_spin_stats", st);
+  def<PollWaitStats>(env, exports, "poll_wait_stats", st);
 }
 
 }  // namespace erlsock

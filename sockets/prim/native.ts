@@ -61,6 +61,7 @@ export interface NativeAddon {
   poll_spin(us: number, max_batch: number, max_registered: number): number;
   /** [spins, spins that ended with the loop's fd ready, nanoseconds spent spinning]. */
   poll_spin_stats(): [number, number, number];
+  poll_wait_stats(): [number, number];
   /** Descriptors this environment opened and has not closed (for tests and teardown). */
   open_fds(): number;
 }

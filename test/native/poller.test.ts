@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
+import * as net from 'net';
 import * as path from 'path';
 import { p, C, Poll, Fds, tick, scaled } from './_support';
 
@@ -148,5 +149,43 @@ describe('native: the poller', () => {
     const r = spawnSync(process.execPath, [path.join(__dirname, '_child_alive.js'), 'throw'], { timeout: 5000, encoding: 'utf8' });
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stdout).to.contain('uncaught: boom in handler');
+  });
+  describe('where the loop sleeps', () => {
+    it('sleeps in the poller while a socket is registered, and is woken there by its event', async () => {
+      const a = udp(fds);
+      const t = poll.add(a.fd);
+      await poll.wait(t, p.EV_OUT);
+      const before = p.poll_wait_stats();
+      // Sent from another process 200 ms from now, so that nothing of this one is due.
+      const child = spawn(process.execPath, ['-e', `setTimeout(() => { const s = require('dgram').createSocket('udp4'); s.send('x', ${a.port}, '127.0.0.1', () => s.close()); }, 200)`], { stdio: 'ignore' });
+      try {
+        await poll.wait(t, p.EV_IN, scaled(5000));
+      } finally {
+        child.kill();
+      }
+      const after = p.poll_wait_stats();
+      expect(after.waits).to.be.above(before.waits);
+      expect(after.ns - before.ns).to.be.above(100e6); // most of the 200 ms
+    });
+
+    it("wakes for the loop's other handles while it sleeps in the poller (a Node net echo)", async () => {
+      const a = udp(fds);
+      poll.add(a.fd); // registered and silent: the loop sleeps in the poller
+      const server = net.createServer((c) => c.pipe(c));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const port = (server.address() as net.AddressInfo).port;
+        const echoed = await new Promise<string>((resolve, reject) => {
+          const c = net.connect(port, '127.0.0.1', () => c.end('over libuv'));
+          let got = '';
+          c.on('data', (d) => { got += d.toString(); });
+          c.on('end', () => resolve(got));
+          c.on('error', reject);
+        });
+        expect(echoed).to.equal('over libuv');
+      } finally {
+        server.close();
+      }
+    });
   });
 });
