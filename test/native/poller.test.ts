@@ -168,6 +168,38 @@ describe('native: the poller', () => {
       expect(after.ns - before.ns).to.be.above(100e6); // most of the 200 ms
     });
 
+    it('under a stream of events, a due timer runs, and an unref\'d immediate within a few batches', async function () {
+      this.timeout(scaled(10000));
+      const a = udp(fds);
+      const t = poll.add(a.fd);
+      await poll.wait(t, p.EV_OUT);
+      const sink = Buffer.alloc(64);
+      let reads = 0;
+      // Drains the socket at every batch, so that each datagram is a new edge.
+      const drain = (tokens: Uint32Array, _events: Uint32Array, count: number): void => {
+        for (let i = 0; i < count; i++) if (tokens[i] === t) while (p.recv(a.fd, sink, 0, 64, 0) > 0) reads++;
+      };
+      p.poll_start(drain);
+      const child = spawn(process.execPath, ['-e', `const s = require('dgram').createSocket('udp4'); const b = Buffer.from('x');
+        const end = Date.now() + 1500; (function burst() { for (let i = 0; i < 50; i++) s.send(b, ${a.port}, '127.0.0.1'); if (Date.now() < end) setImmediate(burst); else s.close(); })();`], { stdio: 'ignore' });
+      try {
+        while (reads < 1000) await new Promise((resolve) => setTimeout(resolve, 5));
+        const t0 = process.hrtime.bigint();
+        const ms = (): number => Number(process.hrtime.bigint() - t0) / 1e6;
+        const [timer, unrefd] = await Promise.all([
+          new Promise<number>((resolve) => setTimeout(() => resolve(ms()), scaled(20))),
+          new Promise<number>((resolve) => setImmediate(() => resolve(ms())).unref()),
+        ]);
+        // libuv counts whole ms: a timer may fire up to 1 ms early by hrtime.
+        expect(timer).to.be.within(scaled(20) - 1, scaled(200));
+        // Within a few batches, not when the timer ends the run of batches (about 20 ms).
+        expect(unrefd).to.be.below(scaled(10));
+      } finally {
+        child.kill();
+        p.poll_stop(drain);
+      }
+    });
+
     it("wakes for the loop's other handles while it sleeps in the poller (a Node net echo)", async () => {
       const a = udp(fds);
       poll.add(a.fd); // registered and silent: the loop sleeps in the poller
