@@ -3,8 +3,9 @@
 // rounds, each fresh, on core 1: erlsock's guide port with its default busy-wait, the same
 // with `ERLSOCK_SBWT=none`, the echo on erlsock's native layer alone (bench/prim_echo.ts:
 // the addon's poller and syscalls with one JS handler, no runtime), Node net, the bare C
-// epoll server, and the C server waiting the way erlsock's loop does (`echo_epoll --nested`:
-// an epoll set watched by another one, as the poller's set is watched by libuv's). Per
+// epoll server, and the C server waiting the way erlsock's loop did until the poller took
+// the loop's sleep (`echo_epoll --nested`: an epoll set watched by another one, as the
+// poller's set was watched by libuv's; native/src/poller.cc, "Where the loop sleeps"). Per
 // server: CPU per echo over the timed window (and how it splits into user and system time),
 // median round trip, and, where `perf` can read the syscall tracepoints, the syscalls each
 // echo made. With the kernel-entry cost from bench/c/syscall_baseline.c, this is the floor

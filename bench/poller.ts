@@ -112,5 +112,5 @@ export async function main(args: string[]): Promise<void> {
   console.log(`\nalternative design, poll thread + thread-safe function (${tfull.length} whole batches):`);
   console.log(`delivered to the JS handler  ${median(tper).toFixed(0).padStart(5)} ns per ready socket   (${(median(tper) / c).toFixed(2)}x C; best ${Math.min(...tper).toFixed(0)} ns)`);
   const lat = (xs: Round[]): string => (median(xs.map((x) => x.delivery_ns)) / 1000).toFixed(0);
-  console.log(`whole-batch latency, ready → handler: uv_poll ${lat(full)} µs, thread ${lat(tfull)} µs`);
+  console.log(`whole-batch latency, ready → handler: poller ${lat(full)} µs, thread ${lat(tfull)} µs`);
 }
