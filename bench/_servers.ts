@@ -75,7 +75,7 @@ export function startServer(name: ServerName, o: ServerOptions = {}): Promise<Ru
 }
 
 /** Starts any server command on core 1, as startServer does (benchmarks with their own peers). */
-export function startCommand(name: string, argv: string[]): Promise<RunningServer & { name: string }> {
+export function startCommand(name: string, argv: string[]): Promise<RunningServer & { name: string; stderr(): string }> {
   // The soft fd limit goes up to the hard one (20,000 here; the container may not let root go
   // higher), enough for 10,000 idle connections. `exec` keeps one pid from sh to taskset to the server, so /proc/<pid> is the server's.
   const child = spawn('sh', ['-c', `ulimit -n "$(ulimit -Hn)" && exec taskset -c ${SERVER_CORE} "$@"`, 'sh', ...argv], {
@@ -102,7 +102,7 @@ export function startCommand(name: string, argv: string[]): Promise<RunningServe
       child.removeAllListeners('exit');
       child.stdout!.removeAllListeners('data');
       child.stdout!.resume(); // keep draining, so a chatty server never blocks on its pipe
-      resolve({ name: name as ServerName, pid: child.pid!, port: Number(m[2]), stop: () => stopChild(child) });
+      resolve({ name: name as ServerName, pid: child.pid!, port: Number(m[2]), stop: () => stopChild(child), stderr: () => stderr });
     });
   });
 }
@@ -111,7 +111,8 @@ function stopChild(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.on('exit', () => {
+    // 'close', not 'exit': by then the server's last output has been read too.
+    child.on('close', () => {
       clearTimeout(kill);
       resolve();
     });

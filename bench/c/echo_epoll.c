@@ -3,12 +3,16 @@
  * One thread, edge-triggered, no allocation per message: what any runtime would cost minus
  * the runtime.
  *
- *   echo_epoll [--addr A] [--port P] [--nodelay] [--nested]
+ *   echo_epoll [--addr A] [--port P] [--nodelay] [--nested | --spin]
  *
  * --nested waits as erlsock's loop does: the sockets' epoll set is itself watched by an outer
  * epoll set (libuv's, there), so each wake-up is an epoll_wait on the outer set that blocks,
  * then one with timeout 0 on the inner set that says which sockets are ready. It measures what
  * that arrangement costs by itself, without any runtime.
+ *
+ * --spin never sleeps: it polls the set with timeout 0 over and over, as a busy-waiting loop
+ * does while it waits (erlsock's busy-wait, `erl +sbwt`). Its CPU per echo is then its round
+ * trip: the least a server that spins through the whole wait can cost per echo.
  *
  * Prints "listening <addr> <port>" when ready; runs until SIGINT/SIGTERM, then exits 0.
  * Loopback only: it refuses to bind anything else.
@@ -41,6 +45,7 @@ static volatile sig_atomic_t stopping;
 static int epfd;
 static int nodelay;
 static int nested;
+static int spin;
 static struct pending *pend; /* indexed by fd */
 static size_t pend_cap;
 
@@ -145,10 +150,11 @@ int main(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--nodelay")) nodelay = 1;
     else if (!strcmp(argv[i], "--nested")) nested = 1;
+    else if (!strcmp(argv[i], "--spin")) spin = 1;
     else if (!strcmp(argv[i], "--addr") && i + 1 < argc) addr = argv[++i];
     else if (!strcmp(argv[i], "--port") && i + 1 < argc) port = atoi(argv[++i]);
     else {
-      fprintf(stderr, "usage: echo_epoll [--addr A] [--port P] [--nodelay] [--nested]\n");
+      fprintf(stderr, "usage: echo_epoll [--addr A] [--port P] [--nodelay] [--nested | --spin]\n");
       return 2;
     }
   }
@@ -217,7 +223,7 @@ int main(int argc, char **argv) {
       n = epoll_wait(outer, &oev, 1, -1);
       if (n > 0) n = epoll_wait(epfd, evs, MAX_EVENTS, 0);
     } else {
-      n = epoll_wait(epfd, evs, MAX_EVENTS, -1);
+      n = epoll_wait(epfd, evs, MAX_EVENTS, spin ? 0 : -1);
     }
     if (n < 0) {
       if (errno == EINTR) continue;
