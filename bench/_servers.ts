@@ -249,3 +249,13 @@ export function printTable(header: string[], rows: string[][]): void {
   console.log(`|${header.map(() => '---').join('|')}|`);
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
 }
+
+/** Whether `perf` can count the tracepoint `event` here (a container may not let it). */
+export function perfCanRead(event: string): boolean {
+  try {
+    execFileSync('perf', ['stat', '-e', event, '-x,', 'true'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -10,9 +10,9 @@
 // median round trip, and, where `perf` can read the syscall tracepoints, the syscalls each
 // echo made. With the kernel-entry cost from bench/c/syscall_baseline.c, this is the floor
 // the one-connection figures stand on.
-import { execFileSync, spawn } from 'child_process';
+import { spawn } from 'child_process';
 import * as path from 'path';
-import { ECHO_EPOLL, ROOT, buildTools, loadgen, startCommand, windowCpuUs, cpuTimes, parseOptions, printTable, ratio, RunningServer } from './_servers';
+import { ECHO_EPOLL, ROOT, buildTools, loadgen, startCommand, windowCpuUs, cpuTimes, parseOptions, printTable, ratio, RunningServer, perfCanRead } from './_servers';
 import { run_baseline, median } from './_native_baseline';
 
 interface Variant { name: string; argv: string[] }
@@ -32,14 +32,6 @@ const VARIANTS: Variant[] = [
 
 const SYSCALLS = ['epoll_pwait', 'epoll_wait', 'poll', 'recvfrom', 'sendto', 'read', 'write'];
 
-function perfWorks(): boolean {
-  try {
-    execFileSync('perf', ['stat', '-e', 'syscalls:sys_enter_getppid', '-x,', 'true'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Counts the server's syscalls while `during` runs; per name. */
 async function countSyscalls(pid: number, during: () => Promise<number>): Promise<{ counts: Map<string, number>; echoes: number }> {
@@ -94,7 +86,7 @@ export async function main(args: string[]): Promise<void> {
     }
   }
   const perSyscall = new Map<string, Map<string, number>>();
-  if (perfWorks()) {
+  if (perfCanRead('syscalls:sys_enter_getppid')) {
     for (const v of VARIANTS) {
       const s = await startCommand(v.name, v.argv);
       try {

@@ -18,7 +18,7 @@ import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ECHO_EPOLL, ROOT, buildTools, loadgen, startCommand, parseOptions, printTable, sleep } from './_servers';
+import { ECHO_EPOLL, ROOT, buildTools, loadgen, startCommand, parseOptions, printTable, sleep, perfCanRead } from './_servers';
 
 interface Server { name: string; argv: string[] }
 
@@ -140,20 +140,12 @@ async function probe(s: Server, duration: number): Promise<Record<string, number
   return JSON.parse(line) as Record<string, number>;
 }
 
-function perfWorks(): boolean {
-  try {
-    execFileSync('perf', ['stat', '-e', 'raw_syscalls:sys_enter', '-x,', 'true'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export async function main(args: string[]): Promise<void> {
   const duration = Number(parseOptions(args).flags.get('duration') ?? 2500);
   buildTools();
   const f = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : '-');
-  if (perfWorks()) {
+  if (perfCanRead('raw_syscalls:sys_enter')) {
     const rows: string[][] = [];
     const names = new Set<string>();
     const lines: [string, Timeline][] = [];

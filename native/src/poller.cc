@@ -41,6 +41,7 @@
 #include <unistd.h>
 #include <cerrno>
 #include <cstdlib>
+#include <initializer_list>
 #include <utility>
 #include "args.h"
 
@@ -274,25 +275,24 @@ Napi::Value PollSpin(const Napi::CallbackInfo& info) {
   return num(info.Env(), previous);
 }
 
+// A JS array of counters.
+Napi::Array counters(Napi::Env env, std::initializer_list<uint64_t> values) {
+  Napi::Array a = Napi::Array::New(env, values.size());
+  uint32_t i = 0;
+  for (uint64_t v : values) a.Set(i++, num(env, static_cast<int64_t>(v)));
+  return a;
+}
+
 // poll_spin_stats(): [spins, spins that ended with something ready, ns spent spinning].
 Napi::Value PollSpinStats(const Napi::CallbackInfo& info) {
   EnvState* st = state(info);
-  Napi::Env env = info.Env();
-  Napi::Array a = Napi::Array::New(env, 3);
-  a.Set(0u, num(env, static_cast<int64_t>(st->spins)));
-  a.Set(1u, num(env, static_cast<int64_t>(st->spins_ready)));
-  a.Set(2u, num(env, static_cast<int64_t>(st->spin_total_ns)));
-  return a;
+  return counters(info.Env(), {st->spins, st->spins_ready, st->spin_total_ns});
 }
 
 // poll_wait_stats(): [times the loop slept in the poller's wait, ns it slept there].
 Napi::Value PollWaitStats(const Napi::CallbackInfo& info) {
   EnvState* st = state(info);
-  Napi::Env env = info.Env();
-  Napi::Array a = Napi::Array::New(env, 2);
-  a.Set(0u, num(env, static_cast<int64_t>(st->waits)));
-  a.Set(1u, num(env, static_cast<int64_t>(st->wait_total_ns)));
-  return a;
+  return counters(info.Env(), {st->waits, st->wait_total_ns});
 }
 
 Napi::Value PollDel(const Napi::CallbackInfo& info) {
