@@ -19,6 +19,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ECHO_EPOLL, ROOT, buildTools, loadgen, startCommand, parseOptions, printTable, sleep, perfCanRead } from './_servers';
+import { median } from './_native_baseline';
 
 interface Server { name: string; argv: string[] }
 
@@ -54,11 +55,6 @@ interface Timeline {
   write_to_wait: number;
   per_echo: Map<string, number>;
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s[s.length >> 1]!;
-};
 
 /** The server thread's syscalls in `perf script` lines → the echo's parts, in us. */
 function timeline(lines: string[]): Timeline {

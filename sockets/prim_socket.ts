@@ -62,7 +62,8 @@
 //                          idle loop spins once and sleeps. Policy: sockets/busy_wait.ts.
 //   poll_spin_stats() → {spins, ready, ns}   how often it spun, how often that found work
 //   poll_wait_stats() → {waits, ns}   how often, and how long in all, the loop slept in the poller
-// Once per loop turn with any readiness, the handler is called ONCE:
+// Once per batch of readiness (one wait of the loop; up to 16 in one loop turn while libuv has
+// nothing due), the handler is called ONCE:
 //   handler(tokens: Uint32Array, events: Uint32Array, count: number)
 // entries 0..count-1 are (token, event bits); bits are EV_IN, EV_OUT, EV_ERR, EV_HUP, EV_RDHUP.
 // The arrays are reused (and may be replaced by bigger ones): read them inside the handler.

@@ -59,8 +59,9 @@ export interface NativeAddon {
    *  largest batch it follows and the most fds registered while it spins; returns the
    *  previous budget. RangeError outside 0..1,000,000. */
   poll_spin(us: number, max_batch: number, max_registered: number): number;
-  /** [spins, spins that ended with the loop's fd ready, nanoseconds spent spinning]. */
+  /** [spins, spins that ended with a socket or the loop's backend ready, nanoseconds spent spinning]. */
   poll_spin_stats(): [number, number, number];
+  /** [times the loop slept in the poller's wait, nanoseconds it slept there]. */
   poll_wait_stats(): [number, number];
   /** Descriptors this environment opened and has not closed (for tests and teardown). */
   open_fds(): number;
