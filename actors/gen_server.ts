@@ -6,6 +6,7 @@ import * as gen from './gen';
 import { init_it } from './gen_server_loop';
 import { send_if_exists } from './gen_name';
 import type { From, GenServerModule, ServerName, ServerRef, StartResult } from './gen_server_types';
+import { fast_exports } from '../runtime/fast_exports';
 
 export type {
   From, GenServerModule, ServerName, ServerRef, StartResult, Timeout, Ret,
@@ -86,3 +87,6 @@ export function stop(server: ServerRef, reason: unknown = 'normal', timeout: num
 
 /** The module's name, as reports print a child's start {M, F, A}. */
 export const name = 'gen_server';
+
+// Re-exports leave this module's exports in V8's dictionary mode: see runtime/fast_exports.
+fast_exports(module.exports as object);

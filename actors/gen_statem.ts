@@ -7,6 +7,7 @@ import { send_if_exists } from './gen_name';
 import { init_it } from './gen_statem_loop';
 import type { From, ServerName, ServerRef, StartResult } from './gen_server_types';
 import type { GenStatemModule } from './gen_statem_types';
+import { fast_exports } from '../runtime/fast_exports';
 
 export type * from './gen_statem_types';
 export type { From, ServerName, ServerRef, StartResult };
@@ -64,3 +65,6 @@ export type { Pid };
 
 /** The module's name, as reports print a child's start {M, F, A}. */
 export const name = 'gen_statem';
+
+// Re-exports leave this module's exports in V8's dictionary mode: see runtime/fast_exports.
+fast_exports(module.exports as object);

@@ -11,6 +11,7 @@ import {
 import { ErlangError, ErlangExit } from '../runtime/exits';
 import { apply, dispatch } from './callback';
 import type { Ret } from './gen_server_types';
+import { fast_exports } from '../runtime/fast_exports';
 
 export { behaviour_state } from './behaviour_state';
 export type { BehaviourState } from './behaviour_state';
@@ -447,3 +448,6 @@ function* handle_special<M>(req: unknown, from: unknown, parent: Pid, mod: Speci
 }
 
 export * from './sys_client';
+
+// Re-exports leave this module's exports in V8's dictionary mode: see runtime/fast_exports.
+fast_exports(module.exports as object);

@@ -10,6 +10,7 @@ import { OP, add_out_monitor, forget_out_monitor } from './signals';
 import { send_packet } from './connection';
 import { DFLAG } from './flags';
 import './signals';
+import { fast_exports } from '../runtime/fast_exports';
 
 export { List, Float, BitString, ExtRef, ExtPort, Opaque, list, nil, charlist } from './terms';
 export { encode as term_to_binary, decode as binary_to_term, EtfError } from './etf';
@@ -156,3 +157,6 @@ node.on_connection_down((conn) => {
   node_monitors.delete(conn.node);
   for (const p of set) send(p, ['nodedown', conn.node]);
 });
+
+// Re-exports leave this module's exports in V8's dictionary mode: see runtime/fast_exports.
+fast_exports(module.exports as object);

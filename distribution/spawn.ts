@@ -8,6 +8,7 @@ import { Conn, send_packet } from './connection';
 import { List, list } from './terms';
 import { lookup_function } from './exports';
 import { OP, track_spawned } from './signals';
+import { fast_exports } from '../runtime/fast_exports';
 
 export { export_module, unexport_module, lookup_function } from './exports';
 export type { Exported } from './exports';
@@ -85,3 +86,6 @@ export function spawn_reply_in(_conn: Conn, ctrl: unknown[]): void {
   if (!(to instanceof Pid) || to instanceof RemotePid) return;
   send(to, ['spawn_reply', req_id, result instanceof Pid ? 'ok' : 'error', result]);
 }
+
+// Re-exports leave this module's exports in V8's dictionary mode: see runtime/fast_exports.
+fast_exports(module.exports as object);

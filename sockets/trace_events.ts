@@ -11,6 +11,7 @@
 // A close caused by the owner's death comes after that owner is dead: only trace sinks
 // (the observer) see it. Callers test `tracing` first, so these cost nothing when off.
 import { define_trace_flag, trace_event, event_wanted } from '../runtime/trace';
+import { fast_exports } from '../runtime/fast_exports';
 import type { Pid } from '../runtime/terms';
 
 export { tracing } from '../runtime/trace';
@@ -25,3 +26,7 @@ export function wants(tag: string): boolean {
 export function sock_event(pid: Pid | null, body: unknown[]): void {
   trace_event(pid, SOCKETS, body);
 }
+
+// The `tracing` re-export leaves this module's exports in V8's dictionary mode, and the
+// socket layer reads `tracing` from them at every select message: see runtime/fast_exports.
+fast_exports(module.exports as object);
