@@ -45,7 +45,10 @@ struct EnvState {
   bool poll_started = false;
   Napi::FunctionReference handler;
   std::unique_ptr<Napi::AsyncContext> async_ctx;
-  Napi::Reference<Napi::Uint32Array> tokens_ref, events_ref;
+  // The delivery arrays (Uint32Arrays), held as plain values: a Reference<Uint32Array>'s
+  // Value() re-checks the array's type through napi_get_typedarray_info, two of them per
+  // batch, which was an eighth of a one-connection echo's instructions (bench/RESULTS.md).
+  Napi::Reference<Napi::Value> tokens_ref, events_ref;
   uint32_t* tokens = nullptr;
   uint32_t* events = nullptr;
   size_t capacity = 0;

@@ -60,12 +60,12 @@ void update_ref(EnvState* st) {
 }
 
 // New external Uint32Array over C++-owned memory (see EnvState::blocks).
-uint32_t* make_array(Napi::Env env, EnvState* st, size_t n, Napi::Reference<Napi::Uint32Array>* ref) {
+uint32_t* make_array(Napi::Env env, EnvState* st, size_t n, Napi::Reference<Napi::Value>* ref) {
   void* mem = std::calloc(n, sizeof(uint32_t));
   if (!mem) throw Napi::Error::New(env, "erlsock: out of memory for the poller's arrays");
   st->blocks.push_back(mem);  // freed at teardown, also if the wrapping below throws
   Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(env, mem, n * sizeof(uint32_t));
-  *ref = Napi::Persistent(Napi::Uint32Array::New(env, n, ab, 0));
+  *ref = Napi::Persistent(Napi::Value(Napi::Uint32Array::New(env, n, ab, 0)));
   return static_cast<uint32_t*>(mem);
 }
 
@@ -76,7 +76,7 @@ void grow(Napi::Env env, EnvState* st, size_t n) {
   uint32_t* old_events = st->events;
   size_t old = st->capacity;
   // Both arrays first: if the second cannot be made, the state still names the old pair.
-  Napi::Reference<Napi::Uint32Array> tokens_ref, events_ref;
+  Napi::Reference<Napi::Value> tokens_ref, events_ref;
   uint32_t* tokens = make_array(env, st, n, &tokens_ref);
   uint32_t* events = make_array(env, st, n, &events_ref);
   for (size_t i = 0; i < old; i++) {
