@@ -193,11 +193,19 @@ export function proc_class(cls: { prototype: object }): void {
   (cls.prototype as Record<symbol, boolean>)[PROC_MARK] = true;
 }
 
+/**
+ * `v instanceof GeneratorObject` holds for the generator objects of every generator function
+ * (each function's prototype inherits from %GeneratorPrototype%). Optimized code tests it by
+ * walking the prototype chain's maps; Object.getPrototypeOf, as this test once was, went to
+ * V8's runtime twice per call, some 380 instructions per echo.
+ */
+function GeneratorObject(): void {}
+GeneratorObject.prototype = GeneratorPrototype;
+
 /** A generator object, or a runtime Proc such as a receive: something to run with yield*. */
 export function is_generator(v: unknown): v is Generator<unknown, unknown, unknown> {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v) as (object & { [PROC_MARK]?: boolean }) | null;
-  return proto !== null && (Object.getPrototypeOf(proto) === GeneratorPrototype || proto[PROC_MARK] === true);
+  return v instanceof GeneratorObject || (v as { [PROC_MARK]?: boolean })[PROC_MARK] === true;
 }
 
 // ---- Procs that must be driven ----
