@@ -1,5 +1,6 @@
-// `npm run bench -- echo_path [--duration MS]`: where one echo's time goes at one connection,
-// on the server's side of the round trip. Two views:
+// `npm run bench -- echo_path [--duration MS] [--only a,b] [--before DIR] [--rounds R]
+// [--no-probe]`: where one echo's time goes at one connection, on the server's side of the
+// round trip. Two views:
 //
 // - The server's syscalls, timed by the kernel's raw_syscalls tracepoints (`perf record`,
 //   nanosecond clock) for one second of each server's echoing: from the wait that returned
@@ -11,6 +12,12 @@
 // - Inside erlsock's JS call for a poller batch (bench/_echo_path_probe.ts, preloaded):
 //   batch to read, the read, read to write, the write, write to the call's end; for the
 //   guide's port and for prim_echo, the same probe in both.
+//
+// `--before DIR` adds the guide's server from another built tree (as `ab` takes it), with the
+// default busy-wait and with none (`before`, `before_sbwt_none`); `--only` keeps only the
+// named rows; `--rounds R` traces every server R times, alternating, and reports each figure's
+// median over the rounds: the A/B of a change to the echo path at a resolution of some
+// hundredths of a microsecond, where the round-trip medians of `ab` move by microseconds.
 //
 // The tracepoints and the probe slow what they watch: every figure here is for comparing
 // servers measured the same way in one run. Needs `perf` with the syscall tracepoints.
@@ -105,6 +112,29 @@ function timeline(lines: string[]): Timeline {
   };
 }
 
+/** The guide's server of the tree at dir, with the default busy-wait and with none. */
+function before_servers(dir: string): Server[] {
+  const cli = path.join(path.resolve(dir), 'dist', 'examples', 'echo_cli.js');
+  return [
+    { name: 'before', argv: [process.execPath, cli, 'server', '--quiet', '--backlog', '5', ...COMMON] },
+    { name: 'before_sbwt_none', argv: [...NONE, process.execPath, cli, 'server', '--quiet', '--backlog', '5', ...COMMON] },
+  ];
+}
+
+/** Each figure's median over the rounds' timelines of one server. */
+function merged(ts: Timeline[]): Timeline {
+  const per_echo = new Map<string, number>();
+  for (const k of new Set(ts.flatMap((t) => [...t.per_echo.keys()]))) per_echo.set(k, median(ts.map((t) => t.per_echo.get(k) ?? 0)));
+  return {
+    echoes: ts.reduce((n, t) => n + t.echoes, 0),
+    wake_to_write: median(ts.map((t) => t.wake_to_write)),
+    read: median(ts.map((t) => t.read)),
+    write: median(ts.map((t) => t.write)),
+    write_to_wait: median(ts.map((t) => t.write_to_wait)),
+    per_echo,
+  };
+}
+
 async function trace(s: Server, duration: number): Promise<Timeline> {
   const srv = await startCommand(s.name, s.argv);
   const file = path.join(os.tmpdir(), `erlsock-echo-path-${process.pid}-${s.name}.data`);
@@ -138,28 +168,38 @@ async function probe(s: Server, duration: number): Promise<Record<string, number
 
 
 export async function main(args: string[]): Promise<void> {
-  const duration = Number(parseOptions(args).flags.get('duration') ?? 2500);
+  const opt = parseOptions(args).flags;
+  const duration = Number(opt.get('duration') ?? 2500);
+  const rounds = Number(opt.get('rounds') ?? 1);
+  const before = opt.get('before');
+  const only = opt.get('only')?.split(',');
+  const servers = [...SERVERS, ...(before === undefined ? [] : before_servers(before))]
+    .filter((s) => only === undefined || only.includes(s.name));
   buildTools();
   const f = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : '-');
   if (perfCanRead('raw_syscalls:sys_enter')) {
     const rows: string[][] = [];
     const names = new Set<string>();
-    const lines: [string, Timeline][] = [];
-    for (const s of SERVERS) {
-      const t = await trace(s, duration);
-      lines.push([s.name, t]);
-      for (const k of t.per_echo.keys()) if ((t.per_echo.get(k) ?? 0) >= 0.01) names.add(k);
-      console.log(`${s.name.padEnd(18)} ${t.echoes} echoes traced: wake to write ${f(t.wake_to_write)} us, read ${f(t.read)}, write ${f(t.write)}, write to next wait ${f(t.write_to_wait)}`);
+    const traced = new Map<string, Timeline[]>(servers.map((s) => [s.name, []]));
+    for (let r = 0; r < rounds; r++) {
+      for (const s of servers) {
+        const t = await trace(s, duration);
+        traced.get(s.name)!.push(t);
+        console.log(`${s.name.padEnd(18)} ${t.echoes} echoes traced: wake to write ${f(t.wake_to_write)} us, read ${f(t.read)}, write ${f(t.write)}, write to next wait ${f(t.write_to_wait)}`);
+      }
     }
+    const lines: [string, Timeline][] = [...traced].map(([name, ts]) => [name, merged(ts)]);
+    for (const [, t] of lines) for (const k of t.per_echo.keys()) if ((t.per_echo.get(k) ?? 0) >= 0.01) names.add(k);
     const cols = [...names].sort();
     for (const [name, t] of lines) {
       rows.push([name, f(t.wake_to_write), f(t.read), f(t.write), f(t.write_to_wait), ...cols.map((c) => (t.per_echo.get(c) ?? 0).toFixed(2))]);
     }
-    console.log('\nthe server thread\'s syscalls at one connection, medians in us (raw_syscalls tracepoints)');
+    console.log(`\nthe server thread's syscalls at one connection, medians in us (raw_syscalls tracepoints${rounds > 1 ? `; each the median of ${rounds} rounds` : ''})`);
     printTable(['server', 'wait returns -> write starts', 'the read', 'the write', 'write ends -> next wait', ...cols.map((c) => `${c} per echo`)], rows);
   } else {
     console.log('perf cannot read the raw_syscalls tracepoints here: no syscall timeline');
   }
+  if (opt.has('no-probe')) return;
   const probed: [string, Record<string, number>][] = [];
   for (const s of PROBED) probed.push([s.name, await probe(s, duration)]);
   console.log('\ninside the poller batch\'s JS call, medians in us (bench/_echo_path_probe.ts; no busy-wait)');
