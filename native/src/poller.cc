@@ -184,15 +184,18 @@ bool wait_and_deliver(EnvState* st, uv_loop_t* loop, bool* backend) {
   uv_update_time(loop);
   if (count == 0) return false;
   st->delivered = count <= st->spin_max_batch && st->registered <= st->spin_max_registered;
+  napi_value fn = st->handler.Value();
   napi_value argv[3] = {st->tokens_ref.Value(), st->events_ref.Value(), num(env, static_cast<int64_t>(count))};
   // The one JS call per batch goes through the C API, as the old addon did: its status is
   // all the handling needs. An exception in the handler is the program's, as from any
   // event emitter: it goes to process 'uncaughtException'. While a Worker is being
   // terminated the call fails with no exception to wrap, which node-addon-api's
   // MakeCallback would turn into a fatal error. make_callback runs the microtask and
-  // nextTick queues afterwards, as any I/O callback; its receiver must be an object.
+  // nextTick queues afterwards, as any I/O callback. Its receiver must be an object: the
+  // handler itself, which ignores `this` (napi_get_global, V8's Context::Global, cost 100
+  // instructions per batch: bench/RESULTS.md, echo_instructions).
   napi_value ret;
-  napi_status s = napi_make_callback(env, *st->async_ctx, env.Global(), st->handler.Value(), 3, argv, &ret);
+  napi_status s = napi_make_callback(env, *st->async_ctx, fn, fn, 3, argv, &ret);
   if (s == napi_pending_exception) {
     napi_value err;
     napi_get_and_clear_last_exception(env, &err);
