@@ -1,7 +1,7 @@
 // `npm run bench -- echo_floor [--conns N] [--rounds R] [--duration MS]`: what one echo costs
 // each server at one connection (or N), syscall by syscall. Six servers in alternating
-// rounds, each fresh, on core 1: erlsock's guide port with its default busy-wait, the same
-// with `ERLSOCK_SBWT=none`, the echo on erlsock's native layer alone (bench/prim_echo.ts:
+// rounds, each fresh, on core 1: erlsock's guide port with the busy-wait at `medium` (BEAM's
+// default level), the same with `ERLSOCK_SBWT=none` (erlsock's default), the echo on erlsock's native layer alone (bench/prim_echo.ts:
 // the addon's poller and syscalls with one JS handler, no runtime), Node net, the bare C
 // epoll server, and the C server waiting the way erlsock's loop did until the poller took
 // the loop's sleep (`echo_epoll --nested`: an epoll set watched by another one, as the
@@ -22,7 +22,7 @@ interface Rounds { cpu: number[]; usr: number[]; sys: number[]; med: number[] }
 const COMMON = ['--addr', '127.0.0.1', '--port', '0'];
 const ECHO_CLI = path.join(ROOT, 'dist', 'examples', 'echo_cli.js');
 const VARIANTS: Variant[] = [
-  { name: 'erlsock', argv: [process.execPath, ECHO_CLI, 'server', '--quiet', '--backlog', '5', ...COMMON] },
+  { name: 'erlsock_sbwt_medium', argv: ['env', 'ERLSOCK_SBWT=medium', process.execPath, ECHO_CLI, 'server', '--quiet', '--backlog', '5', ...COMMON] },
   { name: 'erlsock_sbwt_none', argv: ['env', 'ERLSOCK_SBWT=none', process.execPath, ECHO_CLI, 'server', '--quiet', '--backlog', '5', ...COMMON] },
   { name: 'prim_echo', argv: [process.execPath, path.join(ROOT, 'dist', 'bench', 'prim_echo.js'), ...COMMON] },
   { name: 'node_net', argv: [process.execPath, path.join(ROOT, 'dist', 'bench', 'node_net_echo.js'), ...COMMON] },

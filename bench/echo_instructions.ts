@@ -1,7 +1,7 @@
 // `npm run bench -- echo_instructions [--count N] [--only a,b] [--before DIR] [--top K]`: the
 // user-space instructions one echo costs the server at one connection, counted by valgrind's
-// callgrind: erlsock with its default busy-wait and with `ERLSOCK_SBWT=none`, the echo on
-// erlsock's native layer alone (bench/prim_echo.ts), and Node net.
+// callgrind: erlsock with the busy-wait at `medium` and with `ERLSOCK_SBWT=none` (its
+// default), the echo on erlsock's native layer alone (bench/prim_echo.ts), and Node net.
 //
 // Each server runs under callgrind on core 1 with instrumentation off. Three connections of
 // 15,000 echoes warm it up: the first connection's close and the next one's accept deoptimize
@@ -18,11 +18,11 @@
 // Why: an instruction count repeats within about 1% from run to run on this noisy machine,
 // where times move by more than the changes they are meant to show: this is the A/B measure
 // for a change to the echo's hot path (`--before DIR` adds the guide's server from another
-// built tree, as `ab` takes it: `before`, `before_sbwt_none`). It counts user space only: the
+// built tree, as `ab` takes it: `before_sbwt_medium`, `before_sbwt_none`). It counts user space only: the
 // kernel's work in the syscalls is not in it. And an instruction count is not time: after each
 // syscall the caches and the branch predictors are cold, the instructions per cycle low, so a
 // change that saves instructions may save less time, or none. Read it beside `echo_path` and
-// `ab`, not instead of them. With the default busy-wait, the count holds the spin's polls,
+// `ab`, not instead of them. With the busy-wait at medium, the count holds the spin's polls,
 // whose number follows timing (here under valgrind's slowdown): for the finest A/B, the
 // `_sbwt_none` rows. Needs valgrind (callgrind_control, and callgrind_annotate for
 // `--top`); without it, says so and returns.
@@ -47,18 +47,19 @@ interface Counted {
 const COMMON = ['--addr', '127.0.0.1', '--port', '0'];
 const ECHO_CLI = path.join(ROOT, 'dist', 'examples', 'echo_cli.js');
 const NONE = { ERLSOCK_SBWT: 'none' };
+const MEDIUM = { ERLSOCK_SBWT: 'medium' };
 const SERVERS: Server[] = [
-  { name: 'erlsock', script: ECHO_CLI, args: ['server', '--quiet', '--backlog', '5', ...COMMON], env: {} },
+  { name: 'erlsock_sbwt_medium', script: ECHO_CLI, args: ['server', '--quiet', '--backlog', '5', ...COMMON], env: MEDIUM },
   { name: 'erlsock_sbwt_none', script: ECHO_CLI, args: ['server', '--quiet', '--backlog', '5', ...COMMON], env: NONE },
   { name: 'prim_echo', script: path.join(ROOT, 'dist', 'bench', 'prim_echo.js'), args: COMMON, env: {} },
   { name: 'node_net', script: path.join(ROOT, 'dist', 'bench', 'node_net_echo.js'), args: COMMON, env: {} },
 ];
 
-/** The guide's server of the tree at dir, with the default busy-wait and with none. */
+/** The guide's server of the tree at dir, with the busy-wait at medium and with none. */
 function before_servers(dir: string): Server[] {
   const cli = path.join(path.resolve(dir), 'dist', 'examples', 'echo_cli.js');
   return [
-    { name: 'before', script: cli, args: ['server', '--quiet', '--backlog', '5', ...COMMON], env: {} },
+    { name: 'before_sbwt_medium', script: cli, args: ['server', '--quiet', '--backlog', '5', ...COMMON], env: MEDIUM },
     { name: 'before_sbwt_none', script: cli, args: ['server', '--quiet', '--backlog', '5', ...COMMON], env: NONE },
   ];
 }

@@ -5,8 +5,8 @@
 // - The server's syscalls, timed by the kernel's raw_syscalls tracepoints (`perf record`,
 //   nanosecond clock) for one second of each server's echoing: from the wait that returned
 //   the message to the write of the reply (what the server adds to the round trip), the read
-//   and the write themselves, and from the write back to the next wait. For erlsock with its
-//   default busy-wait and with `ERLSOCK_SBWT=none`, the echo on erlsock's native layer alone
+//   and the write themselves, and from the write back to the next wait. For erlsock with the
+//   busy-wait at `medium` and with `ERLSOCK_SBWT=none` (its default), the echo on erlsock's native layer alone
 //   (bench/prim_echo.ts), Node net, the C epoll server, and the C server spinning
 //   (`echo_epoll --spin`: never sleeps; its CPU per echo is its round trip).
 // - Inside erlsock's JS call for a poller batch (bench/_echo_path_probe.ts, preloaded):
@@ -14,7 +14,7 @@
 //   guide's port and for prim_echo, the same probe in both.
 //
 // `--before DIR` adds the guide's server from another built tree (as `ab` takes it), with the
-// default busy-wait and with none (`before`, `before_sbwt_none`); `--only` keeps only the
+// busy-wait at medium and with none (`before_sbwt_medium`, `before_sbwt_none`); `--only` keeps only the
 // named rows; `--rounds R` traces every server R times, alternating, and reports each figure's
 // median over the rounds: the A/B of a change to the echo path at a resolution of some
 // hundredths of a microsecond, where the round-trip medians of `ab` move by microseconds.
@@ -35,8 +35,9 @@ const ECHO_CLI = path.join(ROOT, 'dist', 'examples', 'echo_cli.js');
 const PRIM_ECHO = path.join(ROOT, 'dist', 'bench', 'prim_echo.js');
 const PROBE = path.join(ROOT, 'dist', 'bench', '_echo_path_probe.js');
 const NONE = ['env', 'ERLSOCK_SBWT=none'];
+const MEDIUM = ['env', 'ERLSOCK_SBWT=medium'];
 const SERVERS: Server[] = [
-  { name: 'erlsock', argv: [process.execPath, ECHO_CLI, 'server', '--quiet', '--backlog', '5', ...COMMON] },
+  { name: 'erlsock_sbwt_medium', argv: [...MEDIUM, process.execPath, ECHO_CLI, 'server', '--quiet', '--backlog', '5', ...COMMON] },
   { name: 'erlsock_sbwt_none', argv: [...NONE, process.execPath, ECHO_CLI, 'server', '--quiet', '--backlog', '5', ...COMMON] },
   { name: 'prim_echo', argv: [process.execPath, PRIM_ECHO, ...COMMON] },
   { name: 'node_net', argv: [process.execPath, path.join(ROOT, 'dist', 'bench', 'node_net_echo.js'), ...COMMON] },
@@ -112,11 +113,11 @@ function timeline(lines: string[]): Timeline {
   };
 }
 
-/** The guide's server of the tree at dir, with the default busy-wait and with none. */
+/** The guide's server of the tree at dir, with the busy-wait at medium and with none. */
 function before_servers(dir: string): Server[] {
   const cli = path.join(path.resolve(dir), 'dist', 'examples', 'echo_cli.js');
   return [
-    { name: 'before', argv: [process.execPath, cli, 'server', '--quiet', '--backlog', '5', ...COMMON] },
+    { name: 'before_sbwt_medium', argv: [...MEDIUM, process.execPath, cli, 'server', '--quiet', '--backlog', '5', ...COMMON] },
     { name: 'before_sbwt_none', argv: [...NONE, process.execPath, cli, 'server', '--quiet', '--backlog', '5', ...COMMON] },
   ];
 }

@@ -5,7 +5,7 @@
 // without the idle CPU's wake-up (tens of microseconds per round trip on an idle machine).
 // An idle loop spins once after its last batch and then sleeps; a busy one never blocks, so
 // never spins. The cost is CPU: up to the budget per batch whose next work arrives later
-// than that, taken from whatever else wants the core.
+// than that, taken from whatever else wants the core. Off unless asked for (DEFAULT_LEVEL).
 import * as prim from './prim_socket';
 
 /** `erl +sbwt` levels. */
@@ -29,10 +29,17 @@ export const LEVELS: Readonly<Record<BusyWaitLevel, number>> = Object.freeze({
   very_long: 1060,
 });
 
-/** The level used when `ERLSOCK_SBWT` is not set: BEAM's default, and on measurement
- *  (bench/RESULTS.md, Distribution) fewer microseconds per round trip and no more CPU per
- *  echo than none. */
-export const DEFAULT_LEVEL: BusyWaitLevel = 'medium';
+/**
+ * The level used when `ERLSOCK_SBWT` is not set: none, as Node's own loop. BEAM's default is
+ * medium, and where waking an idle vCPU is slow that level saved both CPU and latency; where
+ * it is not, it trades CPU for latency: on this project's current machine (AMD EPYC, PVM)
+ * a one-connection echo spinning cost 1.13-1.20x Node net's CPU for 0.75x its median round
+ * trip, and sleeping 0.92-0.93x its CPU for a median level with Node's (bench/RESULTS.md,
+ * seventh session). A spinning loop's CPU per echo is its round trip (the bare C server
+ * spinning costs what Node sleeping does), and a sparse request stream pays the whole budget
+ * per request. A program that wants the latency sets a level.
+ */
+export const DEFAULT_LEVEL: BusyWaitLevel = 'none';
 
 export type BusyWaitSetting = BusyWaitLevel | number;
 
