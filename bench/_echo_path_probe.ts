@@ -1,6 +1,6 @@
 // Preloaded into an echo server by bench/echo_path.ts (`node -r dist/bench/_echo_path_probe.js
 // <server>`): times each poller batch's JS call and, inside it, the read and the write that
-// echo a message, by wrapping prim_socket's poll_start, recv_at and send_at before the server
+// echo a message, by wrapping prim_socket's poll_start and its reads and writes before the server
 // loads. On SIGTERM it writes the medians over the last 20,000 batches that echoed to stderr
 // as one JSON line, then exits. The wrappers cost each batch some 0.1 us per clock read:
 // the parts are for comparing servers measured the same way, not absolute.
@@ -41,26 +41,34 @@ writable.poll_start = (h: prim.PollHandler): number =>
       parts.batch.push(end - t_batch);
     }
   });
-const recv_at = prim.recv_at;
-writable.recv_at = (fd: number, buf: Buffer, at: number, len: number, flags: number): number => {
-  const t = now();
-  const n = recv_at(fd, buf, at, len, flags);
+function read_timed(t: number, n: number): number {
   if (t_recv0 === 0 && n > 0) {
     t_recv0 = t;
     t_recv1 = now();
   }
   return n;
-};
-const send_at = prim.send_at;
-writable.send_at = (fd: number, buf: Buffer, at: number, len: number, flags: number): number => {
-  const t = now();
-  const n = send_at(fd, buf, at, len, flags);
+}
+function write_timed(t: number, n: number): number {
   if (t_send0 === 0) {
     t_send0 = t;
     t_send1 = now();
   }
   return n;
-};
+}
+// The runtime reads into its slab and echoes from it (recv_slab, send_slab); prim_echo and
+// other Buffers go through recv_at and send_at.
+const recv_at = prim.recv_at;
+writable.recv_at = (fd: number, buf: Buffer, at: number, len: number, flags: number): number =>
+  read_timed(now(), recv_at(fd, buf, at, len, flags));
+const recv_slab = prim.recv_slab;
+writable.recv_slab = (fd: number, at: number, len: number, flags: number): number =>
+  read_timed(now(), recv_slab(fd, at, len, flags));
+const send_at = prim.send_at;
+writable.send_at = (fd: number, buf: Buffer, at: number, len: number, flags: number): number =>
+  write_timed(now(), send_at(fd, buf, at, len, flags));
+const send_slab = prim.send_slab;
+writable.send_slab = (fd: number, at: number, len: number, flags: number): number =>
+  write_timed(now(), send_slab(fd, at, len, flags));
 
 function median_us(xs: number[]): number {
   const s = xs.slice(-KEEP).sort((a, b) => a - b);

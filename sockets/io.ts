@@ -13,7 +13,7 @@ import * as prim from './prim_socket';
 import { Socket } from './socket_term';
 import { raise_invalid } from './errors';
 import { Sock, Q, make_socket, finish, watch_waiter, signal } from './core';
-import { landing, read_into, take } from './read_slab';
+import { landing, read_into, recv_landing, send_from, take } from './read_slab';
 import { tracing, sock_event } from './trace_events';
 import {
   Error, Select, SelectWith, CLOSED, posix, EAGAIN, EINPROGRESS, EISCONN, MSG_PEEK, select_info, sys_with_addr,
@@ -97,7 +97,7 @@ export function read_now(sock: Sock, len: number, flags: number, handle: Ref | n
   }
   const want = len === 0 ? st.read_chunk() : len;
   read_into(want);
-  const n = kind === 'recv' ? prim.recv_at(st.fd, landing.buf, landing.at, want, flags) : prim.recvfrom(st.fd, landing.buf, landing.at, want, flags);
+  const n = kind === 'recv' ? recv_landing(st.fd, want, flags) : prim.recvfrom(st.fd, landing.buf, landing.at, want, flags);
   if (n > 0 || (n === 0 && !stream)) {
     const got = n > want ? want : n;
     const from = kind === 'recvfrom' ? (stream ? unspec() : (prim.last_addr() as SockAddr)) : null;
@@ -150,7 +150,7 @@ export function write_now(sock: Sock, data: Buffer, flags: number, handle: Ref |
   if (!st.writable) return ['select', select_info(tag, park_write(sock, pid, handle))];
   const len = data.length;
   const n = ctrl !== undefined ? sys_with_addr(() => prim.sendmsg(st.fd, [data], dest, ctrl, flags))
-    : dest === undefined ? prim.send_at(st.fd, data, 0, len, flags) : sys_with_addr(() => prim.sendto(st.fd, data, 0, len, flags, dest));
+    : dest === undefined ? send_from(st.fd, data, 0, len, flags) : sys_with_addr(() => prim.sendto(st.fd, data, 0, len, flags, dest));
   if (n === len) {
     st.write_byte += n;
     st.write_pkg++;

@@ -25,6 +25,9 @@
 //   recvfrom(fd, buf, off, len, flags) → n       source address: last_addr() (unspec on TCP)
 //   recvmsg(fd, bufsz, ctrlsz, flags) → RecvMsg | -errno   raw cmsgs {level, type, data}
 //   send(fd, buf, off, len, flags) → n           n < len is a partial write
+//   recv_at / send_at(fd, buf, off, len, flags)  the same, numbers through the io_args slots
+//   slab_set(ab); recv_slab / send_slab(fd, off, len, flags)   the same in a registered
+//                                                ArrayBuffer (the read slab), no Buffer argument
 //   sendto(fd, buf, off, len, flags, sa) → n
 //   sendmsg(fd, iov, sa | undefined, cmsgs | undefined, flags) → n
 //   shutdown(fd, how) → 0                        how: SHUT_RD | SHUT_WR | SHUT_RDWR
@@ -233,6 +236,33 @@ export function send_at(fd: number, buf: Uint8Array, off: number, len: number, f
   IO[2] = len;
   IO[3] = flags;
   send_a(buf);
+  return IO[4]!;
+}
+
+// recv_slab and send_slab: recv_at and send_at in the read slab that slab_set registered
+// (sockets/read_slab.ts), with off counted from the start of its ArrayBuffer. No argument
+// crosses: the addon reaches the slab through the reference slab_set made, which costs it
+// less than a Buffer argument's checks (native/src/hot_io.cc). The range is checked there.
+const recv_s = native.recv_s;
+const send_s = native.send_s;
+/** Makes ab the slab recv_slab and send_slab use (the addon holds it until the next call). */
+export const slab_set = (ab: ArrayBuffer): void => native.slab_set(ab);
+/** recv(fd, slab, off, len, flags) for int32 arguments. */
+export function recv_slab(fd: number, off: number, len: number, flags: number): number {
+  IO[0] = fd;
+  IO[1] = off;
+  IO[2] = len;
+  IO[3] = flags;
+  recv_s();
+  return IO[4]!;
+}
+/** send(fd, slab, off, len, flags) for int32 arguments. */
+export function send_slab(fd: number, off: number, len: number, flags: number): number {
+  IO[0] = fd;
+  IO[1] = off;
+  IO[2] = len;
+  IO[3] = flags;
+  send_s();
   return IO[4]!;
 }
 export const sendto = (fd: number, buf: Uint8Array, off: number, len: number, flags: number, sa: SockAddrIn | SockAddr): number =>

@@ -11,6 +11,8 @@
 // Buffer from node:buffer, not the global: Node defines globalThis.Buffer as a getter, so
 // every bare `Buffer.x` in a hot path is a global load plus a getter call.
 import { Buffer } from 'node:buffer';
+import { markAsUntransferable } from 'node:worker_threads';
+import * as prim from './prim_socket';
 
 // The class Node's own Buffers are made with (Buffer[Symbol.species] is Node's FastBuffer):
 // `new` of it over the slab is what Buffer.from(arrayBuffer, offset, length) does once its
@@ -34,25 +36,45 @@ function is_buffer_class(c: SlabView): boolean {
 
 const SLAB = 32768;
 const SLAB_READ = 8192;
-let slab = Buffer.allocUnsafeSlow(SLAB);
+let slab = new_slab();
 // The slab's ArrayBuffer and offset, kept with it: .buffer and .byteOffset are getters on
-// the typed array prototype, which each take() would otherwise call.
-let slab_ab = slab.buffer;
+// the typed array prototype, which each take() would otherwise call. Each slab is
+// registered with the addon, which reads into it and writes from it without a Buffer
+// argument (prim_socket recv_slab / send_slab).
+let slab_ab = slab.buffer as ArrayBuffer; // allocUnsafeSlow: never a SharedArrayBuffer
 let slab_off = slab.byteOffset;
+prim.slab_set(slab_ab);
 let slab_used = 0;
 let scratch: Buffer | null = null;
+// The Buffer the last take() made in the current slab, and its offset in the slab's
+// ArrayBuffer (send_from); null once the slab is replaced.
+let last: Buffer | null = null;
+let last_at = 0;
 
 /** Where the read that read_into prepared goes: into `buf`, at offset `at`. */
 export const landing: { buf: Buffer; at: number } = { buf: slab, at: 0 };
+
+/**
+ * A slab, untransferable as Node's own Buffer pool is: a program that posts a received
+ * message's .buffer in a transfer list to a Worker sends a copy, and the slab the next reads
+ * land in is not detached under them.
+ */
+function new_slab(): Buffer {
+  const b = Buffer.allocUnsafeSlow(SLAB);
+  markAsUntransferable(b.buffer);
+  return b;
+}
 
 /** Prepares landing for a read of up to want bytes. */
 export function read_into(want: number): void {
   if (want <= SLAB_READ) {
     if (SLAB - slab_used < want) {
-      slab = Buffer.allocUnsafeSlow(SLAB);
-      slab_ab = slab.buffer;
+      slab = new_slab();
+      slab_ab = slab.buffer as ArrayBuffer;
       slab_off = slab.byteOffset;
       slab_used = 0;
+      last = null;
+      prim.slab_set(slab_ab);
     }
     landing.buf = slab;
     landing.at = slab_used;
@@ -63,12 +85,33 @@ export function read_into(want: number): void {
   landing.at = 0;
 }
 
+/** recv(fd) of up to want bytes into landing, as read_into prepared it: n or -errno. */
+export function recv_landing(fd: number, want: number, flags: number): number {
+  return landing.buf === slab
+    ? prim.recv_slab(fd, slab_off + landing.at, want, flags)
+    : prim.recv_at(fd, landing.buf, landing.at, want, flags);
+}
+
+/**
+ * send(fd) of buf[off..off+len): from the slab without a Buffer argument when buf is the
+ * Buffer the last read made (an echo of what was just read), else as prim.send_at. Known by
+ * identity: asking a Buffer for its ArrayBuffer (.buffer) is a call into V8's C++ that cost
+ * more than the slab path saves.
+ */
+export function send_from(fd: number, buf: Buffer, off: number, len: number, flags: number): number {
+  return buf === last
+    ? prim.send_slab(fd, last_at + off, len, flags)
+    : prim.send_at(fd, buf, off, len, flags);
+}
+
 /** The n bytes just read into landing, as a Buffer of their own size. */
 export function take(n: number): Buffer {
   const at = landing.at;
   if (landing.buf === slab) {
     const out = new View(slab_ab, slab_off + at, n);
     slab_used = (at + n + 7) & ~7; // the next read starts 8-aligned after this one
+    last = out;
+    last_at = slab_off + at;
     return out;
   }
   const out = Buffer.allocUnsafe(n);

@@ -10,7 +10,7 @@ import * as prim from './prim_socket';
 import { Socket } from './socket_term';
 import { ReadyRef } from './ready_ref';
 import { Sock, State, promoted } from './core';
-import { landing, read_into, take } from './read_slab';
+import { landing, read_into, recv_landing, take } from './read_slab';
 import { unspec } from './io';
 import { CLOSED, EAGAIN, posix, sock_of } from './args';
 import { fast_exports } from '../runtime/fast_exports';
@@ -76,7 +76,7 @@ function read_or_arm(s: Socket, len: number, ref: AnyReadyRef, from: boolean): A
   const want = len === 0 ? st.read_chunk() : len;
   read_into(want);
   st.read_tries++;
-  const n = from ? prim.recvfrom(st.fd, landing.buf, landing.at, want, 0) : prim.recv_at(st.fd, landing.buf, landing.at, want, 0);
+  const n = from ? prim.recvfrom(st.fd, landing.buf, landing.at, want, 0) : recv_landing(st.fd, want, 0);
   if (n > 0 || (n === 0 && !stream)) {
     const got = n > want ? want : n;
     const data = take(got);

@@ -33,6 +33,10 @@ void release_js(EnvState* st) {
   st->tokens_ref.Reset();
   st->events_ref.Reset();
   st->async_ctx.reset();
+  if (st->slab != nullptr) {
+    napi_delete_reference(st->env, st->slab);
+    st->slab = nullptr;
+  }
 }
 
 void teardown(napi_async_cleanup_hook_handle, void* arg) {
@@ -67,7 +71,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   try {
     exports.Set("scratch", Napi::ArrayBuffer::New(env, st->scratch, kScratchSize));
     register_syscalls(env, exports, st);
-    register_hot_io(env, exports);
+    register_hot_io(env, exports, st);
     register_sockopt(env, exports, st);
     register_netinfo(env, exports, st);
     register_poller(env, exports, st);

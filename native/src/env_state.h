@@ -66,6 +66,11 @@ struct EnvState {
   uint64_t spins = 0, spins_ready = 0, spin_total_ns = 0;
   uint64_t waits = 0, wait_total_ns = 0;
 
+  // Hot I/O (hot_io.cc): the io_args slots (in a JS ArrayBuffer the exports keep), and the
+  // read slab JS registered (a strong reference, released with the other JS objects).
+  int32_t* io_slots = nullptr;
+  napi_ref slab = nullptr;
+
   uint8_t flags(int fd) const { return fd >= 0 && static_cast<size_t>(fd) < fds.size() ? fds[fd] : 0; }
   void set_flag(int fd, uint8_t f) {
     if (static_cast<size_t>(fd) >= fds.size()) fds.resize(static_cast<size_t>(fd) * 2 + 64, 0);
@@ -85,7 +90,7 @@ void register_poller(Napi::Env env, Napi::Object exports, EnvState* st);
 // Defined in the other files: each adds its functions to exports (and throws a
 // Napi::Error if it cannot).
 void register_syscalls(Napi::Env env, Napi::Object exports, EnvState* st);
-void register_hot_io(Napi::Env env, Napi::Object exports);
+void register_hot_io(Napi::Env env, Napi::Object exports, EnvState* st);
 void register_sockopt(Napi::Env env, Napi::Object exports, EnvState* st);
 void register_netinfo(Napi::Env env, Napi::Object exports, EnvState* st);
 void register_constants(Napi::Env env, Napi::Object exports);

@@ -47,7 +47,7 @@ bool get_slot_args(napi_env env, napi_callback_info info, c_api::IoArgs* a, int3
     napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "erlsock: too few arguments");
     return false;
   }
-  int32_t* s = static_cast<int32_t*>(data);
+  int32_t* s = static_cast<EnvState*>(data)->io_slots;
   napi_typedarray_type type;
   void* base = nullptr;
   size_t size;
@@ -67,6 +67,81 @@ bool get_slot_args(napi_env env, napi_callback_info info, c_api::IoArgs* a, int3
   a->n = static_cast<size_t>(len);
   *io = s;
   return true;
+}
+
+// The read slab (sockets/read_slab.ts). Most reads land in one JS ArrayBuffer at a time, and
+// an echo writes what it read straight from it. slab_set registers it, once per slab (every
+// 32 KiB of small reads); recv_s and send_s then take no argument at all, the offset in the
+// io_args slots being the slab's: the slab is reached through the reference held here, an
+// ArrayBuffer's data and length costing some 70 instructions where a Buffer argument's
+// (napi_get_typedarray_info: the view's type, length and buffer) cost some 250, twice per
+// echo (bench/RESULTS.md, echo_instructions). The range is checked against the slab's
+// length at every call: a slab detached meanwhile has length 0 and is never written.
+napi_value SlabSet(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  size_t argc = 1;
+  void* data = nullptr;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, &data) != napi_ok) return nullptr;
+  bool is_ab = false;
+  if (argc < 1 || napi_is_arraybuffer(env, argv[0], &is_ab) != napi_ok || !is_ab) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "erlsock: slab_set needs an ArrayBuffer");
+    return nullptr;
+  }
+  EnvState* st = static_cast<EnvState*>(data);
+  napi_ref ref;
+  if (napi_create_reference(env, argv[0], 1, &ref) != napi_ok) return nullptr;
+  if (st->slab != nullptr) napi_delete_reference(env, st->slab);
+  st->slab = ref;
+  return nullptr;
+}
+
+bool get_slab_args(napi_env env, napi_callback_info info, c_api::IoArgs* a, int32_t** io) {
+  size_t argc = 0;
+  void* data = nullptr;
+  if (napi_get_cb_info(env, info, &argc, nullptr, nullptr, &data) != napi_ok) return false;
+  EnvState* st = static_cast<EnvState*>(data);
+  napi_value ab;
+  void* base = nullptr;
+  size_t size = 0;
+  if (st->slab == nullptr || napi_get_reference_value(env, st->slab, &ab) != napi_ok || ab == nullptr ||
+      napi_get_arraybuffer_info(env, ab, &base, &size) != napi_ok) {
+    napi_throw_error(env, "ERR_INVALID_STATE", "erlsock: no read slab registered (slab_set)");
+    return false;
+  }
+  int32_t* s = st->io_slots;
+  int32_t off = s[kOff], len = s[kLen];
+  if (off < 0 || len < 0 || static_cast<size_t>(off) + static_cast<size_t>(len) > size) {
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "erlsock: offset/length outside the slab");
+    return false;
+  }
+  a->fd = s[kFd];
+  a->flags = s[kFlags];
+  a->p = static_cast<uint8_t*>(base) + off;
+  a->n = static_cast<size_t>(len);
+  *io = s;
+  return true;
+}
+
+napi_value RecvS(napi_env env, napi_callback_info info) {
+  c_api::IoArgs a;
+  int32_t* io;
+  if (!get_slab_args(env, info, &a, &io)) return nullptr;
+  ssize_t r;
+  do r = recv(a.fd, a.p, a.n, a.flags);
+  while (r < 0 && errno == EINTR);
+  io[kResult] = static_cast<int32_t>(r < 0 ? -errno : r);
+  return nullptr;
+}
+
+napi_value SendS(napi_env env, napi_callback_info info) {
+  c_api::IoArgs a;
+  int32_t* io;
+  if (!get_slab_args(env, info, &a, &io)) return nullptr;
+  ssize_t r;
+  do r = send(a.fd, a.p, a.n, a.flags | MSG_NOSIGNAL);
+  while (r < 0 && errno == EINTR);
+  io[kResult] = static_cast<int32_t>(r < 0 ? -errno : r);
+  return nullptr;
 }
 
 napi_value RecvA(napi_env env, napi_callback_info info) {
@@ -99,7 +174,7 @@ void def_c(Napi::Env env, Napi::Object exports, const char* name, napi_callback 
 
 }  // namespace
 
-void register_hot_io(Napi::Env env, Napi::Object exports) {
+void register_hot_io(Napi::Env env, Napi::Object exports, EnvState* st) {
   def_c(env, exports, "recv", Recv);
   def_c(env, exports, "send", Send);
   // The slots live in a JS ArrayBuffer, exported, so they live as long as the exports.
@@ -107,8 +182,12 @@ void register_hot_io(Napi::Env env, Napi::Object exports) {
   napi_value ab;
   NAPI_THROW_IF_FAILED_VOID(env, napi_create_arraybuffer(env, kIoSlots * sizeof(int32_t), &slots, &ab));
   exports.Set("io_args", Napi::Value(env, ab));
-  def_c(env, exports, "recv_a", RecvA, slots);
-  def_c(env, exports, "send_a", SendA, slots);
+  st->io_slots = static_cast<int32_t*>(slots);
+  def_c(env, exports, "recv_a", RecvA, st);
+  def_c(env, exports, "send_a", SendA, st);
+  def_c(env, exports, "slab_set", SlabSet, st);
+  def_c(env, exports, "recv_s", RecvS, st);
+  def_c(env, exports, "send_s", SendS, st);
 }
 
 }  // namespace erlsock

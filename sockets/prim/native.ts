@@ -32,6 +32,11 @@ export interface NativeAddon {
   send_a(buf: Uint8Array): void;
   /** Five int32 slots (an ArrayBuffer of 20 bytes) for recv_a and send_a. */
   io_args: ArrayBuffer;
+  /** Registers the read slab, which recv_s and send_s read into and write from (held until replaced). */
+  slab_set(ab: ArrayBuffer): void;
+  /** recv_a and send_a in the registered slab: io_args[1] is the offset in it. */
+  recv_s(): void;
+  send_s(): void;
   sendto(fd: number, buf: Uint8Array, off: number, len: number, flags: number, addr: Uint8Array, addrlen: number): number;
   sendmsg(fd: number, iov: Uint8Array[], addr: Uint8Array | null, addrlen: number, ctrl: Uint8Array | null, flags: number): number;
   shutdown(fd: number, how: number): number;

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { p, C, Poll, Fds, tcp_pair, listener, tick } from './_support';
+import { landing, read_into } from '../../sockets/read_slab';
 
 describe('native: TCP over 127.0.0.1', () => {
   let poll: Poll;
@@ -67,6 +68,41 @@ describe('native: TCP over 127.0.0.1', () => {
     expect(() => p.recv_at(a, new Uint16Array(4) as unknown as Buffer, 0, 4, 0)).to.throw(TypeError);
     expect(() => p.recv_at(a, Buffer.alloc(4), 1, 4, 0)).to.throw(RangeError);
     expect(() => p.send_at(a, Buffer.alloc(4), -1, 2, 0)).to.throw(RangeError);
+  });
+
+  it('recv_slab and send_slab read and write in the ArrayBuffer slab_set registered', async () => {
+    // The runtime's own read slab is registered in this process: put it back afterwards.
+    read_into(1);
+    const runtime_slab = landing.buf.buffer as ArrayBuffer;
+    try {
+      const { c, a, at, ct } = await tcp_pair(fds, poll);
+      expect(() => p.slab_set(Buffer.alloc(8) as unknown as ArrayBuffer)).to.throw(TypeError);
+      const slab = new ArrayBuffer(32);
+      const view = Buffer.from(slab);
+      view.write('..hello world', 0, 'latin1');
+      p.slab_set(slab);
+      expect(p.send_slab(c, 8, 5, 0)).to.equal(5);
+      await poll.wait(at, p.EV_IN);
+      expect(p.recv_slab(a, 20, 10, 0)).to.equal(5);
+      expect(view.toString('latin1', 20, 25)).to.equal('world');
+      expect(p.errno_atom(p.recv_slab(a, 0, 8, 0))).to.equal('eagain');
+      expect(p.errno_atom(p.recv_slab(-1, 0, 8, 0))).to.equal('ebadf');
+      // The range is the slab's.
+      expect(() => p.recv_slab(a, 30, 4, 0)).to.throw(RangeError);
+      expect(() => p.send_slab(a, -1, 2, 0)).to.throw(RangeError);
+      // A slab transferred away (detached) has no bytes left: nothing is written into it.
+      expect(p.send_slab(a, 2, 5, 0)).to.equal(5);
+      await poll.wait(ct, p.EV_IN);
+      const moved = structuredClone(slab, { transfer: [slab] });
+      expect(slab.byteLength).to.equal(0);
+      expect(() => p.recv_slab(c, 0, 5, 0)).to.throw(RangeError);
+      expect(Buffer.from(moved).toString('latin1', 2, 7)).to.equal('hello');
+      const b = Buffer.alloc(5);
+      expect(p.recv(c, b, 0, 5, 0)).to.equal(5); // the bytes stayed in the socket
+      expect(b.toString()).to.equal('hello');
+    } finally {
+      p.slab_set(runtime_slab);
+    }
   });
 
   it('answers eagain on an empty socket and on accept with no pending connection', async () => {
