@@ -31,6 +31,9 @@ async function main(): Promise<void> {
     check(p.send(c, buf, 0, 64, 0), 'send');
     check(p.sendmsg(c, [buf.subarray(0, 10), buf.subarray(10, 20)], undefined, undefined, 0), 'sendmsg');
     check(p.recv(a, buf, 0, 64, 0), 'recv');
+    p.slab_set(new ArrayBuffer(256)); // a new slab each round: the last one's reference goes
+    check(p.send_slab(c, 0, 16, 0), 'send_slab');
+    check(p.recv_slab(a, 16, 16, 0), 'recv_slab'); // 16 of the 36 bytes queued: recvmsg takes the rest
     const m = p.recvmsg(a, 64, 64, 0);
     if (typeof m === 'number') check(m, 'recvmsg');
     p.peername(a);
