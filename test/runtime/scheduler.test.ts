@@ -4,11 +4,28 @@ import * as fs from 'fs';
 import * as v8 from 'v8';
 import * as vm from 'vm';
 import { run, spawn, self, send, receive, on, after, _, exit, is_process_alive, Proc } from '../../runtime';
+import { is_generator } from '../../runtime/scheduler';
+import { done } from '../../runtime/done';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
 describe('runtime/scheduler', () => {
+  it('is_generator: generator objects and the runtime\'s Procs, nothing else', () => {
+    function* plain(): Proc<number> { return 1; }
+    class Holder { *method(): Generator<number> { yield 1; } }
+    async function* agen(): AsyncGenerator<number> { yield await Promise.resolve(1); }
+    expect(is_generator(plain())).to.equal(true);
+    expect(is_generator(new Holder().method())).to.equal(true);
+    expect(is_generator(receive(on(_)))).to.equal(true);
+    const d = done(1);
+    expect(is_generator(d)).to.equal(true);
+    expect([...d]).to.deep.equal([]); // driven, so that no undriven Proc is left behind
+    const others: [string, unknown][] = [['async generator', agen()], ['array', [1]], ['iterator', { next: () => ({ done: true }) }],
+      ['Buffer', Buffer.from('x')], ['string', 'gen'], ['null', null], ['undefined', undefined], ['number', 1], ['generator function', plain]];
+    for (const [what, v] of others) expect(is_generator(v), what).to.equal(false);
+  });
+
   it('a process that always finds messages cannot starve timers, setImmediate or I/O', async () => {
     const seen = { timer: false, immediate: false, io: false };
     let iterations = 0;
