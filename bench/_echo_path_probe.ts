@@ -41,18 +41,13 @@ writable.poll_start = (h: prim.PollHandler): number =>
       parts.batch.push(end - t_batch);
     }
   });
+// The first read and the first write in the batch being timed: their start t and now.
 function read_timed(t: number, n: number): number {
-  if (t_recv0 === 0 && n > 0) {
-    t_recv0 = t;
-    t_recv1 = now();
-  }
+  if (t_recv0 === 0 && n > 0) [t_recv0, t_recv1] = [t, now()];
   return n;
 }
 function write_timed(t: number, n: number): number {
-  if (t_send0 === 0) {
-    t_send0 = t;
-    t_send1 = now();
-  }
+  if (t_send0 === 0) [t_send0, t_send1] = [t, now()];
   return n;
 }
 // The runtime reads into its slab and echoes from it (recv_slab, send_slab); prim_echo and

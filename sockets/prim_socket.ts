@@ -220,21 +220,22 @@ export const send: (fd: number, buf: Uint8Array, off: number, len: number, flags
 const IO = new Int32Array(native.io_args);
 const recv_a = native.recv_a;
 const send_a = native.send_a;
-/** recv(fd, buf, off, len, flags) for int32 arguments. */
-export function recv_at(fd: number, buf: Uint8Array, off: number, len: number, flags: number): number {
+/** The call's numbers into the slots (inlined into each caller by the optimizing compiler). */
+function slots(fd: number, off: number, len: number, flags: number): void {
   IO[0] = fd;
   IO[1] = off;
   IO[2] = len;
   IO[3] = flags;
+}
+/** recv(fd, buf, off, len, flags) for int32 arguments. */
+export function recv_at(fd: number, buf: Uint8Array, off: number, len: number, flags: number): number {
+  slots(fd, off, len, flags);
   recv_a(buf);
   return IO[4]!;
 }
 /** send(fd, buf, off, len, flags) for int32 arguments. */
 export function send_at(fd: number, buf: Uint8Array, off: number, len: number, flags: number): number {
-  IO[0] = fd;
-  IO[1] = off;
-  IO[2] = len;
-  IO[3] = flags;
+  slots(fd, off, len, flags);
   send_a(buf);
   return IO[4]!;
 }
@@ -249,19 +250,13 @@ const send_s = native.send_s;
 export const slab_set = (ab: ArrayBuffer): void => native.slab_set(ab);
 /** recv(fd, slab, off, len, flags) for int32 arguments. */
 export function recv_slab(fd: number, off: number, len: number, flags: number): number {
-  IO[0] = fd;
-  IO[1] = off;
-  IO[2] = len;
-  IO[3] = flags;
+  slots(fd, off, len, flags);
   recv_s();
   return IO[4]!;
 }
 /** send(fd, slab, off, len, flags) for int32 arguments. */
 export function send_slab(fd: number, off: number, len: number, flags: number): number {
-  IO[0] = fd;
-  IO[1] = off;
-  IO[2] = len;
-  IO[3] = flags;
+  slots(fd, off, len, flags);
   send_s();
   return IO[4]!;
 }

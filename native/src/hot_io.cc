@@ -38,6 +38,22 @@ napi_value Send(napi_env env, napi_callback_info info) {
 // here as for recv and send.
 enum IoSlot { kFd, kOff, kLen, kFlags, kResult, kIoSlots };
 
+// The call's numbers from the slots s, its bytes at offset s[kOff] of [base, base + size):
+// the range is checked as recv's and send's are.
+bool slots_in(napi_env env, int32_t* s, void* base, size_t size, c_api::IoArgs* a, int32_t** io, const char* outside) {
+  int32_t off = s[kOff], len = s[kLen];
+  if (off < 0 || len < 0 || static_cast<size_t>(off) + static_cast<size_t>(len) > size) {
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", outside);
+    return false;
+  }
+  a->fd = s[kFd];
+  a->flags = s[kFlags];
+  a->p = static_cast<uint8_t*>(base) + off;
+  a->n = static_cast<size_t>(len);
+  *io = s;
+  return true;
+}
+
 bool get_slot_args(napi_env env, napi_callback_info info, c_api::IoArgs* a, int32_t** io) {
   napi_value argv[1];
   size_t argc = 1;
@@ -56,17 +72,7 @@ bool get_slot_args(napi_env env, napi_callback_info info, c_api::IoArgs* a, int3
     napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "erlsock: expected a Buffer or Uint8Array");
     return false;
   }
-  int32_t off = s[kOff], len = s[kLen];
-  if (off < 0 || len < 0 || static_cast<size_t>(off) + static_cast<size_t>(len) > size) {
-    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "erlsock: offset/length outside the buffer");
-    return false;
-  }
-  a->fd = s[kFd];
-  a->flags = s[kFlags];
-  a->p = static_cast<uint8_t*>(base) + off;
-  a->n = static_cast<size_t>(len);
-  *io = s;
-  return true;
+  return slots_in(env, s, base, size, a, io, "erlsock: offset/length outside the buffer");
 }
 
 // The read slab (sockets/read_slab.ts). Most reads land in one JS ArrayBuffer at a time, and
@@ -108,59 +114,20 @@ bool get_slab_args(napi_env env, napi_callback_info info, c_api::IoArgs* a, int3
     napi_throw_error(env, "ERR_INVALID_STATE", "erlsock: no read slab registered (slab_set)");
     return false;
   }
-  int32_t* s = st->io_slots;
-  int32_t off = s[kOff], len = s[kLen];
-  if (off < 0 || len < 0 || static_cast<size_t>(off) + static_cast<size_t>(len) > size) {
-    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "erlsock: offset/length outside the slab");
-    return false;
-  }
-  a->fd = s[kFd];
-  a->flags = s[kFlags];
-  a->p = static_cast<uint8_t*>(base) + off;
-  a->n = static_cast<size_t>(len);
-  *io = s;
-  return true;
+  return slots_in(env, st->io_slots, base, size, a, io, "erlsock: offset/length outside the slab");
 }
 
-napi_value RecvS(napi_env env, napi_callback_info info) {
-  c_api::IoArgs a;
-  int32_t* io;
-  if (!get_slab_args(env, info, &a, &io)) return nullptr;
-  ssize_t r;
-  do r = recv(a.fd, a.p, a.n, a.flags);
-  while (r < 0 && errno == EINTR);
-  io[kResult] = static_cast<int32_t>(r < 0 ? -errno : r);
-  return nullptr;
-}
+using GetArgs = bool (*)(napi_env, napi_callback_info, c_api::IoArgs*, int32_t**);
 
-napi_value SendS(napi_env env, napi_callback_info info) {
+// recv_a / send_a (Get = get_slot_args) and recv_s / send_s (get_slab_args): the call, EINTR
+// retried, its result (n or -errno) left in the slots.
+template <bool kSend, GetArgs Get>
+napi_value SlotIo(napi_env env, napi_callback_info info) {
   c_api::IoArgs a;
   int32_t* io;
-  if (!get_slab_args(env, info, &a, &io)) return nullptr;
+  if (!Get(env, info, &a, &io)) return nullptr;
   ssize_t r;
-  do r = send(a.fd, a.p, a.n, a.flags | MSG_NOSIGNAL);
-  while (r < 0 && errno == EINTR);
-  io[kResult] = static_cast<int32_t>(r < 0 ? -errno : r);
-  return nullptr;
-}
-
-napi_value RecvA(napi_env env, napi_callback_info info) {
-  c_api::IoArgs a;
-  int32_t* io;
-  if (!get_slot_args(env, info, &a, &io)) return nullptr;
-  ssize_t r;
-  do r = recv(a.fd, a.p, a.n, a.flags);
-  while (r < 0 && errno == EINTR);
-  io[kResult] = static_cast<int32_t>(r < 0 ? -errno : r);
-  return nullptr;
-}
-
-napi_value SendA(napi_env env, napi_callback_info info) {
-  c_api::IoArgs a;
-  int32_t* io;
-  if (!get_slot_args(env, info, &a, &io)) return nullptr;
-  ssize_t r;
-  do r = send(a.fd, a.p, a.n, a.flags | MSG_NOSIGNAL);
+  do r = kSend ? send(a.fd, a.p, a.n, a.flags | MSG_NOSIGNAL) : recv(a.fd, a.p, a.n, a.flags);
   while (r < 0 && errno == EINTR);
   io[kResult] = static_cast<int32_t>(r < 0 ? -errno : r);
   return nullptr;
@@ -183,11 +150,11 @@ void register_hot_io(Napi::Env env, Napi::Object exports, EnvState* st) {
   NAPI_THROW_IF_FAILED_VOID(env, napi_create_arraybuffer(env, kIoSlots * sizeof(int32_t), &slots, &ab));
   exports.Set("io_args", Napi::Value(env, ab));
   st->io_slots = static_cast<int32_t*>(slots);
-  def_c(env, exports, "recv_a", RecvA, st);
-  def_c(env, exports, "send_a", SendA, st);
+  def_c(env, exports, "recv_a", SlotIo<false, get_slot_args>, st);
+  def_c(env, exports, "send_a", SlotIo<true, get_slot_args>, st);
   def_c(env, exports, "slab_set", SlabSet, st);
-  def_c(env, exports, "recv_s", RecvS, st);
-  def_c(env, exports, "send_s", SendS, st);
+  def_c(env, exports, "recv_s", SlotIo<false, get_slab_args>, st);
+  def_c(env, exports, "send_s", SlotIo<true, get_slab_args>, st);
 }
 
 }  // namespace erlsock
