@@ -36,46 +36,44 @@ function is_buffer_class(c: SlabView): boolean {
 
 const SLAB = 32768;
 const SLAB_READ = 8192;
-let slab = new_slab();
-// The slab's ArrayBuffer and offset, kept with it: .buffer and .byteOffset are getters on
-// the typed array prototype, which each take() would otherwise call. Each slab is
-// registered with the addon, which reads into it and writes from it without a Buffer
-// argument (prim_socket recv_slab / send_slab).
-let slab_ab = slab.buffer as ArrayBuffer; // allocUnsafeSlow: never a SharedArrayBuffer
-let slab_off = slab.byteOffset;
-prim.slab_set(slab_ab);
+// The current slab, its ArrayBuffer and offset (kept with it: .buffer and .byteOffset are
+// getters on the typed array prototype, which each take() would otherwise call), and how much
+// of it reads have used. All set by new_slab().
+let slab!: Buffer;
+let slab_ab!: ArrayBuffer;
+let slab_off = 0;
 let slab_used = 0;
 let scratch: Buffer | null = null;
 // The Buffer the last take() made in the current slab, and its offset in the slab's
 // ArrayBuffer (send_from); null once the slab is replaced.
 let last: Buffer | null = null;
 let last_at = 0;
+new_slab();
 
 /** Where the read that read_into prepared goes: into `buf`, at offset `at`. */
 export const landing: { buf: Buffer; at: number } = { buf: slab, at: 0 };
 
 /**
- * A slab, untransferable as Node's own Buffer pool is: a program that posts a received
- * message's .buffer in a transfer list to a Worker sends a copy, and the slab the next reads
- * land in is not detached under them.
+ * Starts a fresh slab. It is registered with the addon, which reads into it and writes from
+ * it without a Buffer argument (prim_socket recv_slab / send_slab), and it is untransferable
+ * as Node's own Buffer pool is: a program that posts a received message's .buffer in a
+ * transfer list to a Worker sends a copy, and the slab the next reads land in is not
+ * detached under them.
  */
-function new_slab(): Buffer {
-  const b = Buffer.allocUnsafeSlow(SLAB);
-  markAsUntransferable(b.buffer);
-  return b;
+function new_slab(): void {
+  slab = Buffer.allocUnsafeSlow(SLAB);
+  slab_ab = slab.buffer as ArrayBuffer; // allocUnsafeSlow: never a SharedArrayBuffer
+  slab_off = slab.byteOffset;
+  slab_used = 0;
+  last = null;
+  markAsUntransferable(slab_ab);
+  prim.slab_set(slab_ab);
 }
 
 /** Prepares landing for a read of up to want bytes. */
 export function read_into(want: number): void {
   if (want <= SLAB_READ) {
-    if (SLAB - slab_used < want) {
-      slab = new_slab();
-      slab_ab = slab.buffer as ArrayBuffer;
-      slab_off = slab.byteOffset;
-      slab_used = 0;
-      last = null;
-      prim.slab_set(slab_ab);
-    }
+    if (SLAB - slab_used < want) new_slab();
     landing.buf = slab;
     landing.at = slab_used;
     return;

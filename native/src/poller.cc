@@ -192,7 +192,7 @@ bool wait_and_deliver(EnvState* st, uv_loop_t* loop, bool* backend) {
   // terminated the call fails with no exception to wrap, which node-addon-api's
   // MakeCallback would turn into a fatal error. make_callback runs the microtask and
   // nextTick queues afterwards, as any I/O callback. Its receiver must be an object: the
-  // handler itself, which ignores `this` (napi_get_global, V8's Context::Global, cost 100
+  // handler itself, which ignores `this` (napi_get_global, V8's Context::Global, cost 92
   // instructions per batch: bench/RESULTS.md, echo_instructions).
   napi_value ret;
   napi_status s = napi_make_callback(env, *st->async_ctx, fn, fn, 3, argv, &ret);
