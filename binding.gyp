@@ -9,7 +9,8 @@
         "native/src/netinfo.cc",
         "native/src/poller.cc",
         "native/src/sockopt.cc",
-        "native/src/syscalls.cc"
+        "native/src/syscalls.cc",
+        "native/src/wait_timer.cc"
       ],
       "dependencies": [
         "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"

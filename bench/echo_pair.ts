@@ -14,8 +14,10 @@
 // was the lower. CPU per echo is the server's run time over the timed window, to the
 // nanosecond (the load generator reads /proc/PID/task/*/schedstat at the window's two ends).
 //
-// Peers: node_net, c_epoll (default both), prim_echo (erlsock's native layer alone), and
-// `before` with --before DIR (the guide's server from another built tree, as `ab` takes it).
+// Peers: node_net, c_epoll (default both), prim_echo (erlsock's native layer alone),
+// c_epoll_timeout (the C server sleeping with a 6 s timeout, as a loop with a timer pending
+// does; native/src/wait_timer.cc), and `before` with --before DIR (the guide's server from
+// another built tree, as `ab` takes it).
 import * as path from 'path';
 import { ECHO_EPOLL, ROOT, buildTools, loadgen, startCommand, parseOptions, printTable } from './_servers';
 import { median } from './_native_baseline';
@@ -37,8 +39,10 @@ function argv_of(name: string, before: string | undefined): string[] {
       return [process.execPath, path.join(ROOT, 'dist', 'bench', 'prim_echo.js'), ...COMMON];
     case 'c_epoll':
       return [ECHO_EPOLL, ...COMMON];
+    case 'c_epoll_timeout':
+      return [ECHO_EPOLL, ...COMMON, '--timeout', '6000'];
     default:
-      throw new Error(`echo_pair: unknown peer ${name} (node_net, c_epoll, prim_echo, before)`);
+      throw new Error(`echo_pair: unknown peer ${name} (node_net, c_epoll, c_epoll_timeout, prim_echo, before)`);
   }
 }
 

@@ -64,7 +64,8 @@
 //                          budget (capped by the next timer) runs out; once per batch, so an
 //                          idle loop spins once and sleeps. Policy: sockets/busy_wait.ts.
 //   poll_spin_stats() → {spins, ready, ns}   how often it spun, how often that found work
-//   poll_wait_stats() → {waits, ns}   how often, and how long in all, the loop slept in the poller
+//   poll_wait_stats() → {waits, ns, timer_arms}   how often, and how long in all, the loop slept
+//                          in the poller; how often it armed its timerfd for libuv's next timer
 // Once per batch of readiness (one wait of the loop; up to 16 in one loop turn while libuv has
 // nothing due), the handler is called ONCE:
 //   handler(tokens: Uint32Array, events: Uint32Array, count: number)
@@ -433,10 +434,13 @@ export function poll_spin_stats(): { spins: number; ready: number; ns: number } 
   const [spins, ready, ns] = native.poll_spin_stats();
   return { spins, ready, ns };
 }
-/** How often, and for how many ns in all, the loop has slept in the poller's wait. */
-export function poll_wait_stats(): { waits: number; ns: number } {
-  const [waits, ns] = native.poll_wait_stats();
-  return { waits, ns };
+/**
+ * How often, and for how many ns in all, the loop has slept in the poller's wait; and how
+ * often the wait armed its timerfd for the loop's next timer (native/src/wait_timer.cc).
+ */
+export function poll_wait_stats(): { waits: number; ns: number; timer_arms: number } {
+  const [waits, ns, timer_arms] = native.poll_wait_stats();
+  return { waits, ns, timer_arms };
 }
 let next_token = 0;
 /** A fresh token: 1, 2, 3, ... (4 billion per environment before it would wrap). */

@@ -3,7 +3,7 @@
  * One thread, edge-triggered, no allocation per message: what any runtime would cost minus
  * the runtime.
  *
- *   echo_epoll [--addr A] [--port P] [--nodelay] [--nested | --spin]
+ *   echo_epoll [--addr A] [--port P] [--nodelay] [--nested | --spin] [--timeout MS]
  *
  * --nested waits as erlsock's loop does: the sockets' epoll set is itself watched by an outer
  * epoll set (libuv's, there), so each wake-up is an epoll_wait on the outer set that blocks,
@@ -13,6 +13,11 @@
  * --spin never sleeps: it polls the set with timeout 0 over and over, as a busy-waiting loop
  * does while it waits (erlsock's busy-wait, `erl +sbwt`). Its CPU per echo is then its round
  * trip: the least a server that spins through the whole wait can cost per echo.
+ *
+ * --timeout MS sleeps with that timeout instead of -1, as an event loop with a timer pending
+ * does (libuv passes the time to its next timer): the kernel then arms a timer at each wait
+ * and cancels it when a socket ends the wait first. It measures what that costs by itself
+ * (erlsock's wait keeps a timerfd for it instead: native/src/wait_timer.cc).
  *
  * Prints "listening <addr> <port>" when ready; runs until SIGINT/SIGTERM, then exits 0.
  * Loopback only: it refuses to bind anything else.
@@ -46,6 +51,7 @@ static int epfd;
 static int nodelay;
 static int nested;
 static int spin;
+static int timeout_ms = -1;
 static struct pending *pend; /* indexed by fd */
 static size_t pend_cap;
 
@@ -151,10 +157,11 @@ int main(int argc, char **argv) {
     if (!strcmp(argv[i], "--nodelay")) nodelay = 1;
     else if (!strcmp(argv[i], "--nested")) nested = 1;
     else if (!strcmp(argv[i], "--spin")) spin = 1;
+    else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) timeout_ms = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--addr") && i + 1 < argc) addr = argv[++i];
     else if (!strcmp(argv[i], "--port") && i + 1 < argc) port = atoi(argv[++i]);
     else {
-      fprintf(stderr, "usage: echo_epoll [--addr A] [--port P] [--nodelay] [--nested | --spin]\n");
+      fprintf(stderr, "usage: echo_epoll [--addr A] [--port P] [--nodelay] [--nested | --spin] [--timeout MS]\n");
       return 2;
     }
   }
@@ -223,7 +230,7 @@ int main(int argc, char **argv) {
       n = epoll_wait(outer, &oev, 1, -1);
       if (n > 0) n = epoll_wait(epfd, evs, MAX_EVENTS, 0);
     } else {
-      n = epoll_wait(epfd, evs, MAX_EVENTS, spin ? 0 : -1);
+      n = epoll_wait(epfd, evs, MAX_EVENTS, spin ? 0 : timeout_ms);
     }
     if (n < 0) {
       if (errno == EINTR) continue;

@@ -9,12 +9,14 @@
 #include <unistd.h>
 #include <cstdlib>
 #include "args.h"
+#include "wait_timer.h"
 
 namespace erlsock {
 namespace {
 
 void free_state(uv_handle_t* h) {
   EnvState* st = static_cast<EnvState*>(h->data);
+  wait_timer_close(st);
   if (st->epfd >= 0) close(st->epfd);
   for (void* b : st->blocks) std::free(b);
   std::free(st->scratch);

@@ -66,6 +66,13 @@ struct EnvState {
   uint64_t spins = 0, spins_ready = 0, spin_total_ns = 0;
   uint64_t waits = 0, wait_total_ns = 0;
 
+  // The loop's next timer as a timerfd in the poller's set (wait_timer.cc): its fd (-1: none),
+  // the deadline it is armed for and the one the last wait asked for (libuv ms, 0: none),
+  // and how often it was armed.
+  int timer_fd = -1;
+  uint64_t timer_armed = 0, timer_seen = 0;
+  uint64_t timer_arms = 0;
+
   // Hot I/O (hot_io.cc): the io_args slots (in a JS ArrayBuffer the exports keep), and the
   // read slab JS registered (a strong reference, released with the other JS objects).
   int32_t* io_slots = nullptr;

@@ -28,7 +28,8 @@
 // prepare handle holds the loop open while some fd is registered; with none, it does
 // nothing and libuv sleeps in its own set. libuv counts as idle only the time it sleeps
 // itself, so performance.eventLoopUtilization() counts time asleep in the poller as busy;
-// poll_wait_stats() reports that time, for a reader that corrects it.
+// poll_wait_stats() reports that time, for a reader that corrects it. The wait's timeout,
+// when libuv has a timer pending, is usually a timerfd in the set (wait_timer.cc).
 //
 // Spin (busy-wait before sleeping): on an idle CPU the wake-up when the peer's reply
 // arrives costs tens of microseconds. BEAM's schedulers spin a while before they sleep
@@ -44,6 +45,7 @@
 #include <initializer_list>
 #include <utility>
 #include "args.h"
+#include "wait_timer.h"
 
 namespace erlsock {
 namespace {
@@ -122,6 +124,11 @@ size_t collect(Napi::Env env, EnvState* st, int timeout_ms, bool* backend) {
         *backend = true;
         continue;
       }
+      if (e.data.u64 == kTimerData) {  // libuv's deadline: its loop turn runs the timer
+        wait_timer_fired(st);
+        *backend = true;
+        continue;
+      }
       st->tokens[kept] = static_cast<uint32_t>(e.data.u64 >> 32);
       st->events[kept] = e.events;
       kept++;
@@ -165,7 +172,7 @@ size_t wait(Napi::Env env, EnvState* st, uv_loop_t* loop, bool* backend) {
     timeout_ms = uv_backend_timeout(loop);
     if (timeout_ms == 0) return 0;
   }
-  return collect(env, st, timeout_ms, backend);
+  return collect(env, st, timeout_ms > 0 ? wait_timeout(st, loop, timeout_ms) : timeout_ms, backend);
 }
 
 // One wait and its batch's JS call; false when nothing was delivered, or the call failed.
@@ -292,10 +299,11 @@ Napi::Value PollSpinStats(const Napi::CallbackInfo& info) {
   return counters(info.Env(), {st->spins, st->spins_ready, st->spin_total_ns});
 }
 
-// poll_wait_stats(): [times the loop slept in the poller's wait, ns it slept there].
+// poll_wait_stats(): [times the loop slept in the poller's wait, ns it slept there, times
+// the timerfd was armed for libuv's next timer (wait_timer.cc)].
 Napi::Value PollWaitStats(const Napi::CallbackInfo& info) {
   EnvState* st = state(info);
-  return counters(info.Env(), {st->waits, st->wait_total_ns});
+  return counters(info.Env(), {st->waits, st->wait_total_ns, st->timer_arms});
 }
 
 Napi::Value PollDel(const Napi::CallbackInfo& info) {
@@ -327,6 +335,7 @@ int poller_init(EnvState* st, uv_loop_t* loop) {
     st->epfd = -1;
     return -err;
   }
+  wait_timer_init(st);
   uv_prepare_init(loop, &st->wait_handle);  // neither init can fail
   st->wait_handle.data = st;
   uv_unref(reinterpret_cast<uv_handle_t*>(&st->wait_handle));

@@ -66,8 +66,9 @@ export interface NativeAddon {
   poll_spin(us: number, max_batch: number, max_registered: number): number;
   /** [spins, spins that ended with a socket or the loop's backend ready, nanoseconds spent spinning]. */
   poll_spin_stats(): [number, number, number];
-  /** [times the loop slept in the poller's wait, nanoseconds it slept there]. */
-  poll_wait_stats(): [number, number];
+  /** [times the loop slept in the poller's wait, nanoseconds it slept there, times the wait's
+   *  timerfd was armed for the loop's next timer]. */
+  poll_wait_stats(): [number, number, number];
   /** Descriptors this environment opened and has not closed (for tests and teardown). */
   open_fds(): number;
 }

@@ -204,6 +204,72 @@ describe('native: the poller', () => {
       }
     });
 
+    describe("the loop's next timer as a timerfd", () => {
+      // A datagram every 10 ms from another process, read at each batch: the loop wakes in
+      // the poller's wait again and again while this process's timers are pending.
+      async function with_ticks<T>(run: () => Promise<T>): Promise<T> {
+        const a = udp(fds);
+        const t = poll.add(a.fd);
+        await poll.wait(t, p.EV_OUT);
+        const sink = Buffer.alloc(64);
+        let reads = 0;
+        const drain = (tokens: Uint32Array, _events: Uint32Array, count: number): void => {
+          for (let i = 0; i < count; i++) if (tokens[i] === t) while (p.recv(a.fd, sink, 0, 64, 0) > 0) reads++;
+        };
+        p.poll_start(drain);
+        const child = spawn(process.execPath, ['-e', `const s = require('dgram').createSocket('udp4');
+          const end = Date.now() + 5000; const i = setInterval(() => { s.send('x', ${a.port}, '127.0.0.1'); if (Date.now() > end) { clearInterval(i); s.close(); } }, 10);`], { stdio: 'ignore' });
+        try {
+          for (let i = 0; i < 500 && reads < 3; i++) await tick(10); // the child is sending
+          expect(reads, 'datagrams from the child').to.be.at.least(3);
+          return await run();
+        } finally {
+          child.kill();
+          p.poll_stop(drain);
+        }
+      }
+
+      const after_ms = (ms: number): Promise<number> => {
+        const t0 = process.hrtime.bigint();
+        return new Promise((resolve) => setTimeout(() => resolve(Number(process.hrtime.bigint() - t0) / 1e6), ms));
+      };
+
+      it('is armed once for a deadline that stays put, not at every wait, and the timer fires on time', async function () {
+        this.timeout(scaled(10000));
+        await with_ticks(async () => {
+          const before = p.poll_wait_stats();
+          const ms = await after_ms(400);
+          const after = p.poll_wait_stats();
+          // libuv counts whole ms: a timer may fire up to 1 ms early by hrtime.
+          expect(ms).to.be.within(399, 400 + scaled(100));
+          expect(after.waits - before.waits, 'waits').to.be.above(10);
+          // The 400 ms deadline (and at most a couple of others: mocha's own timers).
+          expect(after.timer_arms - before.timer_arms, 'arms').to.be.within(1, 3);
+        });
+      });
+
+      it('lets a timer set after it, due sooner, fire on time; and a cancelled one ends a wait harmlessly', async function () {
+        this.timeout(scaled(10000));
+        await with_ticks(async () => {
+          const far = setTimeout(() => undefined, 2000);
+          try {
+            const armed = p.poll_wait_stats().timer_arms;
+            await tick(100); // its deadline stays put across the waits of its 100 ms: armed
+            expect(p.poll_wait_stats().timer_arms).to.be.above(armed);
+            // A sooner deadline is not the armed one: the wait takes its own timeout.
+            expect(await after_ms(150)).to.be.within(149, 150 + scaled(100));
+            // An armed deadline whose timer is gone still fires: the loop turns and goes on.
+            const gone = setTimeout(() => undefined, 300);
+            await tick(100);
+            clearTimeout(gone);
+            expect(await after_ms(400)).to.be.within(399, 400 + scaled(100));
+          } finally {
+            clearTimeout(far);
+          }
+        });
+      });
+    });
+
     it("wakes for the loop's other handles while it sleeps in the poller (a Node net echo)", async () => {
       const a = udp(fds);
       poll.add(a.fd); // registered and silent: the loop sleeps in the poller
