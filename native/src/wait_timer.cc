@@ -4,9 +4,9 @@
 // The poller's wait sleeps at most as long as libuv would (uv_backend_timeout: the loop's
 // next timer). epoll_wait with a finite timeout arms an hrtimer when it sleeps and cancels
 // it when a socket wakes it first, every time; with -1 it arms none. A server whose loop
-// has any timer pending (a keep-alive interval, a receive ... after, or V8's own delayed
-// tasks, which Node runs from a libuv timer: a heap that scavenges has one) paid that at
-// every wake-up. Measured at one connection, alternating 400 ms slices against the same
+// has any timer pending (a keep-alive interval, a receive ... after, or V8's memory
+// reducer, a delayed task after garbage collections that Node runs from a libuv timer)
+// paid that at every wake-up. Measured at one connection, alternating 400 ms slices against the same
 // server sleeping with -1: 0.64 us more CPU per echo and a 0.7% slower median round trip
 // (bench/RESULTS.md, "eighth session"); the C echo server shows the same with a 6 s timeout.
 //
