@@ -176,9 +176,9 @@ size_t wait(Napi::Env env, EnvState* st, uv_loop_t* loop, bool* backend) {
 }
 
 // One wait and its batch's JS call; false when nothing was delivered, or the call failed.
+// Its handles live in on_prepare's scope, for the turn.
 bool wait_and_deliver(EnvState* st, uv_loop_t* loop, bool* backend) {
   Napi::Env env(st->env);
-  Napi::HandleScope scope(env);
   size_t count;
   try {
     count = wait(env, st, loop, backend);
@@ -228,6 +228,12 @@ void on_prepare(uv_prepare_t* handle) {
   // Stopped first, so that uv_backend_timeout says how long libuv itself would sleep.
   uv_idle_stop(&st->nowait_handle);
   if (st->registered == 0 || st->handler.IsEmpty()) return;  // libuv sleeps in its own set
+  // One handle scope for all of this turn's batches (at most kBatchesPerTurn, a few handles
+  // each). A scope per batch cost every one-connection echo 307 instructions (prim_echo's
+  // 3,941 -> 3,634, bench/RESULTS.md): N-API allocates each scope's wrapper with new and
+  // frees it at the close, and V8, with no handle block outside any scope, took one for the
+  // first handle and gave it back.
+  Napi::HandleScope turn(Napi::Env(st->env));
   for (int i = 0; i < kBatchesPerTurn; i++) {
     if (i > 0 && (st->registered == 0 || uv_backend_timeout(loop) == 0)) break;
     bool backend = false;
