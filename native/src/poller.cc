@@ -172,7 +172,7 @@ size_t wait(Napi::Env env, EnvState* st, uv_loop_t* loop, bool* backend) {
     timeout_ms = uv_backend_timeout(loop);
     if (timeout_ms == 0) return 0;
   }
-  return collect(env, st, timeout_ms > 0 ? wait_timeout(st, loop, timeout_ms) : timeout_ms, backend);
+  return collect(env, st, wait_timeout(st, loop, timeout_ms), backend);
 }
 
 // One wait and its batch's JS call; false when nothing was delivered, or the call failed.

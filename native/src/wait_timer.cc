@@ -6,9 +6,10 @@
 // it when a socket wakes it first, every time; with -1 it arms none. A server whose loop
 // has any timer pending (a keep-alive interval, a receive ... after, or V8's memory
 // reducer, a delayed task after garbage collections that Node runs from a libuv timer)
-// paid that at every wake-up. Measured at one connection, alternating 400 ms slices against the same
-// server sleeping with -1: 0.64 us more CPU per echo and a 0.7% slower median round trip
-// (bench/RESULTS.md, "eighth session"); the C echo server shows the same with a 6 s timeout.
+// paid that at every wake-up. Measured at one connection, alternating 400 ms slices
+// against the same server sleeping with -1: 0.64 us more CPU per echo and a 0.7% slower
+// median round trip (bench/RESULTS.md, "eighth session"); the C echo server shows the same
+// with a 6 s timeout.
 //
 // So once two waits in a row ask for the same deadline (a libuv timer does not move while
 // it is pending: Node's JS timers share one libuv timer for their earliest expiry), the
@@ -54,7 +55,7 @@ void wait_timer_close(EnvState* st) {
 }
 
 int wait_timeout(EnvState* st, uv_loop_t* loop, int timeout_ms) {
-  if (timeout_ms < kMinArmMs || st->timer_fd < 0) return timeout_ms;
+  if (timeout_ms < kMinArmMs || st->timer_fd < 0) return timeout_ms;  // -1 and 0 included
   // libuv's due times are its clock (uv_now, ms) plus the timeout; the poller updated that
   // clock after its last wait.
   uint64_t deadline = uv_now(loop) + static_cast<uint64_t>(timeout_ms);
