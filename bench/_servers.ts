@@ -30,6 +30,8 @@ export const SERVER_LABEL: Record<ServerName, string> = {
 
 export interface ServerOptions {
   nodelay?: boolean;
+  /** For erlsock's servers: the built tree to run them from (an earlier checkout); this one by default. */
+  root?: string;
 }
 
 /** Compiles bench/c/*.c with `cc -O2` and the Erlang peer with erlc into bench/out/. */
@@ -44,13 +46,15 @@ export function buildTools(): void {
   execFileSync('erlc', ['-o', OUT, path.join(ROOT, 'bench', 'erl', 'echo_guide.erl')], { stdio: 'inherit' });
 }
 
-function serverArgv(name: ServerName, o: ServerOptions): string[] {
+/** The command line of a named server (listening on 127.0.0.1, a port the kernel picks). */
+export function serverArgv(name: ServerName, o: ServerOptions = {}): string[] {
   const common = ['--addr', '127.0.0.1', '--port', '0', ...(o.nodelay ? ['--nodelay'] : [])];
+  const echo_cli = path.join(o.root ?? ROOT, 'dist', 'examples', 'echo_cli.js');
   switch (name) {
     case 'erlsock':
       // The CLI's default backlog is 511 (Node's); the Erlang peer runs the guide's listen/1,
       // backlog 5: the same here, like for like.
-      return [process.execPath, path.join(ROOT, 'dist', 'examples', 'echo_cli.js'), 'server', '--quiet', '--backlog', '5', ...common];
+      return [process.execPath, echo_cli, 'server', '--quiet', '--backlog', '5', ...common];
     case 'node_net':
       return [process.execPath, path.join(ROOT, 'dist', 'bench', 'node_net_echo.js'), ...common];
     case 'erlang':
@@ -58,7 +62,7 @@ function serverArgv(name: ServerName, o: ServerOptions): string[] {
     case 'c_epoll':
       return [ECHO_EPOLL, ...common];
     case 'erlsock_gen_tcp':
-      return [process.execPath, path.join(ROOT, 'dist', 'examples', 'echo_cli.js'), 'server', '--quiet', '--gen_tcp', '--active', 'once', ...common];
+      return [process.execPath, echo_cli, 'server', '--quiet', '--gen_tcp', '--active', 'once', ...common];
   }
 }
 

@@ -6,7 +6,7 @@
 // other's. On a machine whose speed moves from minute to minute, the rounds' B/A ratios are
 // the figure; the absolute values carry the minute. `--sbwt` sets ERLSOCK_SBWT for both.
 import * as path from 'path';
-import { ROOT, buildTools, loadgen, startCommand, windowCpuUs, parseOptions, printTable } from './_servers';
+import { ROOT, buildTools, loadgen, startCommand, windowCpuUs, parseOptions, printTable, serverArgv } from './_servers';
 import { median } from './_native_baseline';
 
 export async function main(args: string[]): Promise<void> {
@@ -24,8 +24,7 @@ export async function main(args: string[]): Promise<void> {
   const figs = new Map(trees.map(([n]) => [n, { cpu: [] as number[], med: [] as number[] }]));
   for (let r = 0; r < rounds; r++) {
     for (const [name, dir] of trees) {
-      const argv = [process.execPath, path.join(dir, 'dist', 'examples', 'echo_cli.js'), 'server', '--quiet', '--backlog', '5',
-        '--addr', '127.0.0.1', '--port', '0', ...(nodelay ? ['--nodelay'] : [])];
+      const argv = serverArgv('erlsock', { root: dir, nodelay });
       const s = await startCommand(name, sbwt === undefined ? argv : ['env', `ERLSOCK_SBWT=${sbwt}`, ...argv]);
       try {
         const res = await loadgen(['pingpong', '--port', String(s.port), '--conns', String(conns), '--warmup', '1000',

@@ -19,28 +19,22 @@
 // does; native/src/wait_timer.cc), and `before` with --before DIR (the guide's server from
 // another built tree, as `ab` takes it).
 import * as path from 'path';
-import { ECHO_EPOLL, ROOT, buildTools, loadgen, startCommand, parseOptions, printTable } from './_servers';
+import { ROOT, buildTools, loadgen, startCommand, parseOptions, printTable, serverArgv } from './_servers';
 import { median } from './_native_baseline';
-
-const COMMON = ['--addr', '127.0.0.1', '--port', '0'];
-const guide = (root: string): string[] =>
-  [process.execPath, path.join(root, 'dist', 'examples', 'echo_cli.js'), 'server', '--quiet', '--backlog', '5', ...COMMON];
 
 function argv_of(name: string, before: string | undefined): string[] {
   switch (name) {
     case 'erlsock':
-      return guide(ROOT);
+    case 'node_net':
+    case 'c_epoll':
+      return serverArgv(name);
     case 'before':
       if (before === undefined) throw new Error('echo_pair: the before peer needs --before DIR (a built erlsock tree)');
-      return guide(path.resolve(before));
-    case 'node_net':
-      return [process.execPath, path.join(ROOT, 'dist', 'bench', 'node_net_echo.js'), ...COMMON];
+      return serverArgv('erlsock', { root: path.resolve(before) });
     case 'prim_echo':
-      return [process.execPath, path.join(ROOT, 'dist', 'bench', 'prim_echo.js'), ...COMMON];
-    case 'c_epoll':
-      return [ECHO_EPOLL, ...COMMON];
+      return [process.execPath, path.join(ROOT, 'dist', 'bench', 'prim_echo.js'), '--addr', '127.0.0.1', '--port', '0'];
     case 'c_epoll_timeout':
-      return [ECHO_EPOLL, ...COMMON, '--timeout', '6000'];
+      return [...serverArgv('c_epoll'), '--timeout', '6000'];
     default:
       throw new Error(`echo_pair: unknown peer ${name} (node_net, c_epoll, c_epoll_timeout, prim_echo, before)`);
   }
